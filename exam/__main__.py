@@ -1,0 +1,5 @@
+"""``python -m exam`` is the same as the ``exam`` command."""
+
+from exam.cli import main
+
+raise SystemExit(main())

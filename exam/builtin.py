@@ -1,0 +1,26 @@
+"""The core's own plugin: the five question types and the csv/xlsx score-sheet exporters.
+
+It is registered through the same hooks as any other plugin, so ``exam plugins`` lists it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from exam import hookimpl
+from exam.exporters import Exporter
+from exam.qtypes import BUILTIN_TYPES, QuestionType
+
+
+@hookimpl
+def exam_register_question_types(register: Callable[[QuestionType], None]) -> None:
+    for qtype in BUILTIN_TYPES:
+        register(qtype)
+
+
+@hookimpl
+def exam_register_exporters(register: Callable[[Exporter], None]) -> None:
+    from exam.sheets import write_csv, write_xlsx
+
+    register(Exporter("xlsx", "Excel 工作簿", ".xlsx", write_xlsx))
+    register(Exporter("csv", "CSV（UTF-8，带 BOM）", ".csv", write_csv))

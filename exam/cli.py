@@ -1,0 +1,365 @@
+"""The ``exam`` command. ``exam`` alone starts the TUI; subcommands serve trainers and scripts.
+
+User errors are one message and a non-zero exit, never a traceback (``--debug`` shows one).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from exam import __version__
+from exam.config import Settings, config_file, load_settings
+from exam.errors import BankFormatError, ExamError
+from exam.i18n import set_language, t
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Localised:
+    """Click's own words (Usage, Options, Commands) from our catalogue."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:  # type: ignore[override]
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = t("cli.help_option")
+        return option  # type: ignore[no-any-return]
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("cli.usage") + " ")  # type: ignore[attr-defined]
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx))]  # type: ignore[attr-defined]
+        if rows:
+            with formatter.section(t("cli.options")):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            commands = []
+            for name in self.list_commands(ctx):
+                cmd = self.get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    commands.append((name, cmd.get_short_help_str(80)))
+            if commands:
+                with formatter.section(t("cli.commands")):
+                    formatter.write_dl(commands)
+
+
+class Command(_Localised, click.Command):
+    pass
+
+
+class Group(_Localised, click.Group):
+    command_class = Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group_class = Group
+
+
+class AppContext:
+    """What every subcommand needs, built lazily: settings, the plugin registry and the store."""
+
+    def __init__(self, settings: Settings, debug: bool) -> None:
+        self.settings = settings
+        self.debug = debug
+
+    @cached_property
+    def registry(self) -> Any:
+        from exam.plugins import load_registry
+
+        return load_registry(self.settings.plugins_dir, self.settings.banks_dirs)
+
+    @cached_property
+    def store(self) -> Any:
+        from exam.store import TinyDBAttemptStore
+
+        return TinyDBAttemptStore(self.settings.db)
+
+    @cached_property
+    def service(self) -> Any:
+        from exam.service import ExamService
+
+        return ExamService(self.registry, self.store)
+
+    def warn_plugin_failures(self) -> None:
+        failures = self.registry.failures
+        if failures:
+            click.secho(t("cli.plugin_failures", count=len(failures)), fg="yellow", err=True)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group(cls=Group, invoke_without_command=True, help=t("cli.main_help"))
+@click.option("--db", metavar="PATH", help=t("cli.opt_db"))
+@click.option("--plugins-dir", metavar="DIR", help=t("cli.opt_plugins_dir"))
+@click.option("--banks-dir", "banks_dirs", metavar="DIR", multiple=True, help=t("cli.opt_banks_dir"))
+@click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.opt_lang"))
+@click.option("--debug", is_flag=True, help=t("cli.opt_debug"))
+@click.version_option(__version__, "-V", "--version", message="exam %(version)s", help=t("cli.opt_version"))
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    db: str | None,
+    plugins_dir: str | None,
+    banks_dirs: tuple[str, ...],
+    lang: str | None,
+    debug: bool,
+) -> None:
+    settings = load_settings(db, plugins_dir, banks_dirs, lang)
+    set_language(settings.lang)
+    ctx.obj = AppContext(settings, debug)
+    if ctx.invoked_subcommand is None:
+        from exam.tui.app import run_app
+
+        run_app(ctx.obj)
+
+
+# -- banks --------------------------------------------------------------------------------------------------------
+
+
+@cli.group(cls=Group, help=t("cli.banks_help"))
+def banks() -> None:
+    pass
+
+
+@banks.command("list", help=t("cli.banks_list_help"))
+@pass_app
+def banks_list(app: AppContext) -> None:
+    from exam.tables import print_table
+
+    registry = app.registry
+    type_names = list(registry.types)
+    headers = [t("col.bank"), t("col.title"), t("col.version"), t("col.count")]
+    headers += [registry.types[n].label[0 if t("lang") == "zh" else 1] for n in type_names] + [t("col.plugin")]
+    rows = []
+    for bank in registry.banks.values():
+        counts = bank.count_by_type()
+        rows.append(
+            [bank.id, bank.title, bank.version, len(bank.questions)]
+            + [counts.get(n, 0) for n in type_names]
+            + [registry.owner["bank:" + bank.id]]
+        )
+    print_table(headers, rows)
+    app.warn_plugin_failures()
+
+
+@banks.command("validate", help=t("cli.banks_validate_help"))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--grounding", is_flag=True, help=t("cli.opt_grounding"))
+@pass_app
+def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool) -> None:
+    from exam.banks import load_bank_file
+    from exam.grounding import check_bank
+    from exam.papers import load_paper_file
+
+    registry = app.registry
+    total = 0
+    for path in _expand(paths):
+        try:
+            if path.name.endswith(".paper.yaml"):
+                load_paper_file(path, list(registry.types))
+                problems = []
+            else:
+                bank = load_bank_file(path, registry.types, registry.sources)
+                problems = check_bank(bank, registry.sources) if grounding else []
+        except BankFormatError as exc:
+            problems = exc.problems
+        for problem in problems:
+            click.echo(str(problem))
+        total += len(problems)
+        status = t("cli.validate_ok") if not problems else t("cli.validate_bad", count=len(problems))
+        click.secho(f"{path}: {status}", fg="green" if not problems else "red", err=True)
+    if total:
+        raise SystemExit(1)
+
+
+def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.glob("*.bank.yaml"))
+            yield from sorted(path.glob("*.paper.yaml"))
+        else:
+            yield path
+
+
+@banks.command("dump", help=t("cli.banks_dump_help"))
+@click.option("--bank", "bank_ids", multiple=True, help=t("cli.opt_bank"))
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@pass_app
+def banks_dump(app: AppContext, bank_ids: tuple[str, ...], fmt: str) -> None:
+    registry = app.registry
+    unknown = [b for b in bank_ids if b not in registry.banks]
+    if unknown:
+        raise ExamError(t("cli.unknown_bank", bank=", ".join(unknown), known=", ".join(registry.banks)))
+    out = sys.stdout
+    for bank in registry.banks.values():
+        if bank_ids and bank.id not in bank_ids:
+            continue
+        for question in bank.questions:
+            out.write(json.dumps(question.to_dict(), ensure_ascii=False) + "\n")
+
+
+# -- papers, plugins, results ---------------------------------------------------------------------------------------
+
+
+@cli.group(cls=Group, help=t("cli.papers_help"))
+def papers() -> None:
+    pass
+
+
+@papers.command("list", help=t("cli.papers_list_help"))
+@pass_app
+def papers_list(app: AppContext) -> None:
+    from exam.tables import print_table
+
+    rows = [
+        [p.id, p.title, p.question_count, p.total_points, p.pass_mark, p.time_limit, p.attempts or "∞",
+         app.registry.owner["paper:" + p.id]]
+        for p in app.registry.papers.values()
+    ]  # fmt: skip
+    print_table(
+        [t("col.paper"), t("col.title"), t("col.count"), t("col.total"), t("col.pass_mark"), t("col.minutes"),
+         t("col.attempts"), t("col.plugin")],
+        rows,
+    )  # fmt: skip
+    app.warn_plugin_failures()
+
+
+@cli.command("plugins", cls=Command, help=t("cli.plugins_help"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_app
+def plugins_cmd(app: AppContext, fmt: str) -> None:
+    from exam.tables import print_table
+
+    infos = list(app.registry.plugins.values())
+    if fmt == "json":
+        data = [
+            {"name": p.name, "version": p.version, "origin": p.origin, "hooks": p.hooks,
+             "contributed": p.contributed, "ok": p.ok, "errors": p.errors}
+            for p in infos
+        ]  # fmt: skip
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        [p.name, p.version, "\n".join(p.hooks), "\n".join(p.contributed),
+         t("cli.status_ok") if p.ok else t("cli.status_error") + "\n" + "\n".join(p.errors)]
+        for p in infos
+    ]  # fmt: skip
+    print_table([t("col.plugin"), t("col.version"), t("col.hooks"), t("col.contributed"), t("col.status")], rows)
+
+
+@cli.command("results", cls=Command, help=t("cli.results_help"))
+@click.option("--paper", help=t("cli.opt_paper"))
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@pass_app
+def results_cmd(app: AppContext, paper: str | None, fmt: str) -> None:
+    from exam.service import public_attempt
+    from exam.tables import print_table
+
+    store = app.store
+    summaries = store.list_attempts(paper=paper)
+    if fmt == "jsonl":
+        for summary in summaries:
+            click.echo(json.dumps(public_attempt(store.get_attempt(summary["attempt_id"])), ensure_ascii=False))
+        return
+    rows = [
+        [s["attempt_id"][:8], s["trainee"]["name"], s["trainee"]["id"], s["trainee"].get("unit", ""), s["paper"],
+         t("status." + s["status"]), s["score"] if s["score"] is not None else "", s["max_score"],
+         t("cli.yes") if s["passed"] else (t("cli.no") if s["passed"] is not None else ""), s["started_at"]]
+        for s in summaries
+    ]  # fmt: skip
+    print_table(
+        [t("col.attempt"), t("col.name"), t("col.trainee_id"), t("col.unit"), t("col.paper"), t("col.status"),
+         t("col.score"), t("col.max_score"), t("col.passed"), t("col.started")],
+        rows,
+    )  # fmt: skip
+
+
+@cli.group(cls=Group, help=t("cli.store_help"))
+def store() -> None:
+    pass
+
+
+@store.command("repair", help=t("cli.store_repair_help"))
+@pass_app
+def store_repair(app: AppContext) -> None:
+    count = app.store.rebuild_index()
+    click.echo(t("cli.store_repaired", count=count, path=app.settings.db))
+
+
+@cli.command("info", cls=Command, help=t("cli.info_help"))
+@pass_app
+def info_cmd(app: AppContext) -> None:
+    click.echo(f"exam {__version__}")
+    click.echo(f"{t('cli.info_db')}: {app.settings.db}")
+    click.echo(f"{t('cli.info_config')}: {config_file()}")
+    click.echo(f"{t('cli.info_plugins_dir')}: {app.settings.plugins_dir or '-'}")
+
+
+@cli.command("serve", cls=Command, help=t("cli.serve_help"))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_app
+def serve_cmd(app: AppContext, host: str, port: int) -> None:
+    import shlex
+
+    from textual_serve.server import Server
+
+    parts = [sys.executable, "-m", "exam", "--db", str(app.settings.db)]
+    if app.settings.plugins_dir:
+        parts += ["--plugins-dir", str(app.settings.plugins_dir)]
+    for folder in app.settings.banks_dirs:
+        parts += ["--banks-dir", str(folder)]
+    if app.settings.lang:
+        parts += ["--lang", app.settings.lang]
+    click.echo(t("cli.serve_url", url=f"http://{host}:{port}"))
+    Server(shlex.join(parts), host=host, port=port, title="exam").serve()
+
+
+def _register_trainer_commands() -> None:
+    """Trainer commands live in their own module to keep this one readable."""
+    from exam import trainer_cli
+
+    trainer_cli.register(cli)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn every user error into one message and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        _register_trainer_commands()
+    except ImportError:
+        pass
+    try:
+        cli.main(args=args, prog_name="exam", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo(t("cli.aborted"), err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+    except ExamError as exc:
+        if debug:
+            raise
+        click.secho(t("cli.error", message=str(exc)), fg="red", err=True)
+        return 1
+    except Exception as exc:  # an internal error: still no traceback for the user
+        if debug:
+            raise
+        click.secho(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), fg="red", err=True)
+        return 70
+    return 0

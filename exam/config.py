@@ -1,0 +1,75 @@
+"""Settings: command-line options override environment variables, which override the config file.
+
+| setting      | option            | environment          | config file key |
+|--------------|-------------------|----------------------|-----------------|
+| store folder | ``--db``          | ``EXAM_DB``          | ``db``          |
+| plugins dir  | ``--plugins-dir`` | ``EXAM_PLUGINS_DIR`` | ``plugins_dir`` |
+| bank folders | ``--banks-dir``   | ``EXAM_BANKS_DIRS``  | ``banks_dirs``  |
+| language     | ``--lang``        | ``EXAM_LANG``        | ``lang``        |
+
+The config file is ``config.yaml`` in the platform's user config folder (``exam info`` prints where).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from exam.errors import ExamError
+from exam.yamlsafe import load_yaml
+
+APP_NAME = "township-exam"
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("EXAM_CONFIG") or Path(platformdirs.user_config_dir(APP_NAME)) / "config.yaml")
+
+
+def default_db() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "store"
+
+
+@dataclass
+class Settings:
+    db: Path = field(default_factory=default_db)
+    plugins_dir: Path | None = None
+    banks_dirs: list[Path] = field(default_factory=list)
+    lang: str | None = None
+
+
+def load_settings(
+    db: str | None = None,
+    plugins_dir: str | None = None,
+    banks_dirs: tuple[str, ...] = (),
+    lang: str | None = None,
+) -> Settings:
+    settings = Settings()
+    path = config_file()
+    if path.exists():
+        data = load_yaml(path)
+        if not isinstance(data, dict):
+            raise ExamError(f"配置文件格式不对：{path}")
+        if data.get("db"):
+            settings.db = Path(str(data["db"])).expanduser()
+        if data.get("plugins_dir"):
+            settings.plugins_dir = Path(str(data["plugins_dir"])).expanduser()
+        settings.banks_dirs = [Path(str(p)).expanduser() for p in data.get("banks_dirs") or []]
+        settings.lang = data.get("lang")
+    if os.environ.get("EXAM_DB"):
+        settings.db = Path(os.environ["EXAM_DB"]).expanduser()
+    if os.environ.get("EXAM_PLUGINS_DIR"):
+        settings.plugins_dir = Path(os.environ["EXAM_PLUGINS_DIR"]).expanduser()
+    if os.environ.get("EXAM_BANKS_DIRS"):
+        settings.banks_dirs = [Path(p).expanduser() for p in os.environ["EXAM_BANKS_DIRS"].split(os.pathsep) if p]
+    if db:
+        settings.db = Path(db).expanduser()
+    if plugins_dir:
+        settings.plugins_dir = Path(plugins_dir).expanduser()
+    if banks_dirs:
+        settings.banks_dirs = [Path(p).expanduser() for p in banks_dirs]
+    if lang:
+        settings.lang = lang
+    return settings

@@ -1,0 +1,154 @@
+"""Grounding checks: is every keyed answer stated by the text the question cites?
+
+These are stricter than loading a bank (:mod:`exam.banks`) and are what the built-in banks must pass
+(``tests/banks/test_grounding.py``). Trainers can run them on their own banks::
+
+    python -m exam.grounding my.bank.yaml
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from exam.errors import BankFormatError, Problem
+from exam.models import OPTION_LETTERS, Bank, Question, ShortAnswer
+from exam.sources import PREAMBLE, SourceLibrary, section_key
+from exam.textnorm import chinese_numeral, contains, normalize_answer
+
+NEAR_DUPLICATE_RATIO = 0.9
+_QUOTED = re.compile(r"“([^”]+)”")
+
+
+def _key_options(question: Question) -> set[int]:
+    answer = question.answer
+    letters = (answer,) if isinstance(answer, str) else answer
+    return {OPTION_LETTERS.index(letter) for letter in letters}  # type: ignore[union-attr]
+
+
+def check_question(question: Question, library: SourceLibrary) -> list[str]:
+    """Every grounding problem of one question (empty when it is grounded)."""
+    problems: list[str] = []
+    src = question.source
+    if src.doc not in library:
+        return [f"出处文件“{src.doc}”不在随附的原文中（{', '.join(library.ids())}）"]
+    try:
+        cited = library.text(src)
+    except Exception as exc:
+        return [f"出处不存在：{exc}"]
+    quote = question.quote
+    if not contains(cited, quote):
+        problems.append("quote 不是所引出处中的原文")
+
+    if question.type in ("single", "multiple"):
+        keys = _key_options(question)
+        for i, option in enumerate(question.options):
+            present = contains(quote, option)
+            if question.negated:
+                if i in keys and present:
+                    problems.append(f"否定式题目的答案 {OPTION_LETTERS[i]}“{option}”出现在 quote 中")
+                if i not in keys and not present:
+                    problems.append(f"否定式题目的选项 {OPTION_LETTERS[i]}“{option}”不在 quote 中")
+            elif i in keys and not present:
+                problems.append(f"答案 {OPTION_LETTERS[i]}“{option}”不在 quote 中")
+        normalised = [normalize_answer(o) for o in question.options]
+        if len(set(normalised)) != len(normalised):
+            problems.append("选项有重复")
+    elif question.type == "blank":
+        for i, accepted in enumerate(question.answer, 1):  # type: ignore[arg-type]
+            for text in accepted:
+                if not contains(quote, text):
+                    problems.append(f"第 {i} 空的答案“{text}”不在 quote 中")
+    elif question.type == "judge":
+        spans = [s for s in _QUOTED.findall(question.explanation) if len(normalize_answer(s)) >= 4]
+        if not any(contains(quote, span) for span in spans):
+            problems.append("判断题的解析应在“…”中引用 quote 里决定对错的原话（至少 4 个字）")
+    elif question.type == "short":
+        assert isinstance(question.answer, ShortAnswer)
+        for group in question.answer.keywords:
+            if not any(contains(quote, word) for word in group):
+                problems.append(f"关键词组 {list(group)} 没有一个出现在 quote 中")
+
+    if src.article is not None:
+        if f"第{chinese_numeral(src.article)}条" not in question.explanation:
+            problems.append(f"解析应写明“第{chinese_numeral(src.article)}条”")
+    elif src.section == PREAMBLE:
+        if PREAMBLE not in question.explanation:
+            problems.append("解析应写明“序言”")
+    elif src.section is not None and section_key(src.section) not in section_key(question.explanation):
+        problems.append(f"解析应写明所引部分“{src.section}”")
+    return problems
+
+
+def _stem_key(stem: str) -> str:
+    return normalize_answer(stem)
+
+
+def near_duplicate_stems(questions: Iterable[Question]) -> list[tuple[Question, Question]]:
+    """Pairs of questions of the same type whose normalised stems are equal or nearly so."""
+    items = [(q, _stem_key(q.stem)) for q in questions]
+    pairs = []
+    for i, (a, ka) in enumerate(items):
+        for b, kb in items[i + 1 :]:
+            if ka == kb:
+                pairs.append((a, b))
+                continue
+            matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+            if matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO:
+                if matcher.ratio() >= NEAR_DUPLICATE_RATIO:
+                    pairs.append((a, b))
+    return pairs
+
+
+def check_bank(bank: Bank, library: SourceLibrary) -> list[Problem]:
+    """Every grounding problem of a bank, with file, line and question id."""
+    path = bank.path or bank.id
+    problems = [
+        Problem(path, q.line, q.id, message) for q in bank.questions for message in check_question(q, library)
+    ]
+    for a, b in near_duplicate_stems(bank.questions):
+        problems.append(Problem(path, b.line, b.id, f"题干与 {a.id}（第 {a.line} 行）相同或几乎相同"))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m exam.grounding FILE...``: print grounding problems; exit 1 if any."""
+    from exam.banks import parse_bank
+    from exam.qtypes import BUILTIN_TYPES
+    from exam.sources import builtin_library
+    from exam.yamlsafe import LineDict, load_yaml
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        print("usage: python -m exam.grounding FILE.bank.yaml ...", file=sys.stderr)
+        return 2
+    library = builtin_library()
+    types = {t.name: t for t in BUILTIN_TYPES}
+    failed = False
+    for name in args:
+        try:
+            data = load_yaml(name)
+            if isinstance(data, LineDict) and "bank" not in data:
+                header = LineDict(id=Path(name).name.split(".")[0].lower().replace("_", "-"), title="part", version="0")
+                header.line, header.key_lines = 1, {}
+                data["bank"] = header
+                data.key_lines["bank"] = 1
+            bank = parse_bank(data, name, types, library)
+        except BankFormatError as exc:
+            for problem in exc.problems:
+                print(problem)
+            failed = True
+            continue
+        problems = check_bank(bank, library)
+        for problem in problems:
+            print(problem)
+        failed = failed or bool(problems)
+        print(f"{name}: {len(bank.questions)} questions, {len(problems)} grounding problems", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,374 @@
+"""Exam papers (试卷): specs read from YAML or contributed by plugins, and deterministic assembly from a seed.
+
+A spec says what to draw; :func:`assemble_paper` draws it. The :class:`DrawnPaper` (question snapshots, option
+order, points, rules) is stored with the attempt, so review and regrading show exactly what the trainee saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exam.errors import BankFormatError, PaperError, Problem
+from exam.grading import BLANK_RULES, MULTIPLE_RULES
+from exam.models import Bank, Question
+from exam.qtypes import GradingRules
+from exam.yamlsafe import LineDict, load_yaml
+
+PAPER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of a paper: ``count`` questions of ``type``, ``points`` each, drawn from a filtered pool."""
+
+    type: str
+    count: int
+    points: float
+    title: str = ""
+    banks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    difficulty: tuple[int, ...] = ()
+    articles: tuple[tuple[int, int], ...] = ()
+
+    def matches(self, question: Question) -> bool:
+        if question.type != self.type:
+            return False
+        if self.banks and question.bank not in self.banks:
+            return False
+        if self.tags and not set(self.tags) & set(question.tags):
+            return False
+        if self.difficulty and question.difficulty not in self.difficulty:
+            return False
+        if self.articles:
+            article = question.source.article
+            if article is None or not any(lo <= article <= hi for lo, hi in self.articles):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class PaperSpec:
+    """What a paper draws and the rules it is sat and scored under."""
+
+    id: str
+    title: str
+    time_limit: int
+    pass_mark: float
+    sections: tuple[SectionSpec, ...]
+    description: str = ""
+    shuffle_questions: bool = True
+    shuffle_options: bool = True
+    multiple_rule: str = "partial"
+    blank_rule: str = "per_blank"
+    attempts: int = 0
+    show_answers: bool = True
+    practice: bool = False
+
+    @property
+    def total_points(self) -> float:
+        return sum(s.count * s.points for s in self.sections)
+
+    @property
+    def question_count(self) -> int:
+        return sum(s.count for s in self.sections)
+
+    @property
+    def rules(self) -> GradingRules:
+        return GradingRules(self.multiple_rule, self.blank_rule)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    """A question as it appears on one trainee's paper."""
+
+    question: Question
+    points: float
+    option_order: tuple[int, ...] = ()
+    section: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    def displayed_options(self) -> list[tuple[str, str]]:
+        """``(canonical letter, text)`` in the order shown; the trainee sees them labelled A, B, C … in this order."""
+        from exam.models import OPTION_LETTERS
+
+        return [(OPTION_LETTERS[i], self.question.options[i]) for i in self.option_order]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question.to_dict(),
+            "points": self.points,
+            "option_order": list(self.option_order),
+            "section": self.section,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DrawnQuestion:
+        return cls(
+            question=Question.from_dict(data["question"]),
+            points=data["points"],
+            option_order=tuple(data.get("option_order") or ()),
+            section=data.get("section", ""),
+        )
+
+
+@dataclass(frozen=True)
+class DrawnPaper:
+    """The paper one trainee actually got, stored with the attempt."""
+
+    paper_id: str
+    title: str
+    seed: str
+    time_limit: int
+    pass_mark: float
+    rules: GradingRules
+    show_answers: bool
+    questions: tuple[DrawnQuestion, ...] = field(default_factory=tuple)
+    practice: bool = False
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(q.points for q in self.questions), 2)
+
+    def get(self, question_id: str) -> DrawnQuestion:
+        for drawn in self.questions:
+            if drawn.id == question_id:
+                return drawn
+        raise KeyError(question_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "paper_id": self.paper_id,
+            "title": self.title,
+            "seed": self.seed,
+            "time_limit": self.time_limit,
+            "pass_mark": self.pass_mark,
+            "multiple_rule": self.rules.multiple_rule,
+            "blank_rule": self.rules.blank_rule,
+            "show_answers": self.show_answers,
+            "practice": self.practice,
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DrawnPaper:
+        return cls(
+            paper_id=data["paper_id"],
+            title=data["title"],
+            seed=data["seed"],
+            time_limit=data["time_limit"],
+            pass_mark=data["pass_mark"],
+            rules=GradingRules(data["multiple_rule"], data["blank_rule"]),
+            show_answers=data["show_answers"],
+            questions=tuple(DrawnQuestion.from_dict(q) for q in data["questions"]),
+            practice=data.get("practice", False),
+        )
+
+
+def default_seed(paper_id: str, trainee_id: str, attempt_no: int = 1) -> str:
+    """The seed a paper is drawn with unless given: paper id + trainee id (+ attempt number, so a retake differs)."""
+    return hashlib.sha256(f"{paper_id}|{trainee_id}|{attempt_no}".encode()).hexdigest()[:16]
+
+
+def candidates(section: SectionSpec, banks: Mapping[str, Bank], exclude: set[str] | None = None) -> list[Question]:
+    """The questions a section can draw from, in a stable order."""
+    exclude = exclude or set()
+    pool = [
+        q for bank in banks.values() for q in bank.questions if section.matches(q) and q.id not in exclude
+    ]
+    return sorted(pool, key=lambda q: q.id)
+
+
+def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
+    """Raise :class:`PaperError` naming each section that asks for more questions than its pool holds."""
+    missing = [b for s in spec.sections for b in s.banks if b not in banks]
+    if missing:
+        raise PaperError(f"试卷“{spec.id}”引用了不存在的题库：{', '.join(sorted(set(missing)))}")
+    used: set[str] = set()
+    short: list[str] = []
+    for i, section in enumerate(spec.sections, 1):
+        pool = candidates(section, banks, used)
+        if len(pool) < section.count:
+            short.append(
+                f"第 {i} 部分（{section.title or section.type}）要抽 {section.count} 题，符合条件的只有 {len(pool)} 题"
+            )
+        used.update(q.id for q in pool[: section.count])
+    if short:
+        raise PaperError(f"试卷“{spec.id}”无法组卷：" + "；".join(short))
+
+
+def assemble_paper(spec: PaperSpec, banks: Mapping[str, Bank], seed: str) -> DrawnPaper:
+    """Draw a paper deterministically: the same spec, banks and seed always give the same paper."""
+    check_satisfiable(spec, banks)
+    rng = random.Random(seed)
+    used: set[str] = set()
+    drawn: list[DrawnQuestion] = []
+    for section in spec.sections:
+        pool = candidates(section, banks, used)
+        chosen = rng.sample(pool, section.count)
+        if not spec.shuffle_questions:
+            chosen.sort(key=lambda q: q.id)
+        for question in chosen:
+            used.add(question.id)
+            order = list(range(len(question.options)))
+            if spec.shuffle_options and order:
+                rng.shuffle(order)
+            drawn.append(DrawnQuestion(question, section.points, tuple(order), section.title))
+    return DrawnPaper(
+        paper_id=spec.id,
+        title=spec.title,
+        seed=seed,
+        time_limit=spec.time_limit,
+        pass_mark=spec.pass_mark,
+        rules=spec.rules,
+        show_answers=spec.show_answers,
+        questions=tuple(drawn),
+        practice=spec.practice,
+    )
+
+
+def practice_paper(questions: Sequence[Question], title: str, seed: str) -> DrawnPaper:
+    """A practice set: no time limit, no pass mark, answers shown after each question."""
+    rng = random.Random(seed)
+    drawn = []
+    for question in questions:
+        order = list(range(len(question.options)))
+        rng.shuffle(order)
+        drawn.append(DrawnQuestion(question, question.points, tuple(order), ""))
+    return DrawnPaper("practice", title, seed, 0, 0, GradingRules("partial", "per_blank"), True, tuple(drawn), True)
+
+
+# -- reading paper specs ---------------------------------------------------------------------------------------
+
+
+def _parse_articles(value: Any) -> tuple[tuple[int, int], ...]:
+    ranges = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, int) and not isinstance(item, bool):
+            ranges.append((item, item))
+        elif isinstance(item, str) and re.fullmatch(r"\d+\s*-\s*\d+", item):
+            lo, hi = (int(x) for x in item.split("-"))
+            ranges.append((lo, hi))
+        else:
+            raise ValueError(f"articles 中的 {item!r} 应是条号或范围，如 95 或 \"95-111\"")
+    return tuple(ranges)
+
+
+def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
+    """Validate a paper document (``paper:`` mapping); raise :class:`BankFormatError` listing every problem."""
+    problems: list[Problem] = []
+    raw = data.get("paper") if isinstance(data, dict) else None
+    if not isinstance(raw, LineDict):
+        raise BankFormatError.single(path, 1, None, "试卷文件应以 paper: 开头")
+    pid = raw.get("id")
+
+    def bad(key: str | None, message: str, mapping: Any = raw) -> None:
+        line = mapping.key_lines.get(key, mapping.line) if isinstance(mapping, LineDict) and key else getattr(mapping, "line", None)
+        problems.append(Problem(path, line, str(pid) if pid else None, message))
+
+    allowed = {
+        "id", "title", "description", "time_limit", "pass_mark", "sections", "shuffle_questions",
+        "shuffle_options", "multiple_rule", "blank_rule", "attempts", "show_answers",
+    }  # fmt: skip
+    for key in sorted(set(raw) - allowed):
+        bad(key, f"未知的字段“{key}”")
+    if not isinstance(pid, str) or not PAPER_ID.match(pid):
+        bad("id", f"试卷编号“{pid}”无效：只能用小写字母、数字和 -")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        bad("title", "试卷需要 title（名称）")
+    time_limit = raw.get("time_limit")
+    if isinstance(time_limit, bool) or not isinstance(time_limit, int) or not 1 <= time_limit <= 600:
+        bad("time_limit", "time_limit（考试时长，分钟）应是 1 到 600 的整数")
+    pass_mark = raw.get("pass_mark", 0)
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or pass_mark < 0:
+        bad("pass_mark", "pass_mark（及格分）应是不小于 0 的数")
+    for key, choices in (("multiple_rule", MULTIPLE_RULES), ("blank_rule", BLANK_RULES)):
+        if raw.get(key, choices[-1] if key == "multiple_rule" else choices[0]) not in choices:
+            bad(key, f"{key} 只能是 {' 或 '.join(choices)}")
+    for key in ("shuffle_questions", "shuffle_options", "show_answers"):
+        if not isinstance(raw.get(key, True), bool):
+            bad(key, f"{key} 只能是 true 或 false")
+    attempts = raw.get("attempts", 0)
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
+        bad("attempts", "attempts（允许次数，0 表示不限）应是不小于 0 的整数")
+
+    sections: list[SectionSpec] = []
+    raw_sections = raw.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        bad("sections", "试卷需要 sections（至少一个部分）")
+        raw_sections = []
+    for sec in raw_sections:
+        if not isinstance(sec, LineDict):
+            bad(None, "每个部分应是一个映射", sec)
+            continue
+        for key in sorted(set(sec) - {"title", "type", "count", "points", "banks", "tags", "difficulty", "articles"}):
+            bad(key, f"部分中有未知的字段“{key}”", sec)
+        qtype = sec.get("type")
+        if qtype not in known_types:
+            bad("type", f"未知的题型“{qtype}”（可用：{', '.join(known_types)}）", sec)
+        count = sec.get("count")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            bad("count", "count（题数）应是正整数", sec)
+        points = sec.get("points")
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+            bad("points", "points（每题分值）应是正数", sec)
+        lists = {}
+        for key in ("banks", "tags"):
+            value = sec.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                bad(key, f"{key} 应是文字列表", sec)
+                value = []
+            lists[key] = tuple(value)
+        difficulty = sec.get("difficulty", [])
+        if not isinstance(difficulty, list) or not all(d in (1, 2, 3) for d in difficulty):
+            bad("difficulty", "difficulty 应是 1、2、3 组成的列表", sec)
+            difficulty = []
+        try:
+            articles = _parse_articles(sec["articles"]) if "articles" in sec else ()
+        except ValueError as exc:
+            bad("articles", str(exc), sec)
+            articles = ()
+        if not problems:
+            sections.append(
+                SectionSpec(
+                    type=qtype,
+                    count=count,
+                    points=points,
+                    title=sec.get("title") or "",
+                    banks=lists["banks"],
+                    tags=lists["tags"],
+                    difficulty=tuple(difficulty),
+                    articles=articles,
+                )
+            )
+    if not problems and pass_mark > sum(s.count * s.points for s in sections):
+        bad("pass_mark", "及格分高于试卷总分")
+    if problems:
+        raise BankFormatError(problems)
+    return PaperSpec(
+        id=pid,
+        title=title.strip(),
+        description=raw.get("description") or "",
+        time_limit=time_limit,
+        pass_mark=pass_mark,
+        sections=tuple(sections),
+        shuffle_questions=raw.get("shuffle_questions", True),
+        shuffle_options=raw.get("shuffle_options", True),
+        multiple_rule=raw.get("multiple_rule", "partial"),
+        blank_rule=raw.get("blank_rule", "per_blank"),
+        attempts=attempts,
+        show_answers=raw.get("show_answers", True),
+    )
+
+
+def load_paper_file(path: str | Path, known_types: Sequence[str]) -> PaperSpec:
+    return parse_paper(load_yaml(path), str(path), known_types)

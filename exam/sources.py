@@ -1,0 +1,190 @@
+"""Source texts the questions cite: statutes (one string per 款) and the speech (by section).
+
+A :class:`SourceLibrary` answers "what does the cited place say?" for grounding checks and the review screen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from exam.errors import NotFoundError
+from exam.resources import sources_dir
+from exam.textnorm import chinese_numeral
+
+PREAMBLE = "序言"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a question's answer is stated: a statute article/paragraph or a speech section."""
+
+    doc: str
+    article: int | None = None
+    paragraph: int | None = None
+    section: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"doc": self.doc, "article": self.article, "paragraph": self.paragraph, "section": self.section}
+
+    def label(self, library: SourceLibrary | None = None) -> str:
+        """Human label such as ``宪法 第九十五条第一款`` or ``讲话 一（二）``."""
+        title = library.short_title(self.doc) if library and self.doc in library else self.doc
+        if self.article is not None:
+            text = f"第{chinese_numeral(self.article)}条"
+            if self.paragraph is not None:
+                text += f"第{chinese_numeral(self.paragraph)}款"
+            return f"{title} {text}"
+        if self.section == PREAMBLE and self.paragraph is not None:
+            return f"{title} 序言第{chinese_numeral(self.paragraph)}自然段"
+        return f"{title} {self.section or ''}".strip()
+
+
+@dataclass(frozen=True)
+class Article:
+    no: int
+    chapter: str
+    section: str | None
+    paragraphs: tuple[str, ...]
+
+
+@dataclass
+class SourceDocument:
+    """One source text: a statute (articles, optional preamble) or a speech (named sections)."""
+
+    doc_id: str
+    title: str
+    short_title: str
+    version: str = ""
+    articles: dict[int, Article] = field(default_factory=dict)
+    preamble: tuple[str, ...] = ()
+    sections: dict[str, str] = field(default_factory=dict)
+
+    def text(self, citation: Citation) -> str:
+        """The text at ``citation``; raises :class:`NotFoundError` naming what is missing."""
+        if citation.article is not None:
+            article = self.articles.get(citation.article)
+            if article is None:
+                raise NotFoundError(f"{self.short_title}没有第{citation.article}条")
+            if citation.paragraph is None:
+                return "\n".join(article.paragraphs)
+            if not 1 <= citation.paragraph <= len(article.paragraphs):
+                raise NotFoundError(
+                    f"{self.short_title}第{citation.article}条只有{len(article.paragraphs)}款，没有第{citation.paragraph}款"
+                )
+            return article.paragraphs[citation.paragraph - 1]
+        if citation.section == PREAMBLE and self.preamble:
+            if citation.paragraph is None:
+                return "\n".join(self.preamble)
+            if not 1 <= citation.paragraph <= len(self.preamble):
+                raise NotFoundError(f"{self.short_title}序言没有第{citation.paragraph}段")
+            return self.preamble[citation.paragraph - 1]
+        if citation.section is not None:
+            key = section_key(citation.section)
+            for name, body in self.sections.items():
+                if section_key(name) == key:
+                    return body
+            raise NotFoundError(f"{self.short_title}没有“{citation.section}”这一部分")
+        raise NotFoundError(f"{self.short_title}：出处需要条号或部分")
+
+    def article_text(self, no: int) -> str:
+        """The whole article, 款 by 款, for the review screen."""
+        return self.text(Citation(self.doc_id, article=no))
+
+
+def section_key(name: str) -> str:
+    """Section ids compare after NFKC, so ``一（二）`` and ``一(二)`` are the same."""
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
+
+
+def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    doc = SourceDocument(doc_id=doc_id, title=data["title"], short_title=short_title, version=str(data.get("version", "")))
+    doc.preamble = tuple(data.get("preamble") or ())
+    for item in data["articles"]:
+        no = int(item["no"])
+        doc.articles[no] = Article(no, item.get("chapter", ""), item.get("section"), tuple(item["paragraphs"]))
+    return doc
+
+
+_PART = re.compile(r"^([一二三四五六七八九十]+)、")
+_POINT = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]")
+_SPEECH_END = "由互联网用户分享整理"
+
+
+def parse_speech(text: str, doc_id: str = "speech", short_title: str = "讲话") -> SourceDocument:
+    """Split the speech into sections: 标题, 引言, 一, 一（一）, …, 结语 (see docs/bank-format.md)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    sections: dict[str, list[str]] = {"标题": [lines[0]], "引言": []}
+    current = "引言"
+    part = ""
+    for line in lines[1:]:
+        if _SPEECH_END in line:
+            break
+        if m := _PART.match(line):
+            part = m.group(1)
+            current = part
+        elif (m := _POINT.match(line)) and part:
+            current = f"{part}（{m.group(1)}）"
+        elif line.startswith("总之"):
+            current = "结语"
+        sections.setdefault(current, []).append(line)
+    return SourceDocument(
+        doc_id=doc_id,
+        title=lines[0],
+        short_title=short_title,
+        sections={name: "\n".join(body) for name, body in sections.items()},
+    )
+
+
+class SourceLibrary:
+    """The source texts known to this installation, by doc id."""
+
+    def __init__(self, documents: dict[str, SourceDocument] | None = None) -> None:
+        self._docs: dict[str, SourceDocument] = dict(documents or {})
+
+    def add(self, document: SourceDocument) -> None:
+        self._docs[document.doc_id] = document
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    def __getitem__(self, doc_id: str) -> SourceDocument:
+        try:
+            return self._docs[doc_id]
+        except KeyError:
+            raise NotFoundError(f"未知的出处文件：{doc_id}") from None
+
+    def ids(self) -> list[str]:
+        return sorted(self._docs)
+
+    def short_title(self, doc_id: str) -> str:
+        return self._docs[doc_id].short_title
+
+    def text(self, citation: Citation) -> str:
+        return self[citation.doc].text(citation)
+
+
+BUILTIN_SOURCES: dict[str, tuple[str, str]] = {
+    "constitution-2018": ("constitution-2018.yaml", "宪法"),
+    "deputies-law-2025": ("deputies-law-2025.yaml", "代表法"),
+    "speech": ("speech.txt", "讲话"),
+}
+
+
+def load_builtin_source(doc_id: str, folder: Path | None = None) -> SourceDocument:
+    """Load one of the shipped source texts by doc id."""
+    filename, short = BUILTIN_SOURCES[doc_id]
+    path = (folder or sources_dir()) / filename
+    if path.suffix == ".txt":
+        return parse_speech(path.read_text(encoding="utf-8"), doc_id, short)
+    return load_statute(path, doc_id, short)
+
+
+def builtin_library(folder: Path | None = None) -> SourceLibrary:
+    """All shipped source texts."""
+    return SourceLibrary({doc_id: load_builtin_source(doc_id, folder) for doc_id in BUILTIN_SOURCES})

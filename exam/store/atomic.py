@@ -1,0 +1,133 @@
+"""Crash-safe file primitives: atomic replace, durable append, stale temp clean-up, 0600 files.
+
+A reader always sees either the old or the new complete file (``os.replace`` is atomic), and once a write
+returns, it survives a crash (the file and its directory entry are fsynced).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+import tinydb.storages
+
+from exam.errors import StoreCorruptError, StoreError
+
+TEMP_MARK = ".tmp-"
+FILE_MODE = 0o600
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (no-op where directories cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically and durably; the file is created with mode 0600."""
+    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(_os_message(exc, path)) from exc
+    fsync_dir(path.parent)
+
+
+def append_durably(path: Path, line: bytes, create: bool = False) -> None:
+    """Append one line and fsync it. Without ``create`` a missing file is an error (the attempt is closed)."""
+    flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file; a damaged one is copied aside (never replaced) and reported with how to recover."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(_os_message(exc, path)) from exc
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        with contextlib.suppress(OSError):
+            if not kept.exists():
+                kept.write_bytes(raw)
+        raise StoreCorruptError(
+            f"数据文件已损坏，没有做任何改动：{path}（{exc}）。已另存一份到 {kept.name}。"
+            f"请从备份恢复该文件，或运行 exam store repair 重建索引。"
+        ) from exc
+
+
+def cleanup_stale_temps(folder: Path, older_than: float = 60.0) -> int:
+    """Remove temp files left by a crashed writer; returns how many were removed."""
+    removed = 0
+    now = time.time()
+    for path in folder.rglob(f"*{TEMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def _os_message(exc: OSError, path: Path) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘已满，无法保存到 {path}。已保存的内容没有丢失；请腾出空间后重试。"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有写入权限：{path}"
+    return f"无法写入 {path}：{exc.strerror}"
+
+
+class AtomicJSONStorage(tinydb.storages.Storage):
+    """TinyDB storage that writes by atomic replace and refuses (rather than empties) a damaged file.
+
+    Cross-process serialisation is the caller's job: :class:`~exam.store.tinydb_store.TinyDBAttemptStore` holds
+    a file lock around every read-modify-write.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return read_json(self.path)  # type: ignore[no-any-return]
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,256 @@
+"""The default store: TinyDB files made crash-safe and multi-process-safe.
+
+Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user data dir)::
+
+    store.lock                   file lock serialising writers across processes
+    index/<xx>.json              TinyDB: one summary row per attempt, sharded by the first two hex digits of the id
+    attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
+    attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
+    records/<table>.json         TinyDB: small records (错题本, roster, trainer settings)
+
+Saving an answer appends one line to the attempt's journal and fsyncs it, so its cost does not grow with the number
+of stored attempts. Submitting folds the journal into the attempt file and updates one small index shard. Every
+TinyDB write goes through :class:`~exam.store.atomic.AtomicJSONStorage` (temp file, fsync, ``os.replace``, fsync of
+the folder). See docs/storage.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import Query, TinyDB
+
+from exam.errors import AttemptClosedError, NotFoundError, StoreBusyError, StoreError
+from exam.store.atomic import (
+    FILE_MODE,
+    AtomicJSONStorage,
+    append_durably,
+    atomic_write_bytes,
+    cleanup_stale_temps,
+    fsync_dir,
+    read_json,
+)
+from exam.store.base import AttemptDict, AttemptStore
+
+ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
+SUMMARY_KEYS = (
+    "attempt_id", "trainee", "paper", "paper_title", "status", "started_at", "submitted_at", "deadline",
+    "score", "max_score", "passed", "origin",
+)  # fmt: skip
+LOCK_TIMEOUT = 30.0
+
+
+def summary_of(attempt: AttemptDict) -> AttemptDict:
+    return {key: attempt.get(key) for key in SUMMARY_KEYS}
+
+
+class TinyDBAttemptStore(AttemptStore):
+    """Attempts in per-attempt TinyDB files with a sharded TinyDB index and per-attempt answer journals."""
+
+    def __init__(self, root: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.root = Path(root)
+        try:
+            for sub in ("index", "attempts", "records"):
+                (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据目录 {self.root}：{exc.strerror}") from exc
+        self._lock = FileLock(str(self.root / "store.lock"), timeout=lock_timeout, mode=FILE_MODE)
+        cleanup_stale_temps(self.root)
+
+    # -- locking and paths -------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store-wide writer lock (re-entrant within a process)."""
+        try:
+            with self._lock:
+                yield
+        except Timeout as exc:
+            raise StoreBusyError(
+                f"数据库正被其他程序占用（等待超过 {self._lock.timeout:.0f} 秒）：{self.root}。请稍后再试。"
+            ) from exc
+
+    def _check_id(self, attempt_id: str) -> str:
+        if not ATTEMPT_ID.match(attempt_id):
+            raise NotFoundError(f"答卷编号无效：{attempt_id}")
+        return attempt_id
+
+    def _attempt_path(self, attempt_id: str) -> Path:
+        return self.root / "attempts" / attempt_id[:2] / f"{self._check_id(attempt_id)}.json"
+
+    def _journal_path(self, attempt_id: str) -> Path:
+        return self._attempt_path(attempt_id).with_suffix(".journal")
+
+    def _index(self, attempt_id: str) -> TinyDB:
+        return TinyDB(self.root / "index" / f"{attempt_id[:2]}.json", storage=AtomicJSONStorage)
+
+    @staticmethod
+    def _attempt_db(path: Path) -> TinyDB:
+        return TinyDB(path, storage=AtomicJSONStorage)
+
+    def _read_attempt_file(self, attempt_id: str) -> AttemptDict:
+        path = self._attempt_path(attempt_id)
+        data = read_json(path)
+        if not data:
+            raise NotFoundError(f"找不到答卷 {attempt_id}")
+        rows = list(data.get("attempt", {}).values())
+        if len(rows) != 1:
+            raise StoreError(f"答卷文件内容异常：{path}")
+        return rows[0]  # type: ignore[no-any-return]
+
+    def _write_attempt_file(self, attempt: AttemptDict) -> None:
+        path = self._attempt_path(attempt["attempt_id"])
+        path.parent.mkdir(exist_ok=True, mode=0o700)
+        db = self._attempt_db(path)
+        table = db.table("attempt")
+        table.truncate()
+        table.insert(attempt)
+
+    def _write_index(self, attempt: AttemptDict) -> None:
+        index = self._index(attempt["attempt_id"])
+        index.upsert(summary_of(attempt), Query().attempt_id == attempt["attempt_id"])
+
+    # -- answers journal -------------------------------------------------------------------------------------------
+
+    def _read_journal(self, attempt_id: str) -> dict[str, Any]:
+        """Replay the journal: last response per question wins; a torn final line (crash mid-write) is ignored."""
+        responses: dict[str, Any] = {}
+        try:
+            raw = self._journal_path(attempt_id).read_bytes()
+        except FileNotFoundError:
+            return responses
+        for line in raw.split(b"\n"):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue  # only ever the unacknowledged last line
+            responses[entry["q"]] = {"response": entry["r"], "at": entry["t"]}
+        return responses
+
+    # -- AttemptStore ------------------------------------------------------------------------------------------------
+
+    def create_attempt(self, attempt: AttemptDict) -> None:
+        attempt_id = self._check_id(attempt["attempt_id"])
+        record = dict(attempt, status="in_progress", responses={})
+        with self.locked():
+            if self._attempt_path(attempt_id).exists():
+                raise StoreError(f"答卷 {attempt_id} 已存在")
+            self._write_attempt_file(record)
+            journal = self._journal_path(attempt_id)
+            fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            os.fsync(fd)
+            os.close(fd)
+            fsync_dir(journal.parent)
+            self._write_index(record)
+
+    def save_answer(self, attempt_id: str, question_id: str, response: Any, at: str) -> None:
+        line = json.dumps({"q": question_id, "r": response, "t": at}, ensure_ascii=False, separators=(",", ":"))
+        try:
+            append_durably(self._journal_path(attempt_id), line.encode("utf-8") + b"\n")
+        except FileNotFoundError:
+            raise AttemptClosedError(f"答卷 {attempt_id} 已交卷，不能再作答") from None
+        except OSError as exc:
+            from exam.store.atomic import _os_message
+
+            raise StoreError(_os_message(exc, self._journal_path(attempt_id))) from exc
+
+    def get_attempt(self, attempt_id: str) -> AttemptDict:
+        attempt = self._read_attempt_file(attempt_id)
+        if attempt["status"] == "in_progress":
+            attempt["responses"] = self._read_journal(attempt_id)
+        return attempt
+
+    def finalise(self, attempt_id: str, finish: Callable[[AttemptDict], AttemptDict]) -> tuple[AttemptDict, bool]:
+        with self.locked():
+            attempt = self.get_attempt(attempt_id)
+            if attempt["status"] != "in_progress":
+                return attempt, False
+            closed = finish(attempt)
+            if closed["status"] == "in_progress":
+                raise StoreError("finalise() must close the attempt")
+            self._write_attempt_file(closed)
+            self._write_index(closed)
+            with contextlib.suppress(FileNotFoundError):
+                self._journal_path(attempt_id).unlink()
+            return closed, True
+
+    def update_attempt(self, attempt_id: str, change: Callable[[AttemptDict], AttemptDict]) -> AttemptDict:
+        with self.locked():
+            attempt = change(self.get_attempt(attempt_id))
+            self._write_attempt_file(attempt)
+            self._write_index(attempt)
+            return attempt
+
+    def list_attempts(
+        self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
+    ) -> list[AttemptDict]:
+        rows: list[AttemptDict] = []
+        for shard in sorted((self.root / "index").glob("*.json")):
+            data = read_json(shard) or {}
+            rows.extend(data.get("_default", {}).values())
+        if paper:
+            rows = [r for r in rows if r["paper"] == paper]
+        if trainee_id:
+            rows = [r for r in rows if r["trainee"]["id"] == trainee_id]
+        if status:
+            rows = [r for r in rows if r["status"] == status]
+        return sorted(rows, key=lambda r: (r["started_at"], r["attempt_id"]))
+
+    def import_attempts(self, attempts: Iterable[AttemptDict]) -> tuple[int, int]:
+        added = skipped = 0
+        with self.locked():
+            for attempt in attempts:
+                attempt_id = self._check_id(attempt["attempt_id"])
+                if self._attempt_path(attempt_id).exists():
+                    skipped += 1
+                    continue
+                if attempt.get("status") == "in_progress":
+                    raise StoreError(f"答卷 {attempt_id} 尚未交卷，不能导入")
+                self._write_attempt_file(attempt)
+                self._write_index(attempt)
+                added += 1
+        return added, skipped
+
+    def rebuild_index(self) -> int:
+        """Rebuild every index shard from the attempt files (``exam store repair``); returns the attempt count."""
+        with self.locked():
+            shards: dict[str, list[AttemptDict]] = {}
+            for path in sorted((self.root / "attempts").glob("*/*.json")):
+                attempt = self._read_attempt_file(path.stem)
+                shards.setdefault(path.stem[:2], []).append(summary_of(attempt))
+            for old in (self.root / "index").glob("*.json"):
+                if old.stem not in shards:
+                    old.unlink()
+            for shard, rows in shards.items():
+                data = {"_default": {str(i): row for i, row in enumerate(rows, 1)}}
+                atomic_write_bytes(
+                    self.root / "index" / f"{shard}.json", json.dumps(data, ensure_ascii=False).encode("utf-8")
+                )
+            return sum(len(rows) for rows in shards.values())
+
+    # -- small records ------------------------------------------------------------------------------------------------
+
+    def _records(self, table: str) -> TinyDB:
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(table)
+        return TinyDB(self.root / "records" / f"{table}.json", storage=AtomicJSONStorage)
+
+    def get_record(self, table: str, key: str) -> Any:
+        row = self._records(table).get(Query().key == key)
+        return row["value"] if row else None  # type: ignore[index,call-overload]
+
+    def put_record(self, table: str, key: str, value: Any) -> None:
+        with self.locked():
+            self._records(table).upsert({"key": key, "value": value}, Query().key == key)
+
+    def all_records(self, table: str) -> dict[str, Any]:
+        return {row["key"]: row["value"] for row in self._records(table).all()}

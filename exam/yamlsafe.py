@@ -1,0 +1,169 @@
+"""Safe YAML reading for files that trainers write (banks, papers).
+
+* only the safe loader, and no anchors or aliases at all (no alias bombs);
+* nesting depth and file size are capped;
+* scalars follow YAML 1.2's core schema: ``no``/``on`` stay strings and ``1:30`` stays ``"1:30"``;
+* a key written twice is reported, never silently overwritten;
+* every mapping and sequence remembers its line, so errors can name it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exam.errors import BankFormatError, Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 20
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CoreSchemaLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader whose implicit types are YAML 1.2 core schema only."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+def _add(tag: str, pattern: str, first: str) -> None:
+    CoreSchemaLoader.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
+
+
+_add("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_add("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])  # type: ignore[arg-type]
+_add("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789")
+_add(
+    "tag:yaml.org,2002:float",
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+    "-+0123456789.",
+)
+
+
+class LineDict(dict[str, Any]):
+    """A mapping read from YAML, with the line of the mapping and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    """A sequence read from YAML, with its line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value = node.value
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:int":
+        if value.startswith(("0x", "0o")):
+            return int(value, 0)
+        return int(value)
+    if tag == "tag:yaml.org,2002:float":
+        low = value.lower().lstrip("+")
+        if low.endswith(".inf"):
+            return -math.inf if low.startswith("-") else math.inf
+        if low == ".nan":
+            return math.nan
+        return float(value)
+    if tag in ("tag:yaml.org,2002:str", "!"):
+        return value
+    raise ValueError(f"不支持的 YAML 标签 {tag}")
+
+
+def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Any:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return _scalar(node)
+        except ValueError as exc:
+            problems.append(Problem(path, line, None, str(exc)))
+            return node.value
+    if isinstance(node, yaml.SequenceNode):
+        seq = LineList(_convert(item, path, problems) for item in node.value)
+        seq.line = line
+        seq.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return seq
+    if isinstance(node, yaml.MappingNode):
+        mapping = LineDict()
+        mapping.line = line
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, path, problems)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                # Keys are names; a number key (e.g. the statutes' "no") is still usable as its text.
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if key in mapping:
+                problems.append(
+                    Problem(path, key_line, None, f"键“{key}”重复出现（第一次在第 {mapping.key_lines[key]} 行）")
+                )
+                continue
+            mapping[key] = _convert(value_node, path, problems)
+            mapping.key_lines[key] = key_line
+        return mapping
+    raise ValueError(f"unknown node {node!r}")
+
+
+def load_yaml(path: str | Path, text: str | None = None) -> Any:
+    """Read a trainer's YAML file safely; raise :class:`BankFormatError` listing every problem found."""
+    p = Path(path)
+    name = str(path)
+    if text is None:
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise BankFormatError.single(name, None, None, f"无法读取文件：{exc.strerror}") from None
+        if size > MAX_BYTES:
+            raise BankFormatError.single(name, None, None, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise BankFormatError.single(name, None, None, f"文件不是 UTF-8 编码（第 {exc.start} 字节）") from None
+        except OSError as exc:
+            raise BankFormatError.single(name, None, None, f"无法读取文件：{exc.strerror}") from None
+    elif len(text.encode("utf-8")) > MAX_BYTES:
+        raise BankFormatError.single(name, None, None, f"文件过大（上限 {MAX_BYTES} 字节）")
+
+    problems: list[Problem] = []
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=CoreSchemaLoader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(Problem(name, line, None, "不允许使用 YAML 别名（*…）"))
+            elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                problems.append(Problem(name, line, None, "不允许使用 YAML 锚点（&…）"))
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise BankFormatError.single(name, line, None, f"嵌套层数超过 {MAX_DEPTH} 层")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        if problems:
+            raise BankFormatError(problems)
+        documents = list(yaml.compose_all(text, Loader=CoreSchemaLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise BankFormatError.single(name, line, None, f"YAML 语法错误：{exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise BankFormatError.single(name, None, None, f"YAML 语法错误：{exc}") from None
+    if len(documents) != 1:
+        raise BankFormatError.single(name, None, None, "文件应当只有一个 YAML 文档")
+    if documents[0] is None:
+        raise BankFormatError.single(name, 1, None, "文件是空的")
+    data = _convert(documents[0], name, problems)
+    if problems:
+        raise BankFormatError(problems)
+    return data

@@ -1,0 +1,69 @@
+"""Fixtures shared by every tier: the real registry (built by the same factory as the CLI), a temp store,
+and a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from exam.models import Trainee
+from exam.plugins import Registry, load_registry
+from exam.service import ExamService
+from exam.store import TinyDBAttemptStore
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    """The built-in plugins, banks and papers, loaded once."""
+    return load_registry()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def store(store_dir: Path) -> TinyDBAttemptStore:
+    return TinyDBAttemptStore(store_dir)
+
+
+@pytest.fixture
+def service(registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> ExamService:
+    return ExamService(registry, store, clock)
+
+
+@pytest.fixture
+def trainee() -> Trainee:
+    return Trainee(name="张三", id="320101", unit="城关镇", position="人大主席")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the developer's own config, store or plugin settings."""
+    for name in ("EXAM_DB", "EXAM_PLUGINS_DIR", "EXAM_BANKS_DIRS", "EXAM_LOAD_PLUGINS", "EXAM_DISABLE_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EXAM_CONFIG", str(tmp_path / "no-config.yaml"))
+    monkeypatch.setenv("EXAM_LANG", "zh")
+    yield
