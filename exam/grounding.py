@@ -88,7 +88,7 @@ def _stem_key(stem: str) -> str:
 
 
 def near_duplicate_stems(questions: Iterable[Question]) -> list[tuple[Question, Question]]:
-    """Pairs of questions of the same type whose normalised stems are equal or nearly so."""
+    """Pairs of questions (of any type) whose normalised stems are equal or nearly so."""
     items = [(q, _stem_key(q.stem)) for q in questions]
     pairs = []
     for i, (a, ka) in enumerate(items):
