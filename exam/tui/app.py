@@ -1,0 +1,113 @@
+"""The exam app: a thin :class:`App` that owns the service, the signed-in trainee and the store writer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from exam.errors import ExamError
+from exam.i18n import set_language, t
+from exam.models import Trainee
+from exam.service import ExamService
+from exam.tui.dialogs.message import MessageDialog
+from exam.tui.saver import StoreWriter
+
+if TYPE_CHECKING:
+    from exam.cli import AppContext
+
+
+class ExamApp(App[None]):
+    """Sign in, take exams, practise, review. All domain work goes through :class:`ExamService`."""
+
+    CSS_PATH = "exam.tcss"
+    TITLE = "乡镇人大主席培训考试"
+    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), priority=True)]
+
+    trainee: reactive[Trainee | None] = reactive(None)
+    """Who is signed in (``None`` on the sign-in screen)."""
+
+    def __init__(
+        self,
+        service: ExamService | None = None,
+        service_factory: Callable[[], ExamService] | None = None,
+        lang: str | None = None,
+    ) -> None:
+        super().__init__()
+        set_language(lang)
+        self.title = t("app.title")
+        self.service: ExamService | None = service
+        self._service_factory = service_factory
+        self.writer = StoreWriter(self)
+
+    def on_mount(self) -> None:
+        self.writer.start()
+        if self.service is None:
+            from exam.tui.screens.loading import LoadingScreen
+
+            self.push_screen(LoadingScreen())
+            self.load_service()
+        else:
+            self.service_ready()
+
+    @work(thread=True, name="load-banks", exit_on_error=False)
+    def load_service(self) -> ExamService:
+        """Load plugins and banks off the UI thread."""
+        assert self._service_factory is not None
+        return self._service_factory()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are turned into a dialog."""
+        if event.worker.name == "load-banks":
+            if event.state == WorkerState.SUCCESS:
+                self.service = event.worker.result
+                self.pop_screen()
+                self.service_ready()
+            elif event.state == WorkerState.ERROR and event.worker.error is not None:
+                self.show_error(event.worker.error)
+        elif event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.show_error(event.worker.error)
+
+    def service_ready(self) -> None:
+        from exam.tui.screens.signin import SignInScreen
+
+        assert self.service is not None
+        self.push_screen(SignInScreen())
+        failures = self.service.registry.failures
+        if failures:
+            details = "\n".join(f"• {f.plugin}: {f.reason}" for f in failures)
+            self.push_screen(MessageDialog(t("app.plugin_problems", count=len(failures)), details, error=True))
+
+    @property
+    def exam(self) -> ExamService:
+        """The service (always set once the sign-in screen is shown)."""
+        assert self.service is not None
+        return self.service
+
+    def show_error(self, error: BaseException) -> None:
+        """Show any error in a dialog; internal errors say so, user errors show their message."""
+        if isinstance(error, ExamError):
+            self.push_screen(MessageDialog(t("app.error_title"), str(error), error=True))
+        else:
+            self.push_screen(
+                MessageDialog(t("app.internal_error_title"), f"{type(error).__name__}: {error}", error=True)
+            )
+
+    def run_store(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Queue blocking store work; see :class:`StoreWriter`."""
+        self.writer.run(job, on_done)
+
+
+def run_app(context: AppContext) -> None:
+    """Start the TUI for the ``exam`` command."""
+    lang = context.settings.lang
+
+    def factory() -> ExamService:
+        return context.service  # type: ignore[no-any-return]
+
+    ExamApp(service_factory=factory, lang=lang).run()

@@ -1,0 +1,1 @@
+"""Modal dialogs; each returns its value with ``dismiss(value)``."""

@@ -1,0 +1,63 @@
+"""The trainee's own past attempts (never anyone else's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from exam.i18n import t
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [("escape", "back", t("review.back"))]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="history"):
+            yield Static(t("history.title"), classes="screen-title")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static(t("history.hint"), classes="hint")
+        yield Footer()
+
+    @property
+    def service(self) -> Any:
+        return self.app.exam  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            t("history.col_paper"), t("history.col_started"), t("history.col_status"), t("history.col_score"),
+            t("history.col_passed"),
+        )  # fmt: skip
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+        self.app.run_store(lambda: self.service.history(trainee), self._show)  # type: ignore[attr-defined]
+
+    def _show(self, rows: list[dict[str, Any]]) -> None:
+        table = self.query_one(DataTable)
+        for row in reversed(rows):
+            table.add_row(
+                Text(row["paper_title"] or row["paper"]), row["started_at"][:16].replace("T", " "),
+                t("status." + row["status"]), f"{row['score']:g} / {row['max_score']:g}",
+                t("cli.yes") if row["passed"] else t("cli.no"), key=row["attempt_id"],
+            )  # fmt: skip
+        if not rows:
+            self.query_one(".hint", Static).update(t("history.empty"))
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        attempt_id = str(event.row_key.value)
+
+        def open_review(attempt: dict[str, Any]) -> None:
+            from exam.tui.screens.result import ResultScreen
+
+            self.app.push_screen(ResultScreen(attempt))
+
+        self.app.run_store(lambda: self.service.store.get_attempt(attempt_id), open_review)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,168 @@
+"""Home: resume an open exam first; the papers with attempts left; practice, 错题本 and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from exam.i18n import t
+from exam.service import PaperStatus
+from exam.tui.dialogs.confirm import ConfirmDialog
+from exam.tui.widgets.countdown import format_seconds
+
+
+class HomeScreen(Screen[None]):
+    """What the signed-in trainee can do."""
+
+    BINDINGS = [
+        ("p", "practice", t("home.practice")),
+        ("w", "wrong_book", t("home.wrong_book")),
+        ("h", "history", t("home.history")),
+        ("escape", "sign_out", t("home.sign_out")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.papers: list[PaperStatus] = []
+        self.resume_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(Content(t("home.welcome", name=trainee.name, unit=trainee.unit or "-")), id="welcome")
+            with Horizontal(id="resume", classes="hidden"):
+                yield Static("", id="resume-text")
+                yield Button(t("home.resume"), variant="warning", id="resume-button")
+            yield Static(t("home.papers"), classes="section-title")
+            yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
+            yield Static(t("home.papers_hint"), classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button(t("home.practice"), id="practice")
+                yield Button(t("home.wrong_book"), id="wrong-book")
+                yield Button(t("home.history"), id="history")
+                yield Button(t("home.sign_out"), id="sign-out")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#papers", DataTable)
+        table.add_columns(
+            t("home.col_title"), t("home.col_questions"), t("home.col_points"), t("home.col_minutes"),
+            t("home.col_pass"), t("home.col_left"),
+        )  # fmt: skip
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        service = self.app.exam  # type: ignore[attr-defined]
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+
+        def load() -> tuple[list[PaperStatus], Any, int]:
+            open_attempt = service.in_progress_for(trainee)
+            return service.papers_for(trainee), open_attempt, len(service.wrong_book(trainee))
+
+        self.app.run_store(load, self._show)  # type: ignore[attr-defined]
+
+    def _show(self, data: tuple[list[PaperStatus], Any, int]) -> None:
+        self.papers, open_attempt, wrong = data
+        table = self.query_one("#papers", DataTable)
+        table.clear()
+        for status in self.papers:
+            spec = status.spec
+            left = t("home.unlimited") if status.attempts_left is None else str(status.attempts_left)
+            table.add_row(
+                Text(spec.title), str(spec.question_count), f"{spec.total_points:g}", str(spec.time_limit),
+                f"{spec.pass_mark:g}", left, key=spec.id,
+            )  # fmt: skip
+        self.query_one("#wrong-book", Button).label = t("home.wrong_book_count", count=wrong)
+        resume = self.query_one("#resume")
+        if open_attempt is not None:
+            self.resume_id = open_attempt["paper"]
+            left = self.app.exam.seconds_left(open_attempt)  # type: ignore[attr-defined]
+            self.query_one("#resume-text", Static).update(
+                Content(t("home.resume_text", title=open_attempt["paper_title"], time=format_seconds(left)))
+            )
+            resume.remove_class("hidden")
+            self.query_one("#resume-button", Button).focus()
+        else:
+            self.resume_id = None
+            resume.add_class("hidden")
+            table.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "resume-button": self.action_resume,
+            "practice": self.action_practice,
+            "wrong-book": self.action_wrong_book,
+            "history": self.action_history,
+            "sign-out": self.action_sign_out,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        paper_id = str(event.row_key.value)
+        status = next(s for s in self.papers if s.spec.id == paper_id)
+        if status.in_progress:
+            self.open_exam(paper_id)
+            return
+        if status.attempts_left == 0:
+            self.notify(t("home.no_attempts_left"), severity="warning")
+            return
+        spec = status.spec
+        rule = t("rule." + spec.multiple_rule)
+        body = t(
+            "home.start_body",
+            title=spec.title, questions=spec.question_count, points=f"{spec.total_points:g}",
+            minutes=spec.time_limit, pass_mark=f"{spec.pass_mark:g}", rule=rule,
+        )  # fmt: skip
+        self.app.push_screen(
+            ConfirmDialog(t("home.start_title"), body, confirm=t("home.start")),
+            lambda ok: self.open_exam(paper_id) if ok else None,
+        )
+
+    def open_exam(self, paper_id: str) -> None:
+        from exam.tui.screens.exam import ExamScreen
+
+        service = self.app.exam  # type: ignore[attr-defined]
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+        self.app.run_store(  # type: ignore[attr-defined]
+            lambda: service.start_attempt(paper_id, trainee),
+            lambda attempt: self.app.push_screen(ExamScreen(attempt)),
+        )
+
+    def action_resume(self) -> None:
+        if self.resume_id:
+            self.open_exam(self.resume_id)
+
+    def action_practice(self) -> None:
+        from exam.tui.screens.practice import PracticeSetupScreen
+
+        self.app.push_screen(PracticeSetupScreen())
+
+    def action_wrong_book(self) -> None:
+        from exam.tui.screens.practice import PracticeScreen
+
+        service = self.app.exam  # type: ignore[attr-defined]
+        questions = service.wrong_book(self.app.trainee)  # type: ignore[attr-defined]
+        if not questions:
+            self.notify(t("home.wrong_book_empty"))
+            return
+        self.app.push_screen(PracticeScreen(questions, t("home.wrong_book")))
+
+    def action_history(self) -> None:
+        from exam.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_sign_out(self) -> None:
+        self.app.trainee = None  # type: ignore[attr-defined]
+        self.app.pop_screen()

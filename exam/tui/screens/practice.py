@@ -1,0 +1,204 @@
+"""Practice by bank and topic, and the 错题本: immediate feedback with the explanation and the article.
+
+A wrong answer (here or in an exam) goes into the 错题本; a question leaves it after two correct answers in a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from exam.i18n import t
+from exam.models import Question
+from exam.papers import practice_paper
+from exam.tui.screens.review import describe_key, describe_response, explanation_block
+from exam.tui.widgets.question_view import QuestionView
+
+ALL = "__all__"
+
+
+class PracticeSetupScreen(Screen[None]):
+    """Pick a bank, a topic and how many questions."""
+
+    BINDINGS = [("escape", "back", t("review.back"))]
+
+    @property
+    def service(self) -> Any:
+        return self.app.exam  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        banks = [(bank.title, bank.id) for bank in self.service.registry.banks.values()]
+        yield Header()
+        with Vertical(id="practice-setup"):
+            yield Static(t("practice.title"), classes="screen-title")
+            yield Label(t("practice.bank"))
+            yield Select(banks, prompt=t("practice.bank_prompt"), id="bank", allow_blank=False)
+            yield Label(t("practice.topic"))
+            yield Select([(t("practice.all_topics"), ALL)], id="topic", allow_blank=False)
+            yield Label(t("practice.count"))
+            yield Input("10", id="count", type="integer", max_length=3)
+            with Horizontal(classes="buttons"):
+                yield Button(t("practice.start"), variant="primary", id="start")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill_topics()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "bank":
+            self._fill_topics()
+
+    def _fill_topics(self) -> None:
+        bank = self.query_one("#bank", Select).value
+        topics = self.service.practice_topics().get(str(bank), [])
+        self.query_one("#topic", Select).set_options([(t("practice.all_topics"), ALL)] + [(tag, tag) for tag in topics])
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.start()
+
+    def start(self) -> None:
+        bank = str(self.query_one("#bank", Select).value)
+        topic = self.query_one("#topic", Select).value
+        try:
+            count = max(1, min(100, int(self.query_one("#count", Input).value or "10")))
+        except ValueError:
+            count = 10
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+        paper = self.service.practice_set(bank, None if topic == ALL else str(topic), trainee, count)
+        self.app.switch_screen(PracticeScreen([q.question for q in paper.questions], t("practice.title")))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class PracticeScreen(Screen[None]):
+    """One question at a time; check it, see why, go on."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "check", t("practice.check"), priority=True),
+        Binding("right", "next", t("key.next")),
+        Binding("y", "judge(True)", t("exam.true"), show=False),
+        Binding("n", "judge(False)", t("exam.false"), show=False),
+        *[Binding(str(i), f"choose({i - 1})", show=False) for i in range(1, 10)],
+        *[Binding(letter, f"choose({i})", show=False) for i, letter in enumerate("abcdefgh")],
+        Binding("escape", "back", t("review.back")),
+    ]
+
+    def __init__(self, questions: list[Question], title: str) -> None:
+        super().__init__()
+        self.paper = practice_paper(questions, title, seed="practice")
+        self.index = 0
+        self.correct = 0
+        self.checked = False
+
+    @property
+    def service(self) -> Any:
+        return self.app.exam  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="practice"):
+            yield Static("", id="practice-progress")
+            yield VerticalScroll(id="question-pane")
+            yield VerticalScroll(id="feedback")
+            with Horizontal(classes="buttons"):
+                yield Button(t("practice.check"), variant="primary", id="check")
+                yield Button(t("key.next"), id="next")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False
+        await self.show(0)
+
+    async def show(self, index: int) -> None:
+        self.index, self.checked = index, False
+        drawn = self.paper.questions[index]
+        pane = self.query_one("#question-pane", VerticalScroll)
+        await pane.remove_children()
+        await self.query_one("#feedback", VerticalScroll).remove_children()
+        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
+        await pane.mount(view)
+        self.query_one("#practice-progress", Static).update(
+            t("practice.progress", n=index + 1, total=len(self.paper.questions), correct=self.correct)
+        )
+        self.query_one("#next", Button).disabled = True
+        self.query_one("#check", Button).disabled = False
+
+    def on_question_view_answered(self, event: QuestionView.Answered) -> None:
+        event.stop()
+
+    def action_choose(self, index: int) -> None:
+        if not self.checked:
+            self.query_one(QuestionView).choose(index)
+
+    def action_judge(self, value: bool) -> None:
+        view = self.query_one(QuestionView)
+        if not self.checked and view.kind == "judge":
+            view.choose(0 if value else 1)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "check":
+            self.action_check()
+        elif event.button.id == "next":
+            self.run_worker(self.action_next(), exclusive=True)
+
+    def action_check(self) -> None:
+        if self.checked:
+            return
+        view = self.query_one(QuestionView)
+        response = view.current_response()
+        if response is None:
+            self.notify(t("practice.need_answer"), severity="warning")
+            return
+        self.checked = True
+        drawn = self.paper.questions[self.index]
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+        self.app.writer.run(  # type: ignore[attr-defined]
+            lambda: self.service.practice_answer(trainee, drawn.question, response),
+            lambda result: self.run_worker(self._feedback(response, result), exclusive=True),
+        )
+
+    async def _feedback(self, response: Any, result: tuple[float, bool]) -> None:
+        _points, right = result
+        if right:
+            self.correct += 1
+        drawn = self.paper.questions[self.index]
+        feedback = self.query_one("#feedback", VerticalScroll)
+        widgets = [
+            Static(t("practice.right") if right else t("practice.wrong"), classes="right" if right else "wrong"),
+            Static(Content(t("review.yours", text=describe_response(drawn, response)))),
+            Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key"),
+            *explanation_block(self.service, drawn.question),
+        ]
+        await feedback.mount_all(widgets)
+        self.query_one("#check", Button).disabled = True
+        self.query_one("#next", Button).disabled = False
+        self.query_one("#practice-progress", Static).update(
+            t("practice.progress", n=self.index + 1, total=len(self.paper.questions), correct=self.correct)
+        )
+
+    async def action_next(self) -> None:
+        if not self.checked:
+            return
+        if self.index + 1 < len(self.paper.questions):
+            await self.show(self.index + 1)
+        else:
+            from exam.tui.dialogs.message import MessageDialog
+
+            total = len(self.paper.questions)
+            self.dismiss(None)
+            self.app.push_screen(MessageDialog(t("practice.done_title"), t("practice.done", correct=self.correct, total=total)))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

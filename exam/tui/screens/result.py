@@ -1,0 +1,92 @@
+"""The result after submitting: score, pass or fail, time used, a breakdown by question type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from exam.i18n import current_language, t
+from exam.service import from_iso
+from exam.store.base import AttemptDict
+from exam.tui.widgets.countdown import format_seconds
+
+
+def type_breakdown(attempt: AttemptDict) -> dict[str, list[float]]:
+    """``type -> [questions, points earned, points possible]`` in paper order."""
+    rows: dict[str, list[float]] = {}
+    for answer in attempt.get("answers", []):
+        row = rows.setdefault(answer["type"], [0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += answer["points"]
+        row[2] += answer["max_points"]
+    return rows
+
+
+class ResultScreen(Screen[None]):
+    """Shows one closed attempt's result; review is offered when the paper allows it."""
+
+    BINDINGS = [("r", "review", t("result.review")), ("escape", "home", t("result.home"))]
+
+    def __init__(self, attempt: AttemptDict) -> None:
+        super().__init__()
+        self.attempt = attempt
+
+    @property
+    def service(self) -> Any:
+        return self.app.exam  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        a = self.attempt
+        used = (from_iso(a["submitted_at"]) - from_iso(a["started_at"])).total_seconds()
+        passed = a["passed"]
+        yield Header()
+        with Vertical(id="result"):
+            yield Static(Content(a["paper_title"]), classes="screen-title")
+            yield Static(
+                t("result.score", score=f"{a['score']:g}", max=f"{a['max_score']:g}"),
+                id="result-score",
+                classes="passed" if passed else "failed",
+            )
+            yield Static(t("result.passed") if passed else t("result.failed"), id="result-verdict")
+            yield Static(t("result.time_used", time=format_seconds(used)), id="result-time")
+            yield Static(t("status." + a["status"]), id="result-status")
+            if any(ans.get("needs_review") for ans in a.get("answers", [])):
+                yield Static(t("result.short_pending"), classes="hint")
+            yield DataTable(id="breakdown", cursor_type="none", zebra_stripes=True)
+            with Horizontal(classes="buttons"):
+                if a["drawn"]["show_answers"]:
+                    yield Button(t("result.review"), variant="primary", id="review")
+                yield Button(t("result.home"), id="home")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#breakdown", DataTable)
+        table.add_columns(t("result.col_type"), t("result.col_count"), t("result.col_score"))
+        lang = 0 if current_language() == "zh" else 1
+        for qtype, (count, got, possible) in type_breakdown(self.attempt).items():
+            label = self.service.question_type(qtype).label[lang]
+            table.add_row(label, str(int(count)), f"{got:g} / {possible:g}")
+        for button in self.query("#review"):
+            button.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "review":
+            self.action_review()
+        elif event.button.id == "home":
+            self.action_home()
+
+    def action_review(self) -> None:
+        if not self.attempt["drawn"]["show_answers"]:
+            self.notify(t("result.no_review"))
+            return
+        from exam.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.attempt))
+
+    def action_home(self) -> None:
+        self.dismiss(None)

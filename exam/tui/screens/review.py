@@ -1,0 +1,105 @@
+"""Review of a closed attempt: each question with the trainee's answer, the key, the explanation and the cited
+article's text from the shipped source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Collapsible, Footer, Header, Static
+
+from exam.i18n import current_language, t
+from exam.models import OPTION_LETTERS, Question, ShortAnswer
+from exam.papers import DrawnPaper, DrawnQuestion
+from exam.qtypes import BLANK_MARK
+from exam.store.base import AttemptDict
+
+
+def describe_response(drawn: DrawnQuestion, response: Any) -> str:
+    """A response as the trainee saw it: displayed letters with option text, 对/错, blanks joined."""
+    if response is None:
+        return t("review.unanswered")
+    question = drawn.question
+    if question.type in ("single", "multiple"):
+        shown = {canon: OPTION_LETTERS[i] for i, (canon, _) in enumerate(drawn.displayed_options())}
+        letters = [response] if isinstance(response, str) else list(response)
+        return "、".join(f"{shown.get(c, c)}. {question.options[OPTION_LETTERS.index(c)]}" for c in letters)
+    if question.type == "judge":
+        return t("exam.true") if response else t("exam.false")
+    if isinstance(response, list):
+        return "；".join(f"（{i}）{v}" for i, v in enumerate(response, 1))
+    return str(response)
+
+
+def describe_key(drawn: DrawnQuestion) -> str:
+    answer = drawn.question.answer
+    if isinstance(answer, ShortAnswer):
+        return answer.reference
+    if drawn.question.type == "blank":
+        return "；".join(f"（{i}）{' / '.join(acc)}" for i, acc in enumerate(answer, 1))  # type: ignore[arg-type]
+    return describe_response(drawn, answer)
+
+
+class ReviewScreen(Screen[None]):
+    """Scrollable review of every question."""
+
+    BINDINGS = [("escape", "back", t("review.back"))]
+
+    def __init__(self, attempt: AttemptDict) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.paper = DrawnPaper.from_dict(attempt["drawn"])
+
+    @property
+    def service(self) -> Any:
+        return self.app.exam  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        answers = {a["question_id"]: a for a in self.attempt.get("answers", [])}
+        lang = 0 if current_language() == "zh" else 1
+        with VerticalScroll(id="review"):
+            yield Static(
+                Content(t("review.title", title=self.paper.title, score=f"{self.attempt['score']:g}",
+                          max=f"{self.attempt['max_score']:g}")),
+                classes="screen-title",
+            )  # fmt: skip
+            for number, drawn in enumerate(self.paper.questions, 1):
+                answer = answers.get(drawn.id, {})
+                got, possible = answer.get("points", 0), drawn.points
+                css = "right" if got >= possible else ("partial" if got > 0 else "wrong")
+                label = self.service.question_type(drawn.question.type).label[lang]
+                with Vertical(classes=f"review-item {css}"):
+                    yield Static(
+                        t("review.heading", number=number, type=label, got=f"{got:g}", points=f"{possible:g}"),
+                        classes="review-heading",
+                    )
+                    yield from question_body(drawn)
+                    yield Static(Content(t("review.yours", text=describe_response(drawn, answer.get("response")))))
+                    yield Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key")
+                    yield from explanation_block(self.service, drawn.question)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def question_body(drawn: DrawnQuestion) -> ComposeResult:
+    """Stem and options in the order the trainee saw them."""
+    question = drawn.question
+    yield Static(Content(question.stem.replace(BLANK_MARK, "（  ）") if question.type == "blank" else question.stem))
+    for i, (_, text) in enumerate(drawn.displayed_options()):
+        yield Static(Content(f"  {OPTION_LETTERS[i]}. {text}"))
+
+
+def explanation_block(service: Any, question: Question) -> ComposeResult:
+    """解析, the citation, and the cited article's full text (collapsed)."""
+    yield Static(Content(t("review.explanation", text=question.explanation)), classes="review-explanation")
+    label = service.citation_label(question)
+    text = service.cited_text(question)
+    if text:
+        yield Collapsible(Static(Content(text), classes="review-source"), title=t("review.source", label=label))
+    else:
+        yield Static(Content(t("review.source", label=label)))

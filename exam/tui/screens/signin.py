@@ -1,0 +1,101 @@
+"""Sign in: name, 考号, unit, position - or pick one's name from the trainer's roster."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from exam.i18n import t
+from exam.models import Trainee
+
+MAX_FIELD = 40
+
+
+def clean(text: str) -> str:
+    """NFC-normalised, trimmed, control characters removed; shown literally wherever it appears."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()[:MAX_FIELD]
+
+
+class SignInScreen(Screen[None]):
+    """The first screen. Enter in the last field signs in."""
+
+    BINDINGS = [("ctrl+l", "focus_roster", t("signin.roster"))]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(id="signin-form"):
+            yield Static(t("signin.title"), classes="screen-title")
+            roster = self.app.exam.store.all_records("roster")  # type: ignore[attr-defined]
+            if roster:
+                options = [
+                    (f"{r.get('name', '')}  {r.get('unit', '')}  ({key})", key) for key, r in sorted(roster.items())
+                ]
+                yield Label(t("signin.roster"))
+                yield Select(options, prompt=t("signin.roster_prompt"), id="roster")
+            yield Label(t("signin.name"))
+            yield Input(placeholder=t("signin.name_hint"), id="name", max_length=MAX_FIELD)
+            yield Label(t("signin.id"))
+            yield Input(placeholder=t("signin.id_hint"), id="trainee-id", max_length=MAX_FIELD)
+            yield Label(t("signin.unit"))
+            yield Input(placeholder=t("signin.unit_hint"), id="unit", max_length=MAX_FIELD)
+            yield Label(t("signin.position"))
+            yield Input(placeholder=t("signin.position_hint"), id="position", max_length=MAX_FIELD)
+            yield Static("", id="signin-error", classes="error-text")
+            with Horizontal(classes="buttons"):
+                yield Button(t("signin.submit"), variant="primary", id="signin")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def action_focus_roster(self) -> None:
+        for select in self.query("#roster"):
+            select.focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK:
+            return
+        record = self.app.exam.store.get_record("roster", str(event.value)) or {}  # type: ignore[attr-defined]
+        self.query_one("#name", Input).value = record.get("name", "")
+        self.query_one("#trainee-id", Input).value = str(event.value)
+        self.query_one("#unit", Input).value = record.get("unit", "")
+        self.query_one("#position", Input).value = record.get("position", "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        order = ["name", "trainee-id", "unit", "position"]
+        if event.input.id in order[:-1]:
+            self.query_one(f"#{order[order.index(event.input.id) + 1]}", Input).focus()
+        else:
+            self.sign_in()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "signin":
+            self.sign_in()
+
+    def sign_in(self) -> None:
+        name = clean(self.query_one("#name", Input).value)
+        trainee_id = clean(self.query_one("#trainee-id", Input).value)
+        error = self.query_one("#signin-error", Static)
+        if not name:
+            error.update(t("signin.need_name"))
+            self.query_one("#name", Input).focus()
+            return
+        if not trainee_id:
+            error.update(t("signin.need_id"))
+            self.query_one("#trainee-id", Input).focus()
+            return
+        trainee = Trainee(
+            name=name,
+            id=trainee_id,
+            unit=clean(self.query_one("#unit", Input).value),
+            position=clean(self.query_one("#position", Input).value),
+        )
+        from exam.tui.screens.home import HomeScreen
+
+        self.app.trainee = trainee  # type: ignore[attr-defined]
+        self.app.push_screen(HomeScreen())

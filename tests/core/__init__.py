@@ -1,0 +1,1 @@
+"""Core tests (tier 1): plain pytest, no Textual."""

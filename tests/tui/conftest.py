@@ -1,0 +1,69 @@
+"""Helpers for driving the real app with Pilot: a small paper with one question of each type."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from exam.papers import PaperSpec, SectionSpec
+from exam.plugins import Registry
+from exam.service import ExamService
+from exam.store import TinyDBAttemptStore
+from exam.tui.app import ExamApp
+from tests.conftest import FakeClock
+
+MINI = PaperSpec(
+    id="mini",
+    title="小测验",
+    time_limit=10,
+    pass_mark=6,
+    shuffle_questions=False,
+    shuffle_options=False,
+    multiple_rule="partial",
+    sections=tuple(
+        SectionSpec(type=qtype, count=1, points=2, banks=("constitution-2018",))
+        for qtype in ("single", "multiple", "judge", "blank", "short")
+    ),
+)
+
+
+@pytest.fixture
+def mini_registry(registry: Registry) -> Registry:
+    """The built-in registry with only the small paper (the shared registry is not changed)."""
+    return dataclasses.replace(registry, papers={"mini": MINI})
+
+
+@pytest.fixture
+def mini_service(mini_registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> ExamService:
+    return ExamService(mini_registry, store, clock)
+
+
+def make_app(service: ExamService) -> ExamApp:
+    return ExamApp(service=service, lang="zh")
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until queued store work and its callbacks are done and the screen has refreshed."""
+    await pilot.pause()
+    await pilot.app.writer.idle()  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+async def sign_in(pilot: Pilot[None], name: str = "张三", trainee_id: str = "320101", unit: str = "城关镇") -> None:
+    screen = pilot.app.screen
+    screen.query_one("#name", Input).value = name
+    screen.query_one("#trainee-id", Input).value = trainee_id
+    screen.query_one("#unit", Input).value = unit
+    await pilot.click("#signin")
+    await settle(pilot)
+
+
+async def start_first_paper(pilot: Pilot[None]) -> None:
+    """From the home screen: Enter on the first paper, confirm."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.click("#confirm")
+    await settle(pilot)

@@ -1,0 +1,234 @@
+"""App tests: the real app over a temp store, driven with Pilot as a trainee would."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input, Static, TextArea
+
+from exam.models import OPTION_LETTERS
+from exam.service import ExamService
+from exam.tui.dialogs.confirm import ConfirmDialog
+from exam.tui.screens.exam import ExamScreen
+from exam.tui.screens.home import HomeScreen
+from exam.tui.screens.result import ResultScreen
+from exam.tui.screens.review import ReviewScreen
+from exam.tui.screens.signin import SignInScreen
+from exam.tui.widgets.answer_card import AnswerCard
+from exam.tui.widgets.countdown import Countdown
+from tests.conftest import FakeClock
+from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
+
+
+async def test_sign_in_requires_name_and_id(mini_service: ExamService) -> None:
+    """Signing in without a name or 考号 shows a message and stays on the sign-in screen."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("#signin")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert "姓名" in str(app.screen.query_one("#signin-error", Static).render())
+        app.screen.query_one("#name", Input).value = "李四"
+        await pilot.click("#signin")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert "考号" in str(app.screen.query_one("#signin-error", Static).render())
+
+
+async def test_markup_in_names_is_shown_literally(mini_service: ExamService) -> None:
+    """A name full of Rich/Textual markup neither crashes the app nor acts: it is shown as typed."""
+    app = make_app(mini_service)
+    name = "[@click=app.quit]王[/]五[b"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, name=name, unit="[red]镇")
+        assert isinstance(app.screen, HomeScreen)
+        welcome = str(app.screen.query_one("#welcome", Static).render())
+        assert name in welcome and "[red]镇" in welcome
+        await pilot.click("#welcome")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_exam_flow_answers_every_type_flags_submits_and_reviews(mini_service: ExamService) -> None:
+    """Sign in → exam → answer each type with the keyboard → flag → submit → result → review."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        paper = screen.paper
+        keys = {}
+        for index, drawn in enumerate(paper.questions):
+            await screen.show_question(index)
+            question = drawn.question
+            if question.type == "single":
+                shown = [c for c, _ in drawn.displayed_options()]
+                await pilot.press(str(shown.index(question.answer) + 1))
+            elif question.type == "multiple":
+                shown = [c for c, _ in drawn.displayed_options()]
+                for letter in question.answer:
+                    await pilot.press("abcdefgh"[shown.index(letter)])
+            elif question.type == "judge":
+                await pilot.press("y" if question.answer else "n")
+            elif question.type == "blank":
+                for i, accepted in enumerate(question.answer):
+                    field = screen.query(Input)[i]
+                    field.focus()
+                    await pilot.press(*accepted[0])
+                await pilot.press("escape")
+            else:
+                screen.query_one(TextArea).focus()
+                await pilot.press(*"人民代表大会")
+                await pilot.press("escape")
+            await settle(pilot)
+            keys[drawn.id] = question.answer
+            assert index in screen.answered(), f"question {index + 1} not shown as answered after saving"
+        await pilot.press("f")
+        await settle(pilot)
+        card = screen.query_one(AnswerCard)
+        assert card.query_one(f"#card-{screen.current}").has_class("flagged")
+
+        stored = mini_service.store.get_attempt(screen.attempt["attempt_id"])["responses"]
+        assert set(stored) == {q.id for q in paper.questions}, "every answer is on disk before submitting"
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "0 题未作答" in str(app.screen.query_one(".dialog-body", Static).render())
+        assert "1 题做了标记" in str(app.screen.query_one(".dialog-body", Static).render())
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        attempt = app.screen.attempt
+        assert attempt["status"] == "submitted"
+        objective = [a for a in attempt["answers"] if a["type"] != "short"]
+        assert all(a["points"] == a["max_points"] for a in objective)
+        assert attempt["passed"] is True
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(app.screen.query(".review-item")) == len(paper.questions)
+
+
+async def test_answer_card_click_moves_to_question(mini_service: ExamService) -> None:
+    """Clicking a cell of the answer card shows that question."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        await pilot.click("#card-3")
+        await settle(pilot)
+        assert app.screen.current == 3
+        assert app.screen.query_one(AnswerCard).query_one("#card-3").has_class("current")
+
+
+async def test_auto_submit_at_deadline_exactly_once(mini_service: ExamService, clock: FakeClock) -> None:
+    """When the injected clock passes the deadline, the paper is auto-submitted once with what was saved."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        first = screen.paper.questions[0]
+        await pilot.press("1")
+        await settle(pilot)
+        clock.advance(minutes=9, seconds=30)
+        screen.query_one(Countdown).tick()
+        await pilot.pause()
+        assert screen.query_one(Countdown).has_class("danger")
+        clock.advance(minutes=1)
+        countdown = screen.query_one(Countdown)
+        countdown.tick()
+        countdown.tick()  # a second tick after expiry must not submit again
+        await settle(pilot)
+        await settle(pilot)
+        attempts = mini_service.store.list_attempts()
+        assert len(attempts) == 1
+        assert attempts[0]["status"] == "auto_submitted"
+        stored = mini_service.store.get_attempt(attempts[0]["attempt_id"])
+        assert stored["submitted_at"] == stored["deadline"]
+        answered = {a["question_id"]: a["response"] for a in stored["answers"]}
+        assert answered[first.id] is not None
+        assert any(isinstance(s, ResultScreen) for s in app.screen_stack)
+
+
+async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: FakeClock) -> None:
+    """Answers saved before the app died come back on resume, with the same deadline."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+        attempt_id, deadline = screen.attempt["attempt_id"], screen.attempt["deadline"]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        await pilot.press("a", "b")
+        await settle(pilot)
+        before = dict(screen.responses)
+    # The first app is gone without submitting (as if killed); a new one starts on the same store.
+    clock.advance(minutes=2)
+    app2 = make_app(ExamService(mini_service.registry, type(mini_service.store)(mini_service.store.root), clock))
+    async with app2.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        home = app2.screen
+        assert isinstance(home, HomeScreen)
+        assert not home.query_one("#resume").has_class("hidden")
+        await pilot.click("#resume-button")
+        await settle(pilot)
+        screen = app2.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.attempt["attempt_id"] == attempt_id
+        assert screen.attempt["deadline"] == deadline
+        assert {k: v for k, v in screen.responses.items() if v is not None} == {
+            k: v for k, v in before.items() if v is not None
+        }
+        assert len(before) >= 2
+
+
+async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_right(
+    mini_service: ExamService, trainee_factory: object = None
+) -> None:
+    """A wrong practice answer enters the 错题本; two right answers in a row take it out."""
+    from exam.tui.screens.practice import PracticeScreen
+
+    app = make_app(mini_service)
+    question = next(q for q in mini_service.registry.banks["constitution-2018"].questions if q.type == "single")
+    wrong = next(OPTION_LETTERS[i] for i in range(len(question.options)) if OPTION_LETTERS[i] != question.answer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        trainee = app.trainee
+        app.push_screen(PracticeScreen([question], "练习"))
+        await settle(pilot)
+        drawn = app.screen.paper.questions[0]
+        shown = [c for c, _ in drawn.displayed_options()]
+        await pilot.press(str(shown.index(wrong) + 1))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert [q.id for q in mini_service.wrong_book(trainee)] == [question.id]
+        for _ in range(2):
+            app.pop_screen()
+            app.push_screen(PracticeScreen([question], "练习"))
+            await settle(pilot)
+            drawn = app.screen.paper.questions[0]
+            shown = [c for c, _ in drawn.displayed_options()]
+            await pilot.press(str(shown.index(question.answer) + 1))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await settle(pilot)
+        assert mini_service.wrong_book(trainee) == []
+
+
+async def test_exam_is_usable_at_80x24(mini_service: ExamService) -> None:
+    """At 80×24 the stem, the options, the answer card and the submit button are all on screen."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+        for selector in (".q-stem", "#answer-card", "#submit", "#countdown", "RadioButton"):
+            region = screen.query(selector).first().region
+            assert region.width > 0 and region.height > 0, selector
+            assert region.right <= 80 and region.bottom <= 24, selector
