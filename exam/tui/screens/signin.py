@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
@@ -24,7 +24,12 @@ def clean(text: str) -> str:
 class SignInScreen(Screen[None]):
     """The first screen. Enter in the last field signs in."""
 
-    BINDINGS = [("ctrl+l", "focus_roster", t("signin.roster"))]
+    BINDINGS = [("ctrl+l", "focus_roster", t("signin.roster_key"))]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_roster":
+            return bool(self.query("#roster"))
+        return True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,14 +42,15 @@ class SignInScreen(Screen[None]):
                 ]
                 yield Label(t("signin.roster"))
                 yield Select(options, prompt=t("signin.roster_prompt"), id="roster")
-            yield Label(t("signin.name"))
-            yield Input(placeholder=t("signin.name_hint"), id="name", max_length=MAX_FIELD)
-            yield Label(t("signin.id"))
-            yield Input(placeholder=t("signin.id_hint"), id="trainee-id", max_length=MAX_FIELD)
-            yield Label(t("signin.unit"))
-            yield Input(placeholder=t("signin.unit_hint"), id="unit", max_length=MAX_FIELD)
-            yield Label(t("signin.position"))
-            yield Input(placeholder=t("signin.position_hint"), id="position", max_length=MAX_FIELD)
+            with Grid(id="signin-fields"):
+                yield Label(t("signin.name"))
+                yield Input(placeholder=t("signin.name_hint"), id="name", max_length=MAX_FIELD, compact=True)
+                yield Label(t("signin.id"))
+                yield Input(placeholder=t("signin.id_hint"), id="trainee-id", max_length=MAX_FIELD, compact=True)
+                yield Label(t("signin.unit"))
+                yield Input(placeholder=t("signin.unit_hint"), id="unit", max_length=MAX_FIELD, compact=True)
+                yield Label(t("signin.position"))
+                yield Input(placeholder=t("signin.position_hint"), id="position", max_length=MAX_FIELD, compact=True)
             yield Static("", id="signin-error", classes="error-text")
             with Horizontal(classes="buttons"):
                 yield Button(t("signin.submit"), variant="primary", id="signin")

@@ -1,0 +1,105 @@
+"""Snapshot tests: every screen in Chinese at 100×30 and 80×24 (pytest-textual-snapshot).
+
+Update the stored screenshots after an intended change with ``pytest tests/tui --snapshot-update`` and review
+the diff in ``snapshot_report.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from exam.service import ExamService
+from exam.tui.screens.history import HistoryScreen
+from exam.tui.screens.practice import PracticeScreen, PracticeSetupScreen
+from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
+
+SIZES = [(100, 30), (80, 24)]
+
+
+async def at_sign_in(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+
+
+async def at_home(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+
+
+async def at_exam(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    await start_first_paper(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
+async def at_exam_blank(pilot: Pilot[None]) -> None:
+    await at_exam(pilot)
+    await pilot.press("right", "right", "right")
+    await settle(pilot)
+
+
+async def at_submit_dialog(pilot: Pilot[None]) -> None:
+    await at_exam(pilot)
+    await pilot.press("f", "ctrl+s")
+    await pilot.pause()
+
+
+async def at_result(pilot: Pilot[None]) -> None:
+    await at_submit_dialog(pilot)
+    await pilot.click("#confirm")
+    await settle(pilot)
+
+
+async def at_review(pilot: Pilot[None]) -> None:
+    await at_result(pilot)
+    await pilot.press("r")
+    await pilot.pause()
+
+
+async def at_history(pilot: Pilot[None]) -> None:
+    await at_result(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    pilot.app.push_screen(HistoryScreen())
+    await settle(pilot)
+
+
+async def at_practice_setup(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    pilot.app.push_screen(PracticeSetupScreen())
+    await settle(pilot)
+
+
+async def at_practice_feedback(pilot: Pilot[None]) -> None:
+    await sign_in(pilot)
+    service = pilot.app.exam  # type: ignore[attr-defined]
+    question = next(q for q in service.registry.banks["constitution-2018"].questions if q.type == "judge")
+    pilot.app.push_screen(PracticeScreen([question], "练习"))
+    await settle(pilot)
+    await pilot.press("n", "ctrl+s")
+    await settle(pilot)
+    await settle(pilot)
+
+
+SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "sign_in": at_sign_in,
+    "home": at_home,
+    "exam": at_exam,
+    "exam_blank": at_exam_blank,
+    "submit_dialog": at_submit_dialog,
+    "result": at_result,
+    "review": at_review,
+    "history": at_history,
+    "practice_setup": at_practice_setup,
+    "practice_feedback": at_practice_feedback,
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot(screen: str, size: tuple[int, int], mini_service: ExamService, snap_compare: object) -> None:
+    """Each screen renders as approved, in Chinese, at both sizes."""
+    app = make_app(mini_service)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])  # type: ignore[operator]
