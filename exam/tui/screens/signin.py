@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
@@ -24,7 +26,11 @@ def clean(text: str) -> str:
 class SignInScreen(Screen[None]):
     """The first screen. Enter in the last field signs in."""
 
-    BINDINGS = [("ctrl+l", "focus_roster", t("signin.roster_key"))]
+    BINDINGS = [
+        Binding("ctrl+l", "focus_roster", t("signin.roster_key")),
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("enter", "enter", show=False, priority=True),
+    ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_roster":
@@ -72,12 +78,23 @@ class SignInScreen(Screen[None]):
         self.query_one("#unit", Input).value = record.get("unit", "")
         self.query_one("#position", Input).value = record.get("position", "")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_enter(self) -> None:
+        """Enter in a field moves to the next one; in the last field it signs in.
+
+        A priority binding (not ``Input.Submitted``) so the move happens before the next key is handled:
+        a fast typist or a card reader never types into the wrong field.
+        """
+        focused = self.focused
         order = ["name", "trainee-id", "unit", "position"]
-        if event.input.id in order[:-1]:
-            self.query_one(f"#{order[order.index(event.input.id) + 1]}", Input).focus()
-        else:
+        if not isinstance(focused, Input) or focused.id not in order:
+            raise SkipAction()
+        if focused.id == order[-1]:
             self.sign_in()
+        else:
+            self.set_focus(self.query_one(f"#{order[order.index(focused.id) + 1]}", Input))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "signin":
