@@ -25,8 +25,8 @@ _QUOTED = re.compile(r"“([^”]+)”")
 
 def _key_options(question: Question) -> set[int]:
     answer = question.answer
-    letters = (answer,) if isinstance(answer, str) else answer
-    return {OPTION_LETTERS.index(letter) for letter in letters}  # type: ignore[union-attr]
+    letters: tuple[str, ...] = (answer,) if isinstance(answer, str) else answer  # type: ignore[assignment]
+    return {OPTION_LETTERS.index(letter) for letter in letters}
 
 
 def check_question(question: Question, library: SourceLibrary) -> list[str]:

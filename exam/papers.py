@@ -187,41 +187,115 @@ def candidates(section: SectionSpec, banks: Mapping[str, Bank], exclude: set[str
     return sorted(pool, key=lambda q: q.id)
 
 
+def allocate_sections(
+    sections: Sequence[SectionSpec], banks: Mapping[str, Bank], rng: random.Random | None = None
+) -> list[list[Question]]:
+    """Give each section up to ``count`` questions of its pool, never one question to two sections.
+
+    Sections may share questions (a section over all banks next to one over a single bank), so a greedy draw can
+    starve a later section although the spec can be satisfied. This finds a maximum matching (augmenting paths),
+    so a section comes up short only when no draw at all could fill it. With ``rng`` the pools are shuffled first
+    (a random draw, reproducible from the seed); without it the result is the same on every run.
+    """
+    pools = [candidates(section, banks) for section in sections]
+    if rng is not None:
+        for pool in pools:
+            rng.shuffle(pool)
+    owner: dict[str, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        """Find section ``i`` one more question, moving others' questions along an augmenting path if needed."""
+        seen.add(i)
+        for question in pools[i]:
+            if question.id not in owner:
+                owner[question.id] = i
+                return True
+        for question in pools[i]:
+            holder = owner[question.id]
+            if holder not in seen and augment(holder, seen):
+                owner[question.id] = i  # ``holder`` found another question, so this one is free for ``i``
+                return True
+        return False
+
+    for i, section in enumerate(sections):
+        for _ in range(section.count):
+            if not augment(i, set()):
+                break
+    return [[q for q in pool if owner.get(q.id) == i] for i, pool in enumerate(pools)]
+
+
 def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
-    """Raise :class:`PaperError` naming each section that asks for more questions than its pool holds."""
+    """Raise :class:`PaperError` naming each section that asks for more questions than it can get.
+
+    A section can fall short because its pool is too small, or because the sections before it need the questions
+    it shares with them.
+    """
+    from exam.i18n import t
+
     missing = [b for s in spec.sections for b in s.banks if b not in banks]
     if missing:
         raise PaperError(f"试卷“{spec.id}”引用了不存在的题库：{', '.join(sorted(set(missing)))}")
-    used: set[str] = set()
     short: list[str] = []
-    for i, section in enumerate(spec.sections, 1):
-        pool = candidates(section, banks, used)
-        if len(pool) < section.count:
+    allocation = allocate_sections(spec.sections, banks)
+    for i, (section, got) in enumerate(zip(spec.sections, allocation), 1):
+        pool = len(candidates(section, banks))
+        if pool < section.count:
             short.append(
-                f"第 {i} 部分（{section.title or section.type}）要抽 {section.count} 题，符合条件的只有 {len(pool)} 题"
+                f"第 {i} 部分（{section.title or section.type}）要抽 {section.count} 题，符合条件的只有 {pool} 题"
             )
-        used.update(q.id for q in pool[: section.count])
+        elif len(got) < section.count:
+            short.append(
+                t("paper.section_shared", n=i, section=section.title or section.type, count=section.count,
+                  got=len(got))
+            )  # fmt: skip
     if short:
         raise PaperError(f"试卷“{spec.id}”无法组卷：" + "；".join(short))
 
 
+def _draw_question(spec: PaperSpec, section: SectionSpec, question: Question, rng: random.Random) -> DrawnQuestion:
+    order = list(range(len(question.options)))
+    if spec.shuffle_options and order:
+        rng.shuffle(order)
+    return DrawnQuestion(question, section.points, tuple(order), section.title)
+
+
 def assemble_paper(spec: PaperSpec, banks: Mapping[str, Bank], seed: str) -> DrawnPaper:
-    """Draw a paper deterministically: the same spec, banks and seed always give the same paper."""
+    """Draw a paper deterministically: the same spec, banks and seed always give the same paper.
+
+    Sections are drawn one after another; if an earlier section took questions a later one needs (they share a
+    pool), the whole paper is drawn again with :func:`allocate_sections`, still from the same seed.
+    """
     check_satisfiable(spec, banks)
     rng = random.Random(seed)
     used: set[str] = set()
     drawn: list[DrawnQuestion] = []
     for section in spec.sections:
         pool = candidates(section, banks, used)
+        if len(pool) < section.count:
+            return _assemble_matched(spec, banks, seed)
         chosen = rng.sample(pool, section.count)
         if not spec.shuffle_questions:
             chosen.sort(key=lambda q: q.id)
         for question in chosen:
             used.add(question.id)
-            order = list(range(len(question.options)))
-            if spec.shuffle_options and order:
-                rng.shuffle(order)
-            drawn.append(DrawnQuestion(question, section.points, tuple(order), section.title))
+            drawn.append(_draw_question(spec, section, question, rng))
+    return _drawn_paper(spec, seed, drawn)
+
+
+def _assemble_matched(spec: PaperSpec, banks: Mapping[str, Bank], seed: str) -> DrawnPaper:
+    rng = random.Random(seed)
+    allocation = allocate_sections(spec.sections, banks, rng)
+    drawn: list[DrawnQuestion] = []
+    for section, chosen in zip(spec.sections, allocation):
+        if len(chosen) < section.count:  # check_satisfiable() passed, so this cannot happen
+            raise PaperError(f"试卷“{spec.id}”无法组卷")
+        if not spec.shuffle_questions:
+            chosen.sort(key=lambda q: q.id)
+        drawn.extend(_draw_question(spec, section, question, rng) for question in chosen)
+    return _drawn_paper(spec, seed, drawn)
+
+
+def _drawn_paper(spec: PaperSpec, seed: str, drawn: list[DrawnQuestion]) -> DrawnPaper:
     return DrawnPaper(
         paper_id=spec.id,
         title=spec.title,
@@ -268,7 +342,7 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
     raw = data.get("paper") if isinstance(data, dict) else None
     if not isinstance(raw, LineDict):
         raise BankFormatError.single(path, 1, None, "试卷文件应以 paper: 开头")
-    pid = raw.get("id")
+    pid: Any = raw.get("id")
 
     def bad(key: str | None, message: str, mapping: Any = raw) -> None:
         line = mapping.key_lines.get(key, mapping.line) if isinstance(mapping, LineDict) and key else getattr(mapping, "line", None)
@@ -282,10 +356,10 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
         bad(key, f"未知的字段“{key}”")
     if not isinstance(pid, str) or not PAPER_ID.match(pid):
         bad("id", f"试卷编号“{pid}”无效：只能用小写字母、数字和 -")
-    title = raw.get("title")
+    title: Any = raw.get("title")
     if not isinstance(title, str) or not title.strip():
         bad("title", "试卷需要 title（名称）")
-    time_limit = raw.get("time_limit")
+    time_limit: Any = raw.get("time_limit")
     if isinstance(time_limit, bool) or not isinstance(time_limit, int) or not 1 <= time_limit <= 600:
         bad("time_limit", "time_limit（考试时长，分钟）应是 1 到 600 的整数")
     pass_mark = raw.get("pass_mark", 0)
@@ -312,13 +386,13 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
             continue
         for key in sorted(set(sec) - {"title", "type", "count", "points", "banks", "tags", "difficulty", "articles"}):
             bad(key, f"部分中有未知的字段“{key}”", sec)
-        qtype = sec.get("type")
+        qtype: Any = sec.get("type")
         if qtype not in known_types:
             bad("type", f"未知的题型“{qtype}”（可用：{', '.join(known_types)}）", sec)
-        count = sec.get("count")
+        count: Any = sec.get("count")
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             bad("count", "count（题数）应是正整数", sec)
-        points = sec.get("points")
+        points: Any = sec.get("points")
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
             bad("points", "points（每题分值）应是正数", sec)
         lists = {}
@@ -371,4 +445,13 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
 
 
 def load_paper_file(path: str | Path, known_types: Sequence[str]) -> PaperSpec:
-    return parse_paper(load_yaml(path), str(path), known_types)
+    """Read and validate one ``*.paper.yaml`` file; a :class:`BankFormatError` lists every problem, in line order."""
+    found: list[Problem] = []
+    data = load_yaml(path, collect=found)  # a key written twice must not hide the file's other problems
+    try:
+        spec = parse_paper(data, str(path), known_types)
+    except BankFormatError as exc:
+        found.extend(exc.problems)
+    if found:
+        raise BankFormatError(sorted(found, key=lambda p: p.line or 0))
+    return spec

@@ -106,11 +106,8 @@ class ExamScreen(Screen[None]):
         await pane.remove_children()
         view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
         await pane.mount(view)
-        for widget in view.query(RadioSet):
-            widget.can_focus = False
-        for widget in view.query(RadioButton):
-            widget.can_focus = False
-        for widget in view.query(Checkbox):
+        # Choices are made with keys and the mouse; focus stays on the screen so ← → always move between questions.
+        for widget in [*view.query(RadioSet), *view.query(RadioButton), *view.query(Checkbox)]:
             widget.can_focus = False
         view.set_response(self.responses.get(drawn.id))
         pane.scroll_home(animate=False)

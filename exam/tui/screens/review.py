@@ -81,6 +81,7 @@ class ReviewScreen(Screen[None]):
                     yield Static(Content(t("review.yours", text=describe_response(drawn, answer.get("response")))))
                     yield Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key")
                     yield from explanation_block(self.service, drawn.question)
+        yield Footer()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -137,9 +137,8 @@ class QuestionView(Vertical):
 
     def focus_input(self) -> bool:
         """Move focus to the first blank or the text box; ``False`` for choice questions."""
-        targets = list(self.query(Input)) or list(self.query(TextArea))
-        if targets:
-            targets[0].focus()
+        for target in [*self.query(Input), *self.query(TextArea)]:
+            target.focus()
             return True
         return False
 
