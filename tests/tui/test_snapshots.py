@@ -97,9 +97,21 @@ SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
 }
 
 
+def steady(scenario: Callable[[Pilot[None]], Awaitable[None]]) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Run a scenario, then stop cursor blinking so the screenshot does not depend on timing."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        await scenario(pilot)
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    return run
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen_snapshot(screen: str, size: tuple[int, int], mini_service: ExamService, snap_compare: object) -> None:
     """Each screen renders as approved, in Chinese, at both sizes."""
     app = make_app(mini_service)
-    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])  # type: ignore[operator]
+    assert snap_compare(app, terminal_size=size, run_before=steady(SCREENS[screen]))  # type: ignore[operator]
