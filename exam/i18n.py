@@ -1,6 +1,6 @@
 """The one catalogue of user-facing text: Chinese by default, English with ``EXAM_LANG=en`` or ``--lang en``.
 
-Code refers to messages by key: ``t("bank.missing_field", field="stem")``. Each entry is ``(中文, English)``;
+Code refers to messages by key: ``t("cli.validate_bad", count=3)``. Each entry is ``(中文, English)``;
 :data:`CATALOGUE` lives in :mod:`exam.messages` so this module stays small.
 """
 
