@@ -32,8 +32,8 @@ MINI = PaperSpec(
 
 @pytest.fixture
 def mini_registry(registry: Registry) -> Registry:
-    """The built-in registry with only the small paper (the shared registry is not changed)."""
-    return dataclasses.replace(registry, papers={"mini": MINI})
+    """The built-in registry with only the small paper and its own plugin records (the shared one is not changed)."""
+    return dataclasses.replace(registry, papers={"mini": MINI}, plugins={})
 
 
 @pytest.fixture

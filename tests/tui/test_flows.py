@@ -232,3 +232,43 @@ async def test_exam_is_usable_at_80x24(mini_service: ExamService) -> None:
             region = screen.query(selector).first().region
             assert region.width > 0 and region.height > 0, selector
             assert region.right <= 80 and region.bottom <= 24, selector
+
+
+async def test_plugin_failures_are_shown_in_a_dialog(mini_service: ExamService) -> None:
+    """A plugin that failed to load is reported in a dialog at start; the app keeps working."""
+    from exam.tui.dialogs.message import MessageDialog
+
+    mini_service.registry.fail("broken-plugin", "ImportError: [red]no module[/] named x")
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        assert "broken-plugin" in app.screen.body and "[red]no module[/]" in app.screen.body
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+
+
+async def test_a_storage_failure_is_shown_and_the_answer_is_not_marked_saved(
+    mini_service: ExamService, monkeypatch: object
+) -> None:
+    """If the disk refuses an answer, a dialog says so and the answer card does not show it as answered."""
+    from exam.errors import StoreError
+    from exam.tui.dialogs.message import MessageDialog
+
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise StoreError("磁盘已满，无法保存")
+
+        monkeypatch.setattr(mini_service.store, "save_answer", refuse)  # type: ignore[attr-defined]
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        assert "磁盘已满" in app.screen.body
+        assert 0 not in screen.answered()
+        assert "未保存" in str(screen.query_one("#save-status", Static).render())
