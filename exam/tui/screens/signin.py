@@ -28,6 +28,7 @@ class SignInScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+l", "focus_roster", t("signin.roster_key")),
+        Binding("ctrl+t", "trainer", t("signin.trainer")),
         Binding("tab", "next_field", show=False, priority=True),
         Binding("enter", "enter", show=False, priority=True),
     ]
@@ -60,6 +61,7 @@ class SignInScreen(Screen[None]):
             yield Static("", id="signin-error", classes="error-text")
             with Horizontal(classes="buttons"):
                 yield Button(t("signin.submit"), variant="primary", id="signin")
+                yield Button(t("signin.trainer"), id="trainer")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,6 +101,33 @@ class SignInScreen(Screen[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "signin":
             self.sign_in()
+        elif event.button.id == "trainer":
+            self.action_trainer()
+
+    def action_trainer(self) -> None:
+        """Trainer functions, behind the passphrase set with ``exam trainer set-passphrase``."""
+        from exam.trainer.auth import has_passphrase, verify_passphrase
+        from exam.tui.dialogs.message import MessageDialog
+        from exam.tui.dialogs.passphrase import PassphraseDialog
+        from exam.tui.screens.trainer import TrainerScreen
+
+        store = self.app.exam.store  # type: ignore[attr-defined]
+        if not has_passphrase(store):
+            self.app.push_screen(MessageDialog(t("trainer.title"), t("trainer.no_passphrase")))
+            return
+
+        def opened(ok: bool) -> None:
+            if ok:
+                self.app.push_screen(TrainerScreen())
+            else:
+                self.notify(t("trainer.wrong_passphrase"), severity="error")
+
+        def check(text: str | None) -> None:
+            if text:
+                self.notify(t("trainer.checking"))
+                self.app.run_store(lambda: verify_passphrase(store, text), opened)  # type: ignore[attr-defined]
+
+        self.app.push_screen(PassphraseDialog(), check)
 
     def sign_in(self) -> None:
         name = clean(self.query_one("#name", Input).value)

@@ -1,0 +1,210 @@
+"""The trainer screen (behind the passphrase): results, item analysis, marking short answers, exporting.
+
+Trainees never reach it: the sign-in screen opens it only after :func:`exam.trainer.auth.verify_passphrase`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent
+
+from exam.errors import ExamError
+from exam.i18n import current_language, t
+from exam.trainer.regrade import mark_answer, pending_reviews
+from exam.trainer.scoresheet import Selection, build_report, flag_text
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+class TrainerScreen(Screen[None]):
+    """What a trainer does in the app; the same functions as the ``exam`` trainer commands."""
+
+    BINDINGS = [("escape", "back", t("review.back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    @property
+    def service(self) -> Any:
+        return self.app.exam  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        papers = [(spec.title, spec.id) for spec in self.service.registry.papers.values()]
+        yield Header()
+        with Vertical(id="trainer"):
+            yield Static(t("trainer.title"), classes="screen-title")
+            yield Select(papers, id="paper", allow_blank=False, prompt=t("trainer.paper"))
+            with TabbedContent(t("trainer.tab_results"), t("trainer.tab_stats"), t("trainer.tab_marking"),
+                               t("trainer.tab_export"), id="trainer-tabs"):  # fmt: skip
+                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                with Vertical():
+                    yield Static("", id="stats-summary")
+                    yield DataTable(id="stats", cursor_type="row", zebra_stripes=True)
+                with Vertical():
+                    yield DataTable(id="pending", cursor_type="row", zebra_stripes=True)
+                    yield Static("", id="pending-answer")
+                    with Horizontal(classes="buttons"):
+                        yield Input(id="mark-points", type="number", placeholder=t("trainer.points"), compact=True)
+                        yield Input(id="mark-note", placeholder=t("trainer.note"), compact=True)
+                        yield Button(t("trainer.save_mark"), id="save-mark", variant="primary")
+                with Vertical():
+                    yield Label(t("trainer.export_path"))
+                    yield Input(id="export-path", compact=True)
+                    yield Select([("xlsx", "xlsx"), ("csv", "csv")], id="export-format", allow_blank=False)
+                    yield Checkbox(t("trainer.overwrite"), id="export-force")
+                    yield Button(t("trainer.export"), id="export", variant="primary")
+                    yield Static("", id="export-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results", DataTable).add_columns(
+            t("col.name"), t("col.trainee_id"), t("col.unit"), t("col.score"), t("col.max_score"), t("col.passed"),
+            t("col.status"),
+        )  # fmt: skip
+        self.query_one("#stats", DataTable).add_columns(
+            t("trainer.col_question"), t("trainer.col_type"), t("trainer.col_attempts"), t("trainer.col_facility"),
+            t("trainer.col_discrimination"), t("trainer.col_flag"),
+        )  # fmt: skip
+        self.query_one("#pending", DataTable).add_columns(
+            t("col.name"), t("trainer.col_question"), t("trainer.col_provisional")
+        )
+        self.reload()
+
+    @property
+    def paper_id(self) -> str:
+        return str(self.query_one("#paper", Select).value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "paper" and self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        paper = self.paper_id
+        self.query_one("#export-path", Input).value = str(Path.home() / f"成绩单-{paper}-{date.today():%Y%m%d}.xlsx")
+        lang = 0 if current_language() == "zh" else 1
+        labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
+        spec = self.service.registry.papers.get(paper)
+
+        def load() -> tuple[Any, list[tuple[dict[str, Any], dict[str, Any]]]]:
+            self.service.finalise_expired()
+            report = build_report(
+                self.service.store, Selection(paper, all_attempts=True), spec.title if spec else paper,
+                self.service.find_question, labels,
+            )  # fmt: skip
+            return report, pending_reviews(self.service.store, paper)
+
+        self.app.run_store(load, lambda data: self._show(*data, labels=labels))  # type: ignore[attr-defined]
+
+    def _show(self, report: Any, pending: list[tuple[dict[str, Any], dict[str, Any]]], labels: dict[str, str]) -> None:
+        results = self.query_one("#results", DataTable)
+        results.clear()
+        for a in report.attempts:
+            trainee = a["trainee"]
+            results.add_row(
+                Text(trainee["name"]), Text(trainee["id"]), Text(trainee.get("unit", "")), f"{a['score']:g}",
+                f"{a['max_score']:g}", t("cli.yes") if a["passed"] else t("cli.no"), t("status." + a["status"]),
+            )  # fmt: skip
+        stats = report.statistics
+        self.query_one("#stats-summary", Static).update(
+            t("trainer.stats_summary", attempts=stats.attempts, mean=_pct(stats.mean), sd=_pct(stats.sd),
+              cic=_pct(stats.cic))
+        )  # fmt: skip
+        table = self.query_one("#stats", DataTable)
+        table.clear()
+        for item in stats.items:
+            table.add_row(
+                Text(item.question_id), labels.get(item.type, item.type), str(item.attempts), _pct(item.facility),
+                _pct(item.discrimination), Text(flag_text(item)),
+            )  # fmt: skip
+        self.pending = pending
+        pending_table = self.query_one("#pending", DataTable)
+        pending_table.clear()
+        for attempt, answer in pending:
+            pending_table.add_row(
+                Text(attempt["trainee"]["name"]), Text(answer["question_id"]),
+                f"{answer['points']:g} / {answer['max_points']:g}",
+            )  # fmt: skip
+        self._show_pending_answer()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "pending":
+            self._show_pending_answer()
+
+    def _selected_pending(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        table = self.query_one("#pending", DataTable)
+        if not self.pending or table.cursor_row < 0 or table.cursor_row >= len(self.pending):
+            return None
+        return self.pending[table.cursor_row]
+
+    def _show_pending_answer(self) -> None:
+        chosen = self._selected_pending()
+        text = "" if chosen is None else t("trainer.answer_text", text=chosen[1].get("response") or "")
+        self.query_one("#pending-answer", Static).update(Content(text or t("trainer.nothing_pending")))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save-mark":
+            self.save_mark()
+        elif event.button.id == "export":
+            self.export()
+
+    def save_mark(self) -> None:
+        chosen = self._selected_pending()
+        if chosen is None:
+            return
+        attempt, answer = chosen
+        try:
+            points = float(self.query_one("#mark-points", Input).value)
+        except ValueError:
+            self.notify(t("trainer.points_needed"), severity="warning")
+            return
+        note = self.query_one("#mark-note", Input).value
+        self.app.run_store(  # type: ignore[attr-defined]
+            lambda: mark_answer(self.service, attempt["attempt_id"], answer["question_id"], points, note),
+            lambda _: (self.notify(t("trainer.marked")), self.reload()),
+        )
+
+    def export(self) -> None:
+        path = Path(self.query_one("#export-path", Input).value).expanduser()
+        fmt = str(self.query_one("#export-format", Select).value)
+        force = self.query_one("#export-force", Checkbox).value
+        exporter = self.service.registry.exporters.get(fmt)
+        status = self.query_one("#export-status", Static)
+        if exporter is None:
+            status.update(t("trainer.no_exporter", format=fmt))
+            return
+        if not path.name.endswith(exporter.suffix):
+            path = path.with_suffix(exporter.suffix)
+        if path.exists() and not force:
+            status.update(Content(t("trainer.exists", path=str(path))))
+            return
+        lang = 0 if current_language() == "zh" else 1
+        labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
+        paper = self.paper_id
+        spec = self.service.registry.papers.get(paper)
+
+        def write() -> Path:
+            report = build_report(
+                self.service.store, Selection(paper), spec.title if spec else paper, self.service.find_question,
+                labels,
+            )  # fmt: skip
+            try:
+                exporter.write(report.to_sheet(), path)
+            except OSError as exc:
+                raise ExamError(t("trainer.export_failed", path=str(path), error=exc.strerror or str(exc))) from exc
+            return path
+
+        self.app.run_store(write, lambda written: status.update(Content(t("trainer.exported", path=str(written)))))  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
