@@ -35,7 +35,9 @@ class _Localised:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("cli.usage") + " ")  # type: ignore[attr-defined]
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx))]  # type: ignore[attr-defined]
+        # Arguments are explained in the help text; listed here they would show up as bare names under "Options".
+        params = [p for p in self.get_params(ctx) if not isinstance(p, click.Argument)]  # type: ignore[attr-defined]
+        rows = [r for p in params if (r := p.get_help_record(ctx))]
         if rows:
             with formatter.section(t("cli.options")):
                 formatter.write_dl(rows)
@@ -255,15 +257,18 @@ def plugins_cmd(app: AppContext, fmt: str) -> None:
     print_table([t("col.plugin"), t("col.version"), t("col.hooks"), t("col.contributed"), t("col.status")], rows)
 
 
-@cli.command("results", cls=Command, help=t("cli.results_help"))
+@cli.group("results", cls=Group, invoke_without_command=True, help=t("cli.results_help"))
 @click.option("--paper", help=t("cli.opt_paper"))
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@pass_app
-def results_cmd(app: AppContext, paper: str | None, fmt: str) -> None:
+@click.pass_context
+def results_cmd(ctx: click.Context, paper: str | None, fmt: str) -> None:
+    """``exam results`` lists attempts; its subcommands ``export`` and ``import`` come from :mod:`exam.trainer`."""
     from exam.service import public_attempt
     from exam.tables import print_table
 
-    store = app.store
+    if ctx.invoked_subcommand is not None:
+        return
+    store = ctx.find_object(AppContext).store  # type: ignore[union-attr]
     summaries = store.list_attempts(paper=paper)
     if fmt == "jsonl":
         for summary in summaries:
@@ -290,8 +295,10 @@ def store() -> None:
 @store.command("repair", help=t("cli.store_repair_help"))
 @pass_app
 def store_repair(app: AppContext) -> None:
-    count = app.store.rebuild_index()
-    click.echo(t("cli.store_repaired", count=count, path=app.settings.db))
+    report = app.store.repair()
+    for kept in report.set_aside:
+        click.secho(t("cli.store_set_aside", path=kept), fg="yellow", err=True)
+    click.echo(t("cli.store_repaired", count=report.attempts, path=app.settings.db))
 
 
 @cli.command("info", cls=Command, help=t("cli.info_help"))
@@ -323,21 +330,20 @@ def serve_cmd(app: AppContext, host: str, port: int) -> None:
     Server(shlex.join(parts), host=host, port=port, title="exam").serve()
 
 
-def _register_trainer_commands() -> None:
-    """Trainer commands live in their own module to keep this one readable."""
-    from exam import trainer_cli
+def _register_commands() -> None:
+    """Trainer commands live with their code (``exam/trainer``, ``exam/formats``) to keep this module readable."""
+    from exam.formats import commands as format_commands
+    from exam.trainer import commands as trainer_commands
 
-    trainer_cli.register(cli)
+    format_commands.register(cli)
+    trainer_commands.register(cli)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every user error into one message and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
-    try:
-        _register_trainer_commands()
-    except ImportError:
-        pass
+    _register_commands()
     try:
         cli.main(args=args, prog_name="exam", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -2,24 +2,76 @@
 
 The built-in ``csv`` and ``xlsx`` exporters are contributed through ``exam_register_exporters`` (see
 :mod:`exam.builtin`); a plugin can add more.
+
+A :class:`ScoreSheet` is a workbook in plain data: the main table (成绩单) and further tables (答题明细, 试题分析,
+汇总). Cells are ``str``, ``int``, ``float``, ``datetime.datetime`` (naive, local wall time),
+``datetime.timedelta`` (a duration) or ``None`` (empty). A format that holds one table (csv) writes the main one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+Cell = str | int | float | datetime | timedelta | None
+"""What a score-sheet cell may hold."""
+
 
 @dataclass(frozen=True)
-class ScoreSheet:
-    """What an exporter writes: a title, column headers and rows of plain values (str, int, float, None)."""
+class BarChart:
+    """A bar chart over a run of rows of one table (formats without charts ignore it).
+
+    Attributes:
+        title: Chart title.
+        category_column: Index of the column holding the bar labels.
+        value_column: Index of the column holding the bar heights.
+        first_row: Index (into the table's ``rows``) of the first bar.
+        last_row: Index of the last bar (inclusive).
+        x_title: Axis title under the bars.
+        y_title: Axis title beside the bars.
+    """
+
+    title: str
+    category_column: int
+    value_column: int
+    first_row: int
+    last_row: int
+    x_title: str = ""
+    y_title: str = ""
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    """One worksheet: a title, column headers, rows of cells and optional charts."""
 
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
-    extra_sheets: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = ()
+    charts: tuple[BarChart, ...] = ()
+
+
+ExtraSheet = SheetTable | tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]
+"""A further sheet: a :class:`SheetTable` or, as plugins written earlier pass it, ``(title, headers, rows)``."""
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """What an exporter writes: the main table (title, headers, rows) and any further sheets."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    extra_sheets: tuple[ExtraSheet, ...] = ()
+
+    def tables(self) -> tuple[SheetTable, ...]:
+        """Every sheet in workbook order, the main one first."""
+        extra = tuple(
+            s if isinstance(s, SheetTable) else SheetTable(s[0], tuple(s[1]), tuple(s[2])) for s in self.extra_sheets
+        )
+        return (SheetTable(self.title, self.headers, self.rows), *extra)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from exam.errors import AttemptClosedError, ExamError, NotFoundError
@@ -23,7 +23,7 @@ Clock = Callable[[], datetime]
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc).astimezone()
+    return datetime.now(UTC).astimezone()
 
 
 def to_iso(moment: datetime) -> str:
@@ -228,6 +228,12 @@ class ExamService:
     def set_extra_minutes(self, paper_id: str, trainee_id: str, minutes: int) -> None:
         self.paper(paper_id)
         self.store.put_record("extra_time", f"{paper_id}|{trainee_id}", int(minutes))
+
+    def roster(self) -> list[Trainee]:
+        """Everyone on the imported roster (``exam roster import``), ordered by 单位 then 考号; empty if none."""
+        from exam.trainer.roster import roster_members
+
+        return roster_members(self.store)
 
     # -- 错题本 (wrong-answer book) and practice -------------------------------------------------------------------
 

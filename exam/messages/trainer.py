@@ -3,4 +3,582 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # -- score sheets, stats, regrade, auth --
+    "scores.export_help": ("导出成绩：成绩单等表格。", "Export results: score sheets and other tables."),
+    "scores.export_scores_help": (
+        "导出一份试卷的成绩单（xlsx：成绩单、答题明细、试题分析、汇总四个工作表；csv：只有成绩单，UTF-8 带 BOM）。"
+        "每人取最高分的一次答卷；花名册中未参加的人列为“缺考”。已有文件不会被覆盖，除非加 --force。"
+        "例：exam export scores --paper speech -o 成绩单.xlsx",
+        "Export the score sheet of a paper (xlsx: sheets Scores, Answers, Item analysis and Summary; csv: the "
+        "scores only, UTF-8 with BOM). Each trainee's best attempt is used; roster members who did not sit it "
+        "are listed as absent. An existing file is not overwritten without --force. "
+        "Example: exam export scores --paper speech -o scores.xlsx",
+    ),
+    "scores.opt_paper": ("试卷编号（见 exam papers list）。", "Paper id (see exam papers list)."),
+    "scores.opt_from": (
+        "只含这一天及以后开考的答卷（YYYY-MM-DD）。",
+        "Only attempts started on or after this day (YYYY-MM-DD).",
+    ),
+    "scores.opt_to": (
+        "只含这一天及以前开考的答卷（YYYY-MM-DD）。",
+        "Only attempts started on or before this day (YYYY-MM-DD).",
+    ),
+    "scores.opt_unit": (
+        "只含这个单位的学员（与名单中的单位完全一致）。",
+        "Only trainees of this unit (exactly as written).",
+    ),
+    "scores.opt_all_attempts": (
+        "列出每一次答卷，而不是每人最好的一次。",
+        "List every attempt rather than each trainee's best.",
+    ),
+    "scores.opt_format": (
+        "文件格式：xlsx（默认）或 csv；不写时按 -o 的扩展名判断。",
+        "File format: xlsx (default) or csv; without it, taken from the -o file's extension.",
+    ),
+    "scores.opt_output": ("要写入的文件（按原样使用）。", "The file to write (used exactly as given)."),
+    "scores.opt_force": ("文件已存在时覆盖它。", "Overwrite the file if it exists."),
+    "scores.bad_date": (
+        "日期“{value}”格式不对，应写作 YYYY-MM-DD，如 2026-11-26",
+        "“{value}” is not a date; write YYYY-MM-DD, e.g. 2026-11-26",
+    ),
+    "scores.unknown_paper": (
+        "没有试卷“{paper}”，也没有它的答卷（已有试卷：{known}）",
+        "No paper “{paper}” and no attempts of it (papers: {known})",
+    ),
+    "scores.unknown_format": (
+        "没有导出格式“{format}”（可用：{known}）",
+        "No export format “{format}” (available: {known})",
+    ),
+    "scores.output_exists": (
+        "文件已存在：{path}。换一个文件名，或加 --force 覆盖它。",
+        "The file exists: {path}. Choose another name or add --force to overwrite it.",
+    ),
+    "scores.output_is_dir": (
+        "{path} 是一个文件夹，请写出文件名，如 {path}/成绩单.xlsx",
+        "{path} is a folder; give a file name, e.g. {path}/scores.xlsx",
+    ),
+    "scores.output_no_folder": (
+        "文件夹不存在：{path}。请先建立它。",
+        "The folder does not exist: {path}. Create it first.",
+    ),
+    "scores.progress_reading": ("读取答卷", "Reading attempts"),
+    "scores.written": (
+        "已写入 {path}：{count} 份答卷，缺考 {absent} 人。",
+        "Written {path}: {count} attempt(s), {absent} absent.",
+    ),
+    "scores.sheet_scores": ("成绩单", "Scores"),
+    "scores.sheet_detail": ("答题明细", "Answers"),
+    "scores.sheet_analysis": ("试题分析", "Item analysis"),
+    "scores.sheet_summary": ("汇总", "Summary"),
+    "scores.col_seq": ("序号", "No."),
+    "scores.col_name": ("姓名", "Name"),
+    "scores.col_id": ("考号", "ID"),
+    "scores.col_unit": ("单位", "Unit"),
+    "scores.col_position": ("职务", "Position"),
+    "scores.col_score": ("得分", "Score"),
+    "scores.col_max_score": ("满分", "Max"),
+    "scores.col_passed": ("是否合格", "Passed"),
+    "scores.col_duration": ("用时", "Time taken"),
+    "scores.col_started": ("开始时间", "Started"),
+    "scores.col_submitted": ("交卷时间", "Submitted"),
+    "scores.col_how": ("交卷方式", "Submission"),
+    "scores.col_rank": ("排名", "Rank"),
+    "scores.col_type_score": ("{label}得分", "{label} score"),
+    "scores.col_note": ("备注", "Notes"),
+    "scores.col_attempt": ("答卷编号", "Attempt"),
+    "scores.col_response": ("{question} 作答", "{question} answer"),
+    "scores.col_points": ("{question} 得分", "{question} points"),
+    "scores.passed": ("合格", "passed"),
+    "scores.failed": ("不合格", "failed"),
+    "scores.absent": ("缺考", "absent"),
+    "scores.how_self": ("自行交卷", "by the trainee"),
+    "scores.how_auto": ("超时自动交卷", "automatically at time-out"),
+    "scores.true": ("对", "true"),
+    "scores.false": ("错", "false"),
+    "scores.note_review": ("简答题待评阅 {count} 题", "{count} short answer(s) to mark"),
+    "scores.note_regraded": ("已重新评分", "regraded"),
+    "scores.note_marked": ("有人工评分", "marked by a trainer"),
+    "scores.sum_item": ("项目", "Item"),
+    "scores.sum_value": ("数值", "Value"),
+    "scores.sum_paper": ("试卷", "Paper"),
+    "scores.sum_expected": ("应考人数", "Expected"),
+    "scores.sum_sat": ("参考人数", "Sat"),
+    "scores.sum_absent": ("缺考人数", "Absent"),
+    "scores.sum_attempts": ("答卷份数", "Attempts"),
+    "scores.sum_max_score": ("满分", "Full marks"),
+    "scores.sum_mean": ("平均分", "Average"),
+    "scores.sum_highest": ("最高分", "Highest"),
+    "scores.sum_lowest": ("最低分", "Lowest"),
+    "scores.sum_median": ("中位数", "Median"),
+    "scores.sum_sd": ("标准差", "Standard deviation"),
+    "scores.sum_passed": ("合格人数", "Passed"),
+    "scores.sum_pass_rate": ("及格率（%）", "Pass rate (%)"),
+    "scores.band": ("分数段（得分率）", "Band (percent of full marks)"),
+    "scores.band_count": ("人数", "Count"),
+    "scores.band_label": ("{low}–{high}%", "{low}–{high}%"),
+    "scores.chart_title": ("成绩分布", "Score distribution"),
+    "stats.help": (
+        "试题分析（按 Moodle 的算法）：每题的难度系数、标准差、区分度、区分效率和选项分布，"
+        "以及整卷的平均分、标准差、中位数、内部一致性系数（α）、误差比和标准误。"
+        "区分度为负或错误选项选的人比正确答案多的题目会标出“请核对答案”。例：exam stats --paper speech",
+        "Item analysis (Moodle's formulas): facility, SD, discrimination index, discriminative efficiency and option "
+        "spread per question; mean, SD, median, internal consistency (alpha), error ratio and standard error of the "
+        "paper. Questions with negative discrimination or a distractor chosen more than the key are flagged "
+        "“check the key”. Example: exam stats --paper speech",
+    ),
+    "stats.col_seq": ("序号", "No."),
+    "stats.col_question": ("题目编号", "Question"),
+    "stats.col_type": ("题型", "Type"),
+    "stats.col_stem": ("题干", "Question text"),
+    "stats.col_key": ("标准答案", "Key"),
+    "stats.col_attempts": ("作答人数", "Attempts"),
+    "stats.col_facility": ("难度系数（%）", "Facility (%)"),
+    "stats.col_sd": ("标准差（%）", "SD (%)"),
+    "stats.col_discrimination": ("区分度（%）", "Discrimination (%)"),
+    "stats.col_efficiency": ("区分效率（%）", "Discriminative efficiency (%)"),
+    "stats.col_options": ("选项分布（✓为答案）", "Option spread (✓ = key)"),
+    "stats.col_unanswered": ("未作答", "Unanswered"),
+    "stats.col_flag": ("提示", "Flag"),
+    "stats.check_key": ("请核对答案：{reasons}", "check the key: {reasons}"),
+    "stats.reason_negative": ("区分度为负", "negative discrimination"),
+    "stats.reason_distractor": (
+        "错误选项 {options} 选的人比正确答案多",
+        "distractor {options} chosen more than the key",
+    ),
+    "stats.paper_heading": ("整卷统计", "Paper statistics"),
+    "stats.attempts": ("答卷份数", "Attempts"),
+    "stats.mean": ("平均分", "Mean"),
+    "stats.median": ("中位数", "Median"),
+    "stats.sd": ("标准差", "Standard deviation"),
+    "stats.cic": ("内部一致性系数 α（%）", "Coefficient of internal consistency (%)"),
+    "stats.error_ratio": ("误差比（%）", "Error ratio (%)"),
+    "stats.standard_error": ("标准误", "Standard error"),
+    "stats.no_attempts": ("试卷“{paper}”还没有已交的答卷。", "Paper “{paper}” has no submitted attempts yet."),
+    "stats.flagged": ("{count} 道题请核对答案：", "{count} question(s) to check:"),
+    "stats.none_flagged": ("没有需要核对答案的题目。", "No question needs its key checked."),
+    "regrade.help": (
+        "题库改正答案后重新评分：按当前题库中的答案为已交答卷重新计分（答卷中保存的试题不变）。"
+        "先列出每份答卷的原分 → 新分，确认后才修改，并记入答卷的修改记录。"
+        "例：exam regrade --paper speech --dry-run",
+        "Regrade after a key was corrected in a bank: score the submitted attempts again against the current bank "
+        "(the paper stored with each attempt is kept). Shows old → new per attempt and asks before changing "
+        "anything; every change is recorded in the attempt's history. Example: exam regrade --paper speech --dry-run",
+    ),
+    "regrade.opt_dry_run": ("只显示会怎样变化，不作修改。", "Only show what would change; change nothing."),
+    "regrade.opt_yes": ("不再询问，直接修改。", "Apply without asking."),
+    "regrade.opt_reason": ("修改原因（记入答卷的修改记录）。", "Why (kept in each attempt's history)."),
+    "regrade.progress": ("重新评分", "Regrading"),
+    "regrade.col_attempt": ("答卷", "Attempt"),
+    "regrade.col_old": ("原得分", "Old score"),
+    "regrade.col_new": ("新得分", "New score"),
+    "regrade.col_passed": ("是否合格", "Passed"),
+    "regrade.col_questions": ("变动的题目", "Questions changed"),
+    "regrade.summary": (
+        "{changed} 份答卷分数有变化，{unchanged} 份不变。",
+        "{changed} attempt(s) change, {unchanged} unchanged.",
+    ),
+    "regrade.dry_run": ("试运行：没有作任何修改。", "Dry run: nothing was changed."),
+    "regrade.confirm": ("修改这 {count} 份答卷的分数吗？", "Change the scores of these {count} attempt(s)?"),
+    "regrade.not_applied": ("没有修改。", "Nothing changed."),
+    "regrade.applied": (
+        "已重新评分 {count} 份答卷，并记入修改记录。",
+        "Regraded {count} attempt(s); recorded in their history.",
+    ),
+    "regrade.note_missing": (
+        "题目 {question} 已不在题库中，保留原分。",
+        "Question {question} is no longer in any bank; its points are kept.",
+    ),
+    "regrade.note_type": (
+        "题目 {question} 的题型已改变，保留原分。",
+        "Question {question} changed type; its points are kept.",
+    ),
+    "regrade.note_options": (
+        "注意：题目 {question} 的选项已改动，学员所选字母按当前选项评分。",
+        "Note: the options of question {question} changed; the letters chosen are scored against the current options.",
+    ),
+    "mark.help": (
+        "人工评分（阅卷）：给一份答卷的一道题打分，如简答题。ATTEMPT 是答卷编号（可只写前几位），"
+        "QUESTION 是题目编号或题号（1 为第一题），POINTS 是得分。例：exam mark 3f2a9c1d 41 8 --note 要点齐全",
+        "Mark one answer of an attempt by hand, e.g. a short answer. ATTEMPT is the attempt id (a unique prefix "
+        "will do), QUESTION the question id or its number on the paper (1 = first), POINTS the points. "
+        "Example: exam mark 3f2a9c1d 41 8 --note complete",
+    ),
+    "mark.opt_note": ("评语或理由（记入修改记录）。", "Comment or reason (kept in the history)."),
+    "mark.no_attempt": (
+        "没有编号为“{attempt}”的答卷（exam results 可查看编号）",
+        "No attempt “{attempt}” (exam results lists them)",
+    ),
+    "mark.ambiguous": (
+        "“{attempt}”对应 {count} 份答卷，请多写几位编号",
+        "“{attempt}” matches {count} attempts; give more of the id",
+    ),
+    "mark.open_attempt": (
+        "这份答卷还在作答中，交卷后才能评分",
+        "This attempt is still in progress; mark it after it is submitted",
+    ),
+    "mark.no_question": (
+        "答卷中没有题目“{question}”（题号为 1 到 {count}，或写题目编号）",
+        "No question “{question}” in the attempt (numbers 1 to {count}, or the question id)",
+    ),
+    "mark.out_of_range": ("得分 {points} 超出范围：应在 0 到 {max} 之间", "{points} is out of range: give 0 to {max}"),
+    "mark.done": (
+        "{name}：{question} 由 {old} 分改为 {new} 分，总分 {old_score} → {new_score}。",
+        "{name}: {question} changed from {old} to {new}; total {old_score} → {new_score}.",
+    ),
+    "mark.pending_help": (
+        "列出等待人工评分的答案（简答题），评分用 exam mark。",
+        "List the answers waiting for a trainer's mark (short answers); mark them with exam mark.",
+    ),
+    "mark.none_pending": ("没有待评分的答案。", "No answers waiting for marking."),
+    "mark.pending_hint": (
+        "评分：exam mark 答卷 题号 得分 [--note 评语]",
+        "To mark: exam mark ATTEMPT NUMBER POINTS [--note TEXT]",
+    ),
+    "mark.col_number": ("题号", "No."),
+    "mark.col_response": ("作答", "Answer"),
+    "mark.col_points": ("暂评分", "Provisional"),
+    "mark.col_max": ("满分", "Max"),
+    "extra.help": (
+        "给某位学员某份试卷延长考试时间（如身体原因或设备故障）。正在作答的也立即生效。"
+        "例：exam extra-time --paper speech --trainee 320101 --minutes 10",
+        "Give one trainee extra minutes on a paper (health, a broken computer). Applies at once to an attempt under "
+        "way. Example: exam extra-time --paper speech --trainee 320101 --minutes 10",
+    ),
+    "extra.opt_trainee": ("学员考号。", "The trainee's ID."),
+    "extra.opt_minutes": ("延长的分钟数（0 表示取消延时）。", "Extra minutes (0 removes the extra time)."),
+    "extra.blank_trainee": ("请写出学员的考号", "Give the trainee's ID"),
+    "extra.out_of_range": ("延长时间应在 0 到 600 分钟之间", "Extra time must be 0 to 600 minutes"),
+    "extra.done": (
+        "考号 {trainee} 在试卷 {paper} 上的延时已设为 {minutes} 分钟。",
+        "Extra time for {trainee} on {paper} set to {minutes} minute(s).",
+    ),
+    "extra.extended_open": ("正在作答的 {count} 份答卷已同时延长。", "{count} attempt(s) under way were extended too."),
+    "extra.history_reason": ("延时 {old} → {new} 分钟", "extra time {old} → {new} minutes"),
+    "auth.group_help": ("培训管理员设置。", "Trainer settings."),
+    "auth.set_help": (
+        "设置或修改培训管理口令（进入考试程序中的管理功能时需要输入）。口令只以加盐散列保存。",
+        "Set or change the trainer passphrase (asked for by the trainer functions of the exam app). Only a salted "
+        "hash is stored.",
+    ),
+    "auth.prompt_current": ("当前口令", "Current passphrase"),
+    "auth.prompt_new": ("新口令", "New passphrase"),
+    "auth.prompt_repeat": ("再输入一次新口令", "Repeat the new passphrase"),
+    "auth.wrong_current": ("当前口令不对，口令没有修改。", "The current passphrase is wrong; nothing was changed."),
+    "auth.mismatch": ("两次输入的口令不一致，口令没有修改。", "The two entries differ; nothing was changed."),
+    "auth.blank": ("口令不能为空", "The passphrase cannot be blank"),
+    "auth.too_short": ("口令至少要 {count} 个字符", "The passphrase needs at least {count} characters"),
+    "auth.set_done": ("培训管理口令已设置。", "Trainer passphrase set."),
+    "results.export_help": (
+        "把已交的答卷导出为一个文件（JSON Lines），带到汇总的电脑上用 exam results import 导入。"
+        "例：exam results export -o 第一考场.jsonl",
+        "Write the submitted attempts to one file (JSON Lines) to be merged on another computer with exam results "
+        "import. Example: exam results export -o room1.jsonl",
+    ),
+    "results.import_help": (
+        "导入其他电脑导出的答卷文件（可一次多个）。已有的答卷自动跳过，不会重复；"
+        "文件有错时报告行号，这个文件一份也不导入。例：exam results import 第一考场.jsonl 第二考场.jsonl",
+        "Import attempt files exported on other computers (several at once). Attempts already here are skipped, "
+        "never duplicated; a file with an error is reported with the line number and nothing of it is imported. "
+        "Example: exam results import room1.jsonl room2.jsonl",
+    ),
+    "results.opt_output": ("要写入的文件。", "The file to write."),
+    "results.progress_export": ("导出答卷", "Exporting attempts"),
+    "results.exported": ("已导出 {count} 份答卷到 {path}。", "Exported {count} attempt(s) to {path}."),
+    "results.imported_file": (
+        "{path}：新增 {added} 份，已有 {skipped} 份（跳过）。",
+        "{path}: {added} added, {skipped} already present (skipped).",
+    ),
+    "results.imported_total": (
+        "共导入 {files} 个文件：新增 {added} 份答卷，跳过 {skipped} 份。",
+        "{files} file(s) imported: {added} attempt(s) added, {skipped} skipped.",
+    ),
+    "results.refused_file": ("未导入：{error}", "Not imported: {error}"),
+    "results.where_line": ("{path} 第 {line} 行", "{path} line {line}"),
+    "results.missing_file": ("文件不存在", "no such file"),
+    "results.not_utf8": ("不是 UTF-8 文本", "not UTF-8 text"),
+    "results.line_too_long": ("这一行太长，不像答卷", "the line is too long to be an attempt"),
+    "results.bad_json": ("不是有效的 JSON（{error}）", "not valid JSON ({error})"),
+    "results.not_export": (
+        "不是 exam results export 导出的文件（第一行应是文件头）",
+        "not a file written by exam results export (the first line should be its header)",
+    ),
+    "results.bad_version": ("文件头中的版本号 {version} 无效", "invalid version {version} in the header"),
+    "results.newer_version": (
+        "文件格式版本 {version} 比本程序支持的 {supported} 新，请先升级本程序",
+        "format version {version} is newer than this program supports ({supported}); update the program first",
+    ),
+    "results.not_object": ("每行应是一份答卷（JSON 对象）", "each line should be one attempt (a JSON object)"),
+    "results.not_closed": (
+        "答卷状态“{status}”不是已交卷，只能导入已交的答卷",
+        "status “{status}” is not submitted; only submitted attempts can be imported",
+    ),
+    "results.bad_field": ("字段 {field} 缺失或格式不对", "field {field} is missing or malformed"),
+    "scores.export_scores_short": ("导出成绩单（xlsx 或 csv）。", "Export the score sheet (xlsx or csv)."),
+    "stats.short": ("试题分析：难度、区分度、选项分布，标出需核对答案的题。", "Item analysis; flags keys to check."),
+    "regrade.short": ("题库改正答案后重新评分（可先试运行）。", "Regrade after a key correction (dry run first)."),
+    "mark.short": ("人工评分（阅卷），如简答题。", "Mark an answer by hand, e.g. a short answer."),
+    "extra.short": ("给某位学员延长考试时间。", "Give one trainee extra time on a paper."),
+    "results.export_short": ("导出已交答卷，带到其他电脑汇总。", "Export submitted attempts to merge elsewhere."),
+    "results.import_short": (
+        "导入其他电脑导出的答卷（不会重复）。",
+        "Import attempts exported elsewhere (no duplicates).",
+    ),
+    "auth.set_short": ("设置或修改培训管理口令。", "Set or change the trainer passphrase."),
+    # -- formats and roster --
+    "formats.list_sep": ("，", ", "),
+    "formats.import_help": (
+        "把 Excel 模板（题库模板.xlsx）、Moodle GIFT 或 Aiken 文件转换为题库文件 NAME.bank.yaml，并用题库校验规则检查。"
+        "有问题时按行号逐条列出；Moodle 格式没有出处和原文，转换结果会写出，补全后即可使用。"
+        "已有文件不会被覆盖，除非加 --force。例：exam banks import 题库.xlsx -o my-town.bank.yaml",
+        "Convert an Excel template (题库模板.xlsx), Moodle GIFT or Aiken file into a bank file NAME.bank.yaml and "
+        "check it with the bank rules. Problems are listed with their row or line; Moodle formats carry no source "
+        "or quote, so the converted bank is written for you to complete. An existing file is not overwritten "
+        "without --force. Example: exam banks import bank.xlsx -o my-town.bank.yaml",
+    ),
+    "formats.export_help": (
+        "把已加载的题库导出为 Excel 模板、GIFT 或 Aiken 文件（Aiken 只能保存单选题，其余题目会列出并跳过）。"
+        "例：exam banks export --bank speech -o 讲话题库.xlsx",
+        "Write a loaded bank as an Excel template, GIFT or Aiken file (Aiken holds single-choice questions only; "
+        "the others are listed and skipped). Example: exam banks export --bank speech -o speech.xlsx",
+    ),
+    "formats.template_help": (
+        "写出空白的 Excel 题库模板（列名、填写说明、题型下拉框）。",
+        "Write the empty Excel bank template (headers, instructions, a drop-down for 题型).",
+    ),
+    "formats.new_help": (
+        "新建题库插件项目 exam-bank-NAME：pyproject.toml、题库文件（含两道示例题）、插件代码、说明和测试。"
+        "在项目目录中 pip install -e . 安装后，exam banks list 中即可看到。NAME 用小写字母、数字和 -。"
+        "例：exam banks new my-town --title 本镇人大工作制度",
+        "Create a bank plugin project exam-bank-NAME: pyproject.toml, a bank file with two sample questions, the "
+        "plugin module, a README and a test. After pip install -e . in it, the bank shows in exam banks list. "
+        "NAME uses lower-case letters, digits and -. Example: exam banks new my-town --title \"Town rules\"",
+    ),
+    "formats.opt_format_in": (
+        "源文件格式；不写时按扩展名判断（.xlsx、.gift、.aiken；.txt 需要写明）。",
+        "Format of FILE; without it, taken from the extension (.xlsx, .gift, .aiken; .txt needs --format).",
+    ),
+    "formats.opt_format_out": (
+        "导出格式；不写时按 -o 的扩展名判断（.xlsx、.gift、.aiken）。",
+        "Format to write; without it, taken from the -o extension (.xlsx, .gift, .aiken).",
+    ),
+    "formats.opt_output_bank": ("要写出的题库文件，文件名须以 .bank.yaml 结尾。", "Bank file to write; its name must end in .bank.yaml."),
+    "formats.opt_output_file": ("要写出的文件。", "The file to write."),
+    "formats.opt_bank_id": (
+        "题库编号（小写字母、数字和 -）；默认取文件中的编号或输出文件名。",
+        "Bank id (lower-case letters, digits, -); default: the id in the file, or the output file name.",
+    ),
+    "formats.opt_title": ("题库名称；默认取文件中的名称或源文件名。", "Bank title; default: the title in the file, or the file name."),
+    "formats.opt_force": ("文件已存在时覆盖它。", "Overwrite the file if it exists."),
+    "formats.opt_bank_export": ("要导出的题库编号（见 exam banks list）。", "Id of the bank to export (see exam banks list)."),
+    "formats.opt_new_dir": ("在这个文件夹中建立项目（默认当前文件夹）。", "Create the project in this folder (default: here)."),
+    "formats.opt_new_title": ("题库名称，如 本镇人大工作制度。", "Bank title."),
+    "formats.opt_new_doc": (
+        "示例题引用的出处文件编号（默认与 NAME 相同），如 town-rules。",
+        "Doc id the sample questions cite (default: NAME), e.g. town-rules.",
+    ),
+    "formats.cannot_guess": (
+        "无法从文件名 {path} 判断格式，请加 --format xlsx、gift 或 aiken",
+        "Cannot tell the format from {path}; add --format xlsx, gift or aiken",
+    ),
+    "formats.unknown_format": ("没有格式“{format}”（可用：{known}）", "No format “{format}” (available: {known})"),
+    "formats.no_such_file": ("文件不存在：{path}", "No such file: {path}"),
+    "formats.output_suffix": (
+        "输出文件名应以 .bank.yaml 结尾（系统只加载这样的文件），如 my-town.bank.yaml，而不是 {path}",
+        "The output name must end in .bank.yaml (only such files are loaded), e.g. my-town.bank.yaml, not {path}",
+    ),
+    "formats.xlsx_suffix": ("Excel 文件名应以 .xlsx 结尾：{path}", "An Excel file name must end in .xlsx: {path}"),
+    "formats.output_exists": (
+        "文件已存在：{path}。换一个文件名，或加 --force 覆盖它。",
+        "The file exists: {path}. Choose another name or add --force to overwrite it.",
+    ),
+    "formats.output_is_dir": ("{path} 是一个文件夹，请写出文件名", "{path} is a folder; give a file name"),
+    "formats.output_no_folder": ("文件夹不存在：{folder}。请先建立它。", "The folder does not exist: {folder}. Create it first."),
+    "formats.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+    "formats.unreadable": ("无法读取文件：{error}", "Cannot read the file: {error}"),
+    "formats.too_large": ("文件过大（{size} 字节，上限 {limit} 字节）", "The file is too large ({size} bytes, limit {limit})"),
+    "formats.bad_encoding": (
+        "文件既不是 UTF-8 也不是 GBK 编码，请用记事本“另存为”UTF-8",
+        "The file is neither UTF-8 nor GBK; save it as UTF-8",
+    ),
+    "formats.no_questions": ("文件中没有题目", "The file has no questions"),
+    "formats.unknown_type": ("题型“{value}”无法识别（可用：{known}）", "Unknown question type “{value}” (use: {known})"),
+    "formats.citation_form": (
+        "出处“{text}”格式不对，应写作“文件编号 第95条第1款”“文件编号 序言第7段”或“speech 一（二）”",
+        "Source “{text}” is not in the form “DOC 第95条第1款”, “DOC 序言第7段” or “speech 一（二）”",
+    ),
+    "formats.citation_number": ("出处“{text}”中的条、款、段号无法识别", "The article, paragraph or section number in “{text}” is not a number"),
+    "formats.import_failed": (
+        "{path} 有 {count} 处问题，未写出题库。请按上面的行号修改后再导入。",
+        "{path} has {count} problem(s); no bank was written. Fix the rows/lines above and import again.",
+    ),
+    "formats.import_draft": (
+        "已写出 {path}，但还有 {count} 处问题（行号指 {source}），补全前该题库不会被加载。"
+        "可以改好源文件后加 --force 重新导入，或直接编辑 {path} 后运行 exam banks validate {path}。",
+        "Wrote {path}, but {count} problem(s) remain (line numbers refer to {source}); the bank will not load until "
+        "they are fixed. Fix the source and import again with --force, or edit {path} and run "
+        "exam banks validate {path}.",
+    ),
+    "formats.import_id_taken": (
+        "注意：题库编号“{bank}”已由 {plugin} 使用，同时加载时这个题库会被拒绝；可用 --bank-id 换一个编号。",
+        "Note: bank id “{bank}” is already used by {plugin}; loaded together, this bank would be refused. Use "
+        "--bank-id to choose another.",
+    ),
+    "formats.import_reload_failed": (
+        "写出的 {path} 未通过校验（程序错误，请报告）",
+        "The written {path} does not validate (a bug; please report it)",
+    ),
+    "formats.imported": (
+        "已导入 {count} 道题（{types}）到 {path}，题库编号 {bank}。",
+        "Imported {count} question(s) ({types}) into {path}, bank id {bank}.",
+    ),
+    "formats.yaml_header": (
+        "由 exam banks import 从 {source}（{format} 格式）转换生成；格式见 docs/bank-format.md。",
+        "Converted by exam banks import from {source} ({format}); format: docs/bank-format.md.",
+    ),
+    "formats.export_failed": (
+        "有 {count} 处内容无法写成 {format} 格式（见上），未写出文件。",
+        "{count} value(s) cannot be written as {format} (see above); no file was written.",
+    ),
+    "formats.exported": ("已把题库 {bank} 的 {count} 道题写入 {path}（{format}）。", "Wrote {count} question(s) of bank {bank} to {path} ({format})."),
+    "formats.export_skipped": (
+        "{count} 道题无法用 {format} 格式表示，已跳过（原因见上）。",
+        "{count} question(s) cannot be written as {format} and were skipped (reasons above).",
+    ),
+    "formats.template_written": ("已写出题库模板 {path}。", "Wrote the bank template {path}."),
+    "formats.xlsx_no_header": (
+        "工作表“{sheet}”的前 10 行中没有找到表头（至少需要 {headers} 等列）",
+        "No header row in the first 10 rows of sheet “{sheet}” (columns such as {headers} are needed)",
+    ),
+    "formats.xlsx_missing_column": ("缺少“{column}”列", "The column “{column}” is missing"),
+    "formats.xlsx_too_many_rows": ("行数超过 {limit}，其余各行未读取", "More than {limit} rows; the rest was not read"),
+    "formats.xlsx_unreadable": (
+        "无法作为 Excel 工作簿（.xlsx）打开（{error}）；旧的 .xls 文件请先另存为 .xlsx",
+        "Cannot open it as an Excel workbook (.xlsx) ({error}); save an old .xls file as .xlsx first",
+    ),
+    "formats.xlsx_no_type": ("题型为空", "题型 (question type) is empty"),
+    "formats.xlsx_option_gap": ("选项{letter}为空，但后面还有选项；选项应从 A 起连续填写", "选项{letter} is empty but later options are not; fill options from A on without gaps"),
+    "formats.xlsx_judge_answer": (
+        "判断题的答案“{value}”无法识别，应写 对 或 错（也可写 正确/错误、√/×）",
+        "The judge answer “{value}” is not recognised; write 对 or 错 (or 正确/错误, √/×)",
+    ),
+    "formats.xlsx_empty_piece": (
+        "“{column}”中有空的一项：各空（要点）之间用“；”，同一空的多个答案之间用“|”，两边都要有内容",
+        "“{column}” has an empty item: separate blanks (points) with “；” and alternatives with “|”, with text on both sides",
+    ),
+    "formats.xlsx_negated": ("否定题一栏“{value}”无法识别，应写 是 或留空", "否定题 “{value}” is not recognised; write 是 or leave it empty"),
+    "formats.xlsx_cannot_hold": ("“{column}”无法写入 Excel：{value}", "“{column}” cannot be written to Excel: {value}"),
+    "formats.xlsx_separator_in": (
+        "“{column}”中的“{value}”含有分隔符（；; | ，,），写入 Excel 后无法原样读回",
+        "“{value}” in “{column}” contains a separator (；; | ，,) and would not read back the same from Excel",
+    ),
+    "formats.xlsx_illegal_character": ("含有 Excel 不允许的控制字符", "contains a control character Excel does not allow"),
+    "formats.xlsx_cell_too_long": ("有一格超过 Excel 的 {limit} 字上限", "a cell exceeds Excel's limit of {limit} characters"),
+    "formats.gift_nested_brace": (
+        "答案部分中又出现了“{brace}”；文字中的花括号请写作 {escaped_open} 和 {escaped_close}",
+        "“{brace}” inside an answer block; write braces in text as {escaped_open} and {escaped_close}",
+    ),
+    "formats.gift_unbalanced": (
+        "花括号不配对；文字中的花括号请写作 {escaped_open} 和 {escaped_close}",
+        "Unbalanced braces; write braces in text as {escaped_open} and {escaped_close}",
+    ),
+    "formats.gift_bad_json": ("// exam: 注释不是有效的 JSON（{error}）", "The // exam: comment is not valid JSON ({error})"),
+    "formats.gift_title_unclosed": ("题目名称 ::…:: 没有结束的 ::", "The question name ::…:: has no closing ::"),
+    "formats.gift_no_answer": (
+        "没有答案部分 {block}（说明性文字不能导入为题目）",
+        "No answer block {block} (a description cannot be imported as a question)",
+    ),
+    "formats.gift_several_blocks": (
+        "一道题有多个 {block}：只有每个都是 {blank} 的多空填空题可以这样写",
+        "Several {block} blocks: only a fill-in question whose blocks are all {blank} may have more than one",
+    ),
+    "formats.gift_numerical": ("数值题（{example}）没有对应的题型，无法导入", "Numerical questions ({example}) have no counterpart here"),
+    "formats.gift_matching": ("匹配题（{example}）没有对应的题型，无法导入", "Matching questions ({example}) have no counterpart here"),
+    "formats.gift_bad_answers": ("答案部分应由 =正确答案 和 ~错误答案 组成", "The answer block should consist of =right and ~wrong answers"),
+    "formats.gift_several_right": (
+        "单选题只能有一个 =；多选题请写 ~%50%答案 这样的权重，不用 =",
+        "A single-choice question has one =; for several right answers use weights like ~%50%answer, without =",
+    ),
+    "formats.gift_private_characters": ("文件含有 Unicode 非字符（U+FDD0–U+FDD5），无法导入", "The file contains Unicode noncharacters (U+FDD0–U+FDD5)"),
+    "formats.aiken_skip_type": (
+        "题型 {type} 无法用 Aiken 表示（Aiken 只有单选题），已跳过",
+        "type {type} cannot be written as Aiken (Aiken has single choice only); skipped",
+    ),
+    "formats.aiken_skip_newline": ("题干或选项中有换行，Aiken 每项只能占一行，已跳过", "a line break in the stem or an option (Aiken is one line each); skipped"),
+    "formats.aiken_skip_misread": (
+        "题干像是选项行或 ANSWER 行，写成 Aiken 会被误读，已跳过",
+        "the stem looks like an option or ANSWER line and would be misread in Aiken; skipped",
+    ),
+    "formats.aiken_answer_without_options": ("ANSWER 行前面没有题干和选项", "An ANSWER line without a question and options before it"),
+    "formats.aiken_bad_answer": (
+        "答案“{value}”无效：Aiken 的 ANSWER 只能是一个选项字母（A–{last}）",
+        "Answer “{value}” is invalid: an Aiken ANSWER is one option letter (A–{last})",
+    ),
+    "formats.aiken_option_order": ("选项字母 {letter} 不对，这里应是 {expected}", "Option letter {letter} is out of order; expected {expected}"),
+    "formats.aiken_text_after_options": (
+        "选项之后应是 ANSWER: 行（上一题缺少答案行？）",
+        "After the options an ANSWER: line is expected (is the previous question missing its answer?)",
+    ),
+    "formats.aiken_no_answer": ("这道题没有 ANSWER: 行", "This question has no ANSWER: line"),
+    "formats.scaffold_bad_name": (
+        "名称“{name}”无效：只能用小写字母、数字和 -，以字母或数字开头，如 my-town",
+        "“{name}” is not a valid name: lower-case letters, digits and -, starting with a letter or digit, e.g. my-town",
+    ),
+    "formats.scaffold_bad_doc": ("出处文件编号“{doc}”无效：只能用小写字母、数字和 -", "Doc id “{doc}” is invalid: lower-case letters, digits and -"),
+    "formats.scaffold_bad_title": ("题库名称不能为空、不能含控制字符，且不超过 100 字", "The title must be 1–100 characters without control characters"),
+    "formats.scaffold_taken": ("已有题库编号为“{name}”（来自 {plugin}），请换一个名称", "A bank “{name}” exists already (from {plugin}); choose another name"),
+    "formats.scaffolded": (
+        "已建立 {path}。下一步：编辑 {path}/{package}/{name}.bank.yaml，运行 exam banks validate 检查，"
+        "然后在 {path} 中运行 pip install -e . 安装；exam banks list 中会出现 {name}。",
+        "Created {path}. Next: edit {path}/{package}/{name}.bank.yaml, check it with exam banks validate, then run "
+        "pip install -e . in {path}; exam banks list will show {name}.",
+    ),
+    "roster.help": ("花名册：导入和查看参考人员名单。", "Roster: import and list the people expected to sit the exams."),
+    "roster.import_help": (
+        "导入花名册（.xlsx 或 .csv，列名：姓名、考号、单位、职务；csv 可为 UTF-8（带或不带 BOM）或 GBK）。"
+        "有错误的行或重复的考号会按行号列出，整个文件不导入；再次导入会更新同一考号的人员。"
+        "例：exam roster import 花名册.xlsx",
+        "Import the roster (.xlsx or .csv with columns 姓名, 考号, 单位, 职务; csv in UTF-8 with or without BOM, "
+        "or GBK). Bad rows and repeated IDs are listed with their row numbers and nothing is imported; importing "
+        "again updates people with the same ID. Example: exam roster import roster.xlsx",
+    ),
+    "roster.list_help": ("列出花名册中的人员。", "List the people on the roster."),
+    "roster.opt_unit": ("只列出这个单位的人员。", "Only people of this unit."),
+    "roster.imported": (
+        "已导入花名册 {total} 人：新增 {added}，更新 {updated}，未变 {unchanged}。",
+        "Roster imported, {total} people: {added} added, {updated} updated, {unchanged} unchanged.",
+    ),
+    "roster.import_failed": (
+        "{path} 有 {count} 处问题，花名册未导入。请按上面的行号修改后再导入。",
+        "{path} has {count} problem(s); nothing was imported. Fix the rows above and import again.",
+    ),
+    "roster.none": ("花名册为空（用 exam roster import 导入）。", "The roster is empty (import one with exam roster import)."),
+    "roster.count": ("共 {count} 人。", "{count} people."),
+    "roster.col_id": ("考号", "ID"),
+    "roster.col_name": ("姓名", "Name"),
+    "roster.col_unit": ("单位", "Unit"),
+    "roster.col_position": ("职务", "Position"),
+    "roster.unreadable": ("无法读取文件：{error}", "Cannot read the file: {error}"),
+    "roster.xlsx_unreadable": (
+        "无法作为 Excel 工作簿（.xlsx）打开（{error}）；旧的 .xls 文件请先另存为 .xlsx",
+        "Cannot open it as an Excel workbook (.xlsx) ({error}); save an old .xls file as .xlsx first",
+    ),
+    "roster.too_large": ("文件过大（{size} 字节，上限 {limit} 字节）", "The file is too large ({size} bytes, limit {limit})"),
+    "roster.too_many_rows": ("行数超过 {limit}，其余各行未读取", "More than {limit} rows; the rest was not read"),
+    "roster.bad_encoding": ("文件既不是 UTF-8 也不是 GBK 编码，请另存为 UTF-8 的 CSV", "The file is neither UTF-8 nor GBK; save it as UTF-8 CSV"),
+    "roster.csv_error": ("CSV 格式错误：{error}", "CSV error: {error}"),
+    "roster.unknown_suffix": ("无法导入扩展名为 {suffix} 的文件，请用 .xlsx 或 .csv", "Cannot import a {suffix} file; use .xlsx or .csv"),
+    "roster.no_header": (
+        "前 10 行中没有找到表头（至少需要“姓名”和“考号”两列）",
+        "No header row in the first 10 rows (the columns 姓名 and 考号 are needed)",
+    ),
+    "roster.empty": ("文件中没有人员", "The file lists nobody"),
+    "roster.no_id": ("考号为空", "考号 (ID) is empty"),
+    "roster.bad_id": (
+        "考号“{value}”无效：只能用字母、数字、- 和 _，不超过 32 个字符",
+        "ID “{value}” is invalid: letters, digits, - and _, at most 32 characters",
+    ),
+    "roster.no_name": ("姓名为空", "姓名 (name) is empty"),
+    "roster.bad_name": ("姓名过长（上限 {limit} 字）或含控制字符", "The name is longer than {limit} characters or has control characters"),
+    "roster.bad_text": ("“{column}”过长（上限 {limit} 字）或含控制字符", "“{column}” is longer than {limit} characters or has control characters"),
+    "roster.duplicate": ("考号 {id} 重复（第一次在第 {first} 行）", "ID {id} is repeated (first in row {first})"),
 }

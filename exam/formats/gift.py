@@ -1,0 +1,425 @@
+"""Moodle GIFT: import and export (https://docs.moodle.org/en/GIFT_format).
+
+What Moodle defines, and how our types map to it:
+
+=============  ====================================================================================
+single         ``stem{=right ~wrong ~wrong}``
+multiple       ``stem{~%50%right ~%50%right ~%-100%wrong}`` (no ``=``; weights > 0 are the keys)
+judge          ``stem{T}`` / ``stem{F}`` (``TRUE``/``FALSE`` too)
+blank          ``text {=a =b} text``: the block stands where the blank is; ``=a =b`` are accepted answers
+short          ``stem{}`` (an essay); the reference answer and keywords travel in the ``// exam:`` comment
+=============  ====================================================================================
+
+* ``::title::`` before the text is the question's name; we write and read the question id there.
+* ``####text`` inside the braces is the general feedback: our ``explanation``.
+* Lines starting with ``//`` are comments. Moodle reads ``[id:…]`` and ``[tag:…]`` in them (idnumber and tags),
+  and so do we. Our other fields (source, quote, difficulty, points, tags, negated, a short answer's key) go in
+  one line ``// exam: {JSON}`` that Moodle ignores and we read back, so our own round trip keeps everything.
+  The bank's id, title, version … go in ``// exam-bank: {JSON}`` at the top of the file.
+* Escapes, as Moodle writes them: ``\\~ \\= \\# \\{ \\} \\:`` for the special characters, ``\\\\`` for a backslash
+  and ``\\n`` for a line break.
+* Questions are separated by blank lines; ``$CATEGORY:`` lines are accepted and ignored.
+
+Limits: numerical (``{#…}``) and matching (``{=a -> b}``) questions and descriptions (no braces) have no
+counterpart here and are reported. Per-answer feedback (``=right#feedback``) and partial-credit weights of a
+single-choice question are dropped. Moodle accepts one answer block per question, so a blank question with
+several blanks is written with one block per blank: we read it back, Moodle would read only the first.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from exam.formats.document import ImportedBank, bank_meta, line_dict, line_list, question_document
+from exam.i18n import t
+from exam.models import OPTION_LETTERS, Bank
+from exam.qtypes import BLANK_MARK
+
+# Private placeholders for escaped characters while the structure is parsed (Unicode noncharacters never occur
+# in interchange text; Moodle does the same with "&&058;" and friends).
+_ESCAPES = {":": "\ufdd0", "#": "\ufdd1", "=": "\ufdd2", "{": "\ufdd3", "}": "\ufdd4", "~": "\ufdd5"}
+_RESTORE = str.maketrans({v: k for k, v in _ESCAPES.items()})
+_SPECIAL = "~=#{}:"
+_WEIGHT = re.compile(r"^%(-?[0-9]+(?:\.[0-9]*)?)%")
+_FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_MOODLE_ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)\]")
+_MOODLE_TAG = re.compile(r"\[tag:((?:\\]|[^\]<>`\x00-\x1f])*)\]")
+_TAG_STRIP = re.compile(r"<[^>]*>")
+COMMENT = "//"
+QUESTION_MARK = "exam:"
+BANK_MARK = "exam-bank:"
+TRUE_WORDS = ("T", "TRUE")
+FALSE_WORDS = ("F", "FALSE")
+_ESCAPED_BRACES = {"escaped_open": "\\{", "escaped_close": "\\}"}
+_EXAMPLES = {"numerical": "{#…}", "matching": "{=a -> b}"}
+CHOICE_BLANK = "（ ）"
+"""What a missing-word multiple-choice block becomes in a single/multiple stem."""
+
+
+def escape(text: str) -> str:
+    """Text as GIFT writes it: specials and backslashes escaped, line breaks as ``\\n``."""
+    out = text.replace("\\", "\\\\")
+    for char in _SPECIAL:
+        out = out.replace(char, "\\" + char)
+    return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def _out(text: str) -> str:
+    """:func:`escape`, and text that starts like a format marker (``[html]…``) keeps it as text behind ``[moodle]``."""
+    return ("[moodle]" if _FORMAT.match(text) else "") + escape(text)
+
+
+def _protect(text: str) -> str:
+    """Replace escaped characters by placeholders (``\\\\`` → ``\\``, ``\\n`` → line break)."""
+    out = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            following = text[i + 1]
+            if following == "\\":
+                out.append("\\")
+                i += 2
+                continue
+            if following in _ESCAPES:
+                out.append(_ESCAPES[following])
+                i += 2
+                continue
+            if following == "n":
+                out.append("\n")
+                i += 2
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _restore(text: str) -> str:
+    return text.translate(_RESTORE)
+
+
+def _clean(text: str) -> str:
+    """A piece of question text: format marker removed, HTML turned into text, escapes restored, trimmed."""
+    text = text.strip()
+    marker = _FORMAT.match(text)
+    if marker:
+        text = text[marker.end() :]
+        if marker.group(1).lower() == "html":
+            text = html.unescape(_TAG_STRIP.sub("", text))
+    return _restore(text).strip()
+
+
+# -- export ---------------------------------------------------------------------------------------------------------
+
+
+def _weight(count: int) -> str:
+    value = round(100 / count, 5)
+    return str(int(value)) if value.is_integer() else f"{value:.5f}".rstrip("0")
+
+
+def _json_line(mark: str, data: Mapping[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+    # U+2028/U+2029 are line breaks to some readers; keep the comment on one line for everyone.
+    return f"{COMMENT} {mark} " + text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _moodle_comment(record: Mapping[str, Any]) -> str:
+    parts = [f"[id:{record['id']}]"]
+    for tag in record.get("tags") or []:
+        if not re.search(r"[<>`\x00-\x1f]", tag):
+            parts.append(f"[tag:{tag.replace(']', chr(92) + ']')}]")
+    return f"{COMMENT} " + " ".join(parts)
+
+
+def question_gift(record: Mapping[str, Any]) -> str:
+    """One question (a bank-file record) as GIFT lines, without the separating blank line."""
+    qtype = record["type"]
+    extra: dict[str, Any] = {
+        "source": record["source"],
+        "quote": record["quote"],
+        "difficulty": record.get("difficulty", 2),
+        "tags": list(record.get("tags") or []),
+        "points": record.get("points"),
+    }
+    if record.get("negated"):
+        extra["negated"] = True
+    feedback = f"####{_out(record['explanation'])}" if record.get("explanation") else ""
+    stem = record["stem"]
+    answer = record["answer"]
+    if qtype == "single":
+        lines = [
+            f"\t{'=' if letter == answer else '~'}{_out(option)}"
+            for letter, option in zip(OPTION_LETTERS, record["options"], strict=False)
+        ]
+        body = f"{_out(stem)}{{\n" + "\n".join(lines) + (f"\n\t{feedback}" if feedback else "") + "\n}"
+    elif qtype == "multiple":
+        weight = _weight(len(answer))
+        lines = [
+            f"\t~%{weight if letter in answer else '-100'}%{_out(option)}"
+            for letter, option in zip(OPTION_LETTERS, record["options"], strict=False)
+        ]
+        body = f"{_out(stem)}{{\n" + "\n".join(lines) + (f"\n\t{feedback}" if feedback else "") + "\n}"
+    elif qtype == "judge":
+        body = f"{_out(stem)}{{{'T' if answer else 'F'}{feedback}}}"
+    elif qtype == "blank":
+        pieces = stem.split(BLANK_MARK)
+        blocks = ["{" + " ".join("=" + _out(a) for a in group) for group in answer]
+        if blocks:
+            blocks[-1] += feedback
+        blocks = [block + "}" for block in blocks]
+        body = _out(pieces[0]) + "".join(block + escape(piece) for block, piece in zip(blocks, pieces[1:], strict=True))
+    else:  # short, or a plugin's type: an essay; the key travels in the comment
+        extra["type"] = qtype
+        extra["answer"] = answer
+        if record.get("options"):
+            extra["options"] = list(record["options"])
+        body = f"{_out(stem)}{{{feedback}}}"
+    return "\n".join([_moodle_comment(record), _json_line(QUESTION_MARK, extra), f"::{escape(record['id'])}::{body}"])
+
+
+def export_gift(bank: Bank) -> str:
+    """The whole bank as a GIFT file (UTF-8 text)."""
+    parts = [
+        f"{COMMENT} {bank.title} ({bank.id} {bank.version}): exam banks export --format gift",
+        _json_line(BANK_MARK, bank_meta(bank)),
+    ]
+    blocks = ["\n".join(parts)]
+    blocks += [question_gift(question_document(q)) for q in bank.questions]
+    return "\n\n".join(blocks) + "\n"
+
+
+# -- import ---------------------------------------------------------------------------------------------------------
+
+
+def _split_answers(text: str) -> list[tuple[str, str]]:
+    """``=a ~b ~%50%c`` → ``[("=", "a"), ("~", "b"), ("~", "%50%c")]`` (text still protected)."""
+    answers: list[tuple[str, str]] = []
+    current: list[str] | None = None
+    marker = ""
+    for char in text:
+        if char in "=~":
+            if current is not None:
+                answers.append((marker, "".join(current)))
+            marker, current = char, []
+        elif current is not None:
+            current.append(char)
+        elif not char.isspace():
+            return []  # text before the first = or ~: not a list of answers
+    if current is not None:
+        answers.append((marker, "".join(current)))
+    return answers
+
+
+def _answer_parts(raw: str) -> tuple[float | None, str]:
+    """``%50%text#feedback`` → ``(50.0, "text")``; the per-answer feedback is dropped."""
+    raw = raw.strip()
+    weight = None
+    if match := _WEIGHT.match(raw):
+        weight = float(match.group(1))
+        raw = raw[match.end() :]
+    text = raw.split("#", 1)[0]
+    return weight, _clean(text)
+
+
+def _blocks(text: str) -> list[tuple[int, int]] | str:
+    """Positions of ``{…}`` answer blocks, or the reason they cannot be read."""
+    spans = []
+    start = None
+    for index, char in enumerate(text):
+        if char == "{":
+            if start is not None:
+                return t("formats.gift_nested_brace", brace="{", **_ESCAPED_BRACES)
+            start = index
+        elif char == "}":
+            if start is None:
+                return t("formats.gift_unbalanced", **_ESCAPED_BRACES)
+            spans.append((start, index))
+            start = None
+    if start is not None:
+        return t("formats.gift_unbalanced", **_ESCAPED_BRACES)
+    return spans
+
+
+def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> None:
+    """Convert one blank-line-separated block; a block that cannot be converted is reported and left out."""
+    comments = [(n, line.strip()[2:].strip()) for n, line in lines if line.strip().startswith(COMMENT)]
+    body = [(n, line) for n, line in lines if not line.strip().startswith(COMMENT)]
+    start = body[0][0]
+    text = _protect("\n".join(line for _, line in body).strip())
+    if text.startswith("$CATEGORY:"):
+        return
+
+    extra: dict[str, Any] = {}
+    extra_line = start
+    moodle_id = ""
+    moodle_tags: list[str] = []
+    for number, comment in comments:
+        if comment.startswith(QUESTION_MARK):
+            try:
+                data = json.loads(comment[len(QUESTION_MARK) :])
+            except json.JSONDecodeError as exc:
+                out.problem(number, None, t("formats.gift_bad_json", error=exc.msg))
+                return
+            if not isinstance(data, dict):
+                out.problem(number, None, t("formats.gift_bad_json", error="not an object"))
+                return
+            extra, extra_line = data, number
+            continue  # its text (a quote, say) is data, not Moodle annotations
+        if not moodle_id and (match := _MOODLE_ID.search(comment)):
+            moodle_id = match.group(1).replace("\\]", "]").strip()
+        moodle_tags += [m.replace("\\]", "]").strip() for m in _MOODLE_TAG.findall(comment) if m.strip()]
+
+    title = ""
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end < 0:
+            out.problem(start, None, t("formats.gift_title_unclosed"))
+            return
+        title = _clean(text[2:end])
+        text = text[end + 2 :].lstrip()
+    qid = moodle_id or title
+    item = qid or None
+
+    spans = _blocks(text)
+    if isinstance(spans, str):
+        out.problem(start, item, spans)
+        return
+    if not spans:
+        out.problem(start, item, t("formats.gift_no_answer", block="{…}"))
+        return
+
+    feedback = ""
+    raw_blocks = []
+    for begin, end in spans:
+        inner = text[begin + 1 : end]
+        cut = inner.rfind("####")
+        if cut >= 0:
+            feedback = _clean(inner[cut + 4 :])
+            inner = inner[:cut]
+        raw_blocks.append(inner.strip())
+
+    question: dict[str, Any] = {"id": qid}
+    first = raw_blocks[0]
+    kind = _kind(first)
+    if len(spans) > 1 and any(_kind(block) != "shortanswer" for block in raw_blocks):
+        out.problem(start, item, t("formats.gift_several_blocks", block="{…}", blank="{=…}"))
+        return
+    if kind in ("numerical", "matching"):
+        out.problem(start, item, t(f"formats.gift_{kind}", example=_EXAMPLES[kind]))
+        return
+
+    before, after = text[: spans[0][0]], text[spans[-1][1] + 1 :]
+    if kind == "shortanswer":
+        pieces = [before]
+        pieces += [text[end + 1 : next_begin] for (_, end), (next_begin, _) in zip(spans, spans[1:], strict=False)]
+        pieces.append(after)
+        question["type"] = "blank"
+        question["stem"] = _clean(BLANK_MARK.join(pieces))
+        groups = []
+        for block in raw_blocks:
+            parts = [_answer_parts(raw) for _, raw in _split_answers(block)]
+            # Partial-credit alternatives (=%50%…) have no counterpart: a blank is right or wrong.
+            groups.append(line_list([text_ for weight, text_ in parts if weight is None or weight >= 100], start))
+        question["answer"] = line_list(groups, start)
+    elif kind == "truefalse":
+        question["type"] = "judge"
+        question["stem"] = _clean(before + after)
+        question["answer"] = first.split("#", 1)[0].strip().upper() in TRUE_WORDS
+    elif kind == "essay":
+        question["type"] = extra.get("type", "short")
+        question["stem"] = _clean(before + after)
+        if "options" in extra:
+            question["options"] = _as_line_list(extra["options"], extra_line)
+        question["answer"] = extra.get("answer", {"reference": "", "keywords": []})
+    else:  # multiple choice
+        answers = [(marker, *_answer_parts(raw)) for marker, raw in _split_answers(first)]
+        if not answers:
+            out.problem(start, item, t("formats.gift_bad_answers"))
+            return
+        equals = [i for i, (marker, _, _) in enumerate(answers) if marker == "="]
+        if len(equals) > 1:
+            out.problem(start, item, t("formats.gift_several_right"))
+            return
+        if equals:  # Moodle: one "=" makes a single-answer question
+            question["type"] = "single"
+            question["answer"] = OPTION_LETTERS[equals[0]] if equals[0] < len(OPTION_LETTERS) else ""
+        else:  # no "=": several answers, the ones with a positive weight are right
+            question["type"] = "multiple"
+            question["answer"] = [
+                OPTION_LETTERS[i] for i, (_, weight, _) in enumerate(answers)
+                if weight is not None and weight > 0 and i < len(OPTION_LETTERS)
+            ]  # fmt: skip
+        question["options"] = line_list([text_ for _, _, text_ in answers], start)
+        # Missing-word format (text after the block): the block stood inside the sentence, keep its place.
+        question["stem"] = _clean(before + CHOICE_BLANK + after if after.strip() else before)
+
+    question["explanation"] = feedback
+    question["source"] = extra.get("source")
+    question["quote"] = extra.get("quote", "")
+    for key in ("difficulty", "points"):
+        if extra.get(key) is not None:
+            question[key] = extra[key]
+    tags = extra.get("tags", moodle_tags)
+    if tags:
+        question["tags"] = _as_line_list(tags, extra_line)
+    if extra.get("negated"):
+        question["negated"] = extra["negated"]
+    key_lines = {key: extra_line for key in ("source", "quote", "difficulty", "points", "tags", "negated")}
+    out.questions.append(line_dict(question, start, key_lines))
+
+
+def _as_line_list(value: Any, line: int) -> Any:
+    """A list from the ``// exam:`` comment with its line; anything else as it is, for the loader to report."""
+    return line_list(value, line) if isinstance(value, list) else value
+
+
+def _kind(answer_text: str) -> str:
+    """Moodle's order of tests on the text inside the braces."""
+    if answer_text == "":
+        return "essay"
+    if answer_text.startswith("#"):
+        return "numerical"
+    if "~" in answer_text:
+        return "multichoice"
+    if "=" in answer_text and "->" in answer_text:
+        return "matching"
+    if answer_text.split("#", 1)[0].strip().upper() in TRUE_WORDS + FALSE_WORDS:
+        return "truefalse"
+    return "shortanswer"
+
+
+def parse_gift(text: str, path: str) -> ImportedBank:
+    """Read a GIFT file's text; every problem names its line."""
+    out = ImportedBank(path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if any(ch in text for ch in _ESCAPES.values()):
+        out.problem(None, None, t("formats.gift_private_characters"))
+        return out
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate([*lines, ""], 1):
+        if line.strip():
+            block.append((number, line))
+            continue
+        if not block:
+            continue
+        if all(content.strip().startswith(COMMENT) for _, content in block):
+            for n, content in block:
+                comment = content.strip()[2:].strip()
+                if comment.startswith(BANK_MARK):
+                    try:
+                        meta = json.loads(comment[len(BANK_MARK) :])
+                    except json.JSONDecodeError as exc:
+                        out.problem(n, None, t("formats.gift_bad_json", error=exc.msg))
+                        continue
+                    if isinstance(meta, dict):
+                        out.meta.update(meta)
+        else:
+            _question_from_block(block, out)
+        block = []
+    if not out.questions and not out.problems:
+        out.problem(None, None, t("formats.no_questions"))
+    return out

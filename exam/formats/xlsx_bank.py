@@ -1,0 +1,534 @@
+"""The Excel question-bank template (题库模板.xlsx): import, export, and the template itself.
+
+Sheet ``题库`` holds one question per row under these headers (docs/import-export.md has the full table):
+
+==========  =========================================================================================
+编号         question id (left empty: ``q001``, ``q002`` … by position)
+题型         单选 / 多选 / 判断 / 填空 / 简答 (or single / multiple / judge / blank / short)
+题干         the question; a 填空 question marks each blank with ``____``
+选项A–选项H  options of 单选/多选, from 选项A on, without gaps
+答案         单选 ``B``; 多选 ``AC`` or ``A,C``; 判断 对/错 (正确/错误, √/×); 填空: blanks separated by ``；``,
+             accepted alternatives by ``|``; 简答: the reference answer
+关键词       简答 only: the points to make, groups separated by ``；``, alternatives by ``|``
+解析         why the key is right
+难度         1–3 (or 易/中/难)
+知识点       tags, separated by ``；``
+分值         points (empty: the type's default)
+出处         ``constitution-2018 第95条第1款``, ``constitution-2018 序言第7段``, ``speech 一（二）``
+原文         the words of the cited text that support the key (bank field ``quote``)
+否定题       是 when the question asks which option is *not* stated (bank field ``negated``)
+==========  =========================================================================================
+
+Sheet ``题库信息`` holds the bank's id, title, version, description and source documents. Headers are found by name
+(in any order, in one of the first ten rows), so a trainer's own sheet with extra columns still imports.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from exam.errors import BankFormatError, Problem
+from exam.formats.citations import format_citation, parse_citation_text
+from exam.formats.document import ImportedBank, bank_meta, line_dict, line_list, question_document
+from exam.i18n import t
+from exam.models import OPTION_LETTERS, Bank
+from exam.qtypes import QuestionType
+from exam.sources import SourceLibrary
+
+QUESTION_SHEET = "题库"
+INFO_SHEET = "题库信息"
+HELP_SHEET = "说明"
+OPTION_HEADERS = tuple(f"选项{letter}" for letter in OPTION_LETTERS)
+HEADERS: tuple[str, ...] = (
+    "编号", "题型", "题干", *OPTION_HEADERS,
+    "答案", "关键词", "解析", "难度", "知识点", "分值", "出处", "原文", "否定题",
+)  # fmt: skip
+"""Columns of the template, in order."""
+
+MAX_ROWS = 20_000
+MAX_BYTES = 20 * 1024 * 1024
+CELL_LIMIT = 32_767
+"""Excel keeps at most this many characters in a cell."""
+
+TYPE_LABELS = {"single": "单选", "multiple": "多选", "judge": "判断", "blank": "填空", "short": "简答"}
+TYPE_ALIASES: dict[str, str] = {
+    **{label: name for name, label in TYPE_LABELS.items()},
+    **{label + "题": name for name, label in TYPE_LABELS.items()},
+    "单项选择": "single", "单项选择题": "single", "单选择题": "single",
+    "多项选择": "multiple", "多项选择题": "multiple", "不定项选择": "multiple", "不定项选择题": "multiple",
+    "是非": "judge", "是非题": "judge", "对错": "judge", "判断正误": "judge",
+    "问答": "short", "问答题": "short", "论述": "short", "论述题": "short",
+    "true/false": "judge", "truefalse": "judge", "true-false": "judge",
+}  # fmt: skip
+
+_FIELD_ALIASES: dict[str, str] = {
+    "编号": "id", "题号": "id", "id": "id",
+    "题型": "type", "类型": "type", "type": "type",
+    "题干": "stem", "题目": "stem", "stem": "stem",
+    "答案": "answer", "正确答案": "answer", "参考答案": "answer", "answer": "answer",
+    "关键词": "keywords", "要点": "keywords", "得分要点": "keywords", "keywords": "keywords",
+    "解析": "explanation", "答案解析": "explanation", "explanation": "explanation",
+    "难度": "difficulty", "difficulty": "difficulty",
+    "知识点": "tags", "标签": "tags", "tags": "tags",
+    "分值": "points", "分数": "points", "points": "points",
+    "出处": "source", "依据": "source", "source": "source",
+    "原文": "quote", "依据原文": "quote", "quote": "quote",
+    "否定题": "negated", "negated": "negated",
+}  # fmt: skip
+for _letter in OPTION_LETTERS:
+    for _alias in (f"选项{_letter}", _letter, f"option{_letter}", f"option_{_letter}"):
+        _FIELD_ALIASES[_alias.lower()] = f"option:{_letter}"
+
+_INFO_ALIASES = {
+    "题库编号": "id", "编号": "id", "id": "id",
+    "名称": "title", "题库名称": "title", "标题": "title", "title": "title",
+    "版本": "version", "version": "version",
+    "说明": "description", "简介": "description", "description": "description",
+    "出处文件": "sources", "sources": "sources",
+}  # fmt: skip
+_INFO_ROWS = (
+    ("题库编号", "id"),
+    ("名称", "title"),
+    ("版本", "version"),
+    ("说明", "description"),
+    ("出处文件", "sources"),
+)
+
+TRUE_WORDS = {"对", "正确", "√", "✓", "✔", "是", "t", "true", "y", "yes", "1"}
+FALSE_WORDS = {"错", "错误", "×", "✗", "✘", "x", "否", "f", "false", "n", "no", "0"}
+DIFFICULTY_WORDS = {"易": 1, "容易": 1, "简单": 1, "中": 2, "中等": 2, "一般": 2, "难": 3, "较难": 3, "困难": 3}
+LIST_SEPARATORS = "；;"
+ALTERNATIVE_SEPARATORS = "|｜"
+TAG_SEPARATORS = "；;，,\n"
+
+HELP_ROWS: tuple[tuple[str, str], ...] = (
+    ("列名", "怎么填"),
+    ("编号", "题目编号：字母、数字、-、_、.，同一题库内不重复。可留空，导入时按行自动编为 q001、q002……"),
+    ("题型", "单选、多选、判断、填空、简答（也可写 single、multiple、judge、blank、short）。"),
+    ("题干", "题目内容。填空题的每个空写作四个下划线 ____，空的个数要与答案的个数一致。"),
+    ("选项A–选项H", "单选题、多选题的选项，从选项A起依次填写，中间不要空列；2 到 8 个。其他题型留空。"),
+    ("答案", "单选：B；多选：AC 或 A,C；判断：对/错（也可写 正确/错误、√/×）；"
+             "填空：各空之间用“；”分隔，同一空的多个可接受答案用“|”分隔，如 五|5；简答：参考答案全文。"),
+    ("关键词", "仅简答题：得分要点，各要点之间用“；”分隔，同一要点的同义词用“|”分隔，"
+               "如 遵守和执行；经济建设|文化建设。"),
+    ("解析", "为什么这个答案正确，写明依据的条款（第X条）或讲话部分。"),
+    ("难度", "1 容易，2 中等，3 较难（也可写 易/中/难）。留空为 2。"),
+    ("知识点", "标签，多个之间用“；”分隔。组卷可按知识点抽题。"),
+    ("分值", "本题分值。留空按题型默认：单选 2、多选 3、判断 1、填空 2、简答 5。"),
+    ("出处", "文件编号 + 空格 + 位置：constitution-2018 第95条第1款；constitution-2018 序言第7段；speech 一（二）。"
+             "文件编号也可写简称（宪法、代表法、讲话）。"),
+    ("原文", "所引条款（或讲话段落）中支持答案的原话，逐字摘录。"),
+    ("否定题", "题目问“不属于/未提到的是哪一项”时填 是，其余留空。"),
+    ("", ""),
+    ("题库信息", "在“题库信息”表中填写题库编号（小写字母、数字和 -）、名称、版本、说明和出处文件。"),
+    ("导入", "exam banks import 本文件.xlsx -o 题库名.bank.yaml ；有问题时会按行号逐条列出。"),
+    ("示例（单选）", "编号 a095-1｜题型 单选｜题干 根据宪法，乡、民族乡、镇设立（ ）。｜选项A 人民代表大会和人民政府｜"
+                  "选项B 人民代表大会常务委员会｜答案 A｜出处 constitution-2018 第95条第1款"),
+    ("示例（填空）", "题型 填空｜题干 乡、民族乡、镇的人民代表大会每届任期____年。｜答案 五|5"),
+    ("示例（判断）", "题型 判断｜题干 乡、民族乡、镇的人民代表大会代表由选民直接选举。｜答案 对"),
+)  # fmt: skip
+"""The 说明 sheet: part of the template format, so it is Chinese like the headers."""
+
+
+# -- reading --------------------------------------------------------------------------------------------------------
+
+
+def _header_key(value: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(value or "")).strip().lower()
+    for mark in ("*", "（必填）", "(必填)", " ", "\u3000"):
+        text = text.replace(mark, "")
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ``.0``, dates in ISO form, empty cells as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "对" if value else "错"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def split_list(text: str, separators: str) -> list[str]:
+    """Split on any of ``separators``; pieces are stripped (empty pieces are kept so they can be reported)."""
+    pieces = [text]
+    for sep in separators:
+        pieces = [part for piece in pieces for part in piece.split(sep)]
+    return [piece.strip() for piece in pieces]
+
+
+def parse_groups(text: str) -> tuple[list[list[str]], bool]:
+    """``五|5；六`` → ``[["五", "5"], ["六"]]``; the flag says whether every group and alternative has text."""
+    groups = [split_list(group, ALTERNATIVE_SEPARATORS) for group in split_list(text, LIST_SEPARATORS)]
+    return groups, all(alt for group in groups for alt in group)
+
+
+def parse_judge_word(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    word = unicodedata.normalize("NFKC", cell_text(value)).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def _number(value: Any) -> Any:
+    """A number cell, or a numeric text, as int/float; anything else unchanged (the loader reports it)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() else value
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
+def resolve_type(value: str, types: Mapping[str, QuestionType]) -> str | None:
+    """The question type named by a 题型 cell: a Chinese name, a built-in or plugin type name."""
+    key = unicodedata.normalize("NFKC", value).strip()
+    if key in types:
+        return key
+    name = TYPE_ALIASES.get(key) or TYPE_ALIASES.get(key.lower())
+    if name is None:
+        name = next((n for n, qtype in types.items() if key in (qtype.label[0], qtype.label[1].lower())), None)
+    return name
+
+
+def _row_question(
+    values: dict[str, Any],
+    row: int,
+    types: Mapping[str, QuestionType],
+    library: SourceLibrary | None,
+    out: ImportedBank,
+) -> None:
+    """Convert one row. A row with a problem is reported and left out of the bank; it is still shown to the loader
+    (with stand-ins for the fields already reported) so that its other problems are listed in the same run."""
+    qid = cell_text(values.get("id")).strip()
+    item = qid or None
+    question: dict[str, Any] = {"id": qid}
+    stand_ins: dict[str, Any] = {}
+    reported: list[str] = []
+
+    def fail(message: str, key: str | None = None, stand_in: Any = None) -> None:
+        out.problem(row, item, message)
+        reported.append(message)
+        if key is not None:
+            stand_ins[key] = stand_in
+
+    type_text = cell_text(values.get("type")).strip()
+    qtype = resolve_type(type_text, types) if type_text else None
+    if not type_text:
+        fail(t("formats.xlsx_no_type"))
+    elif qtype is None:
+        fail(t("formats.unknown_type", value=type_text, known="单选、多选、判断、填空、简答"))
+    question["type"] = qtype or type_text
+    question["stem"] = cell_text(values.get("stem"))
+
+    options = [cell_text(values.get(f"option:{letter}")) for letter in OPTION_LETTERS]
+    while options and not options[-1].strip():
+        options.pop()
+    if options:
+        question["options"] = line_list(options, row)
+    gaps = [letter for letter, option in zip(OPTION_LETTERS, options, strict=False) if not option.strip()]
+    for letter in gaps:
+        fail(t("formats.xlsx_option_gap", letter=letter), "options",
+             line_list([o or f"<{x}>" for x, o in zip(OPTION_LETTERS, options, strict=False)], row))  # fmt: skip
+
+    raw_answer = values.get("answer")
+    answer_text = cell_text(raw_answer).strip()
+    if qtype == "judge":
+        judged = parse_judge_word(raw_answer)
+        question["answer"] = judged if judged is not None else answer_text
+        if judged is None and answer_text:
+            fail(t("formats.xlsx_judge_answer", value=answer_text), "answer", True)
+    elif qtype == "blank":
+        groups, complete = parse_groups(answer_text)
+        question["answer"] = groups if answer_text else ""
+        if answer_text and not complete:
+            fail(t("formats.xlsx_empty_piece", column="答案"), "answer", [[a or "x" for a in g] for g in groups])
+    elif qtype == "short":
+        keywords_text = cell_text(values.get("keywords")).strip()
+        keywords, complete = parse_groups(keywords_text) if keywords_text else ([], True)
+        question["answer"] = {"reference": answer_text, "keywords": keywords}
+        if not complete:
+            fail(t("formats.xlsx_empty_piece", column="关键词"), "answer",
+                 {"reference": answer_text or "x", "keywords": [[w or "x" for w in g] for g in keywords]})  # fmt: skip
+    elif qtype in ("single", "multiple"):
+        letters = unicodedata.normalize("NFKC", answer_text).upper().strip("()（）[]【】 ")
+        question["answer"] = letters if qtype == "single" else [c for c in letters if c.isalpha()] or letters
+    else:
+        question["answer"] = answer_text
+
+    question["explanation"] = cell_text(values.get("explanation"))
+    question["source"] = None  # missing: the loader says so, once
+    source_text = cell_text(values.get("source")).strip()
+    if source_text:
+        try:
+            question["source"] = parse_citation_text(source_text, library)
+        except ValueError as exc:
+            fail(str(exc), "source", {"doc": "-", "article": 1})
+    question["quote"] = cell_text(values.get("quote"))
+
+    difficulty = cell_text(values.get("difficulty")).strip()
+    if difficulty:
+        question["difficulty"] = DIFFICULTY_WORDS.get(difficulty, _number(values.get("difficulty")))
+    tags_text = cell_text(values.get("tags"))
+    if tags_text.strip():
+        question["tags"] = line_list([tag for tag in split_list(tags_text, TAG_SEPARATORS) if tag], row)
+    if cell_text(values.get("points")).strip():
+        question["points"] = _number(values.get("points"))
+    negated = values.get("negated")
+    if cell_text(negated).strip():
+        flag = parse_judge_word(negated)
+        if flag is None:
+            fail(t("formats.xlsx_negated", value=cell_text(negated)), "negated", False)
+        elif flag:
+            question["negated"] = True
+
+    if not reported:
+        out.questions.append(line_dict(question, row))
+    elif qtype is not None:
+        out.rejected.append(line_dict({**question, **stand_ins}, row))
+
+
+def _read_info(sheet: Any, out: ImportedBank) -> None:
+    for cells in sheet.iter_rows(values_only=True):
+        if not cells or len(cells) < 2:
+            continue
+        key = _INFO_ALIASES.get(_header_key(cells[0]))
+        value = cell_text(cells[1]).strip()
+        if key is None or not value:
+            continue
+        out.meta[key] = [s for s in split_list(value, TAG_SEPARATORS) if s] if key == "sources" else value
+
+
+def read_xlsx(
+    path: str | Path,
+    types: Mapping[str, QuestionType],
+    library: SourceLibrary | None = None,
+    data: bytes | None = None,
+) -> ImportedBank:
+    """Read a workbook in the template's layout; every problem is reported with its Excel row number."""
+    from openpyxl import load_workbook
+
+    out = ImportedBank(str(path))
+    try:
+        if data is None:
+            size = Path(path).stat().st_size
+            if size > MAX_BYTES:
+                out.problem(None, None, t("formats.too_large", size=size, limit=MAX_BYTES))
+                return out
+            data = Path(path).read_bytes()
+        # Formulas are read as their text (data_only=False): nothing in a bank is ever evaluated.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except OSError as exc:
+        out.problem(None, None, t("formats.unreadable", error=exc.strerror or exc))
+        return out
+    except Exception as exc:  # not a workbook: zipfile.BadZipFile, KeyError, openpyxl's InvalidFileException …
+        out.problem(None, None, t("formats.xlsx_unreadable", error=type(exc).__name__))
+        return out
+    try:
+        sheet = workbook[QUESTION_SHEET] if QUESTION_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        if INFO_SHEET in workbook.sheetnames:
+            _read_info(workbook[INFO_SHEET], out)
+        _read_questions(sheet, types, library, out)
+    finally:
+        workbook.close()
+    return out
+
+
+def _read_questions(
+    sheet: Any, types: Mapping[str, QuestionType], library: SourceLibrary | None, out: ImportedBank
+) -> None:
+    columns: dict[int, str] | None = None
+    header_row = 0
+    for row, cells in enumerate(sheet.iter_rows(values_only=True), 1):
+        if row > MAX_ROWS:
+            out.problem(row, None, t("formats.xlsx_too_many_rows", limit=MAX_ROWS))
+            return
+        if columns is None:
+            keys = {index: _FIELD_ALIASES.get(_header_key(value)) for index, value in enumerate(cells)}
+            found = {key for key in keys.values() if key}
+            if {"type", "stem"} <= found:
+                columns = {index: key for index, key in keys.items() if key}
+                header_row = row
+                if "answer" not in found:
+                    out.problem(row, None, t("formats.xlsx_missing_column", column="答案"))
+            elif row >= 10:
+                break
+            continue
+        values = {key: cells[index] for index, key in columns.items() if index < len(cells)}
+        if all(cell_text(v).strip() == "" for v in values.values()):
+            continue
+        _row_question(values, row, types, library, out)
+    if columns is None:
+        out.problem(None, None, t("formats.xlsx_no_header", sheet=sheet.title, headers="、".join(HEADERS[:3])))
+    elif not out.questions and not out.problems:
+        out.problem(header_row, None, t("formats.no_questions"))
+
+
+# -- writing --------------------------------------------------------------------------------------------------------
+
+
+def _join_groups(groups: Iterable[Iterable[str]]) -> str:
+    return "；".join("|".join(group) for group in groups)
+
+
+def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
+    """One row of the 题库 sheet for a question document; ``problem(message)`` reports what a cell cannot hold."""
+    qtype = question["type"]
+    options = list(question.get("options") or [])
+    answer = question["answer"]
+    keywords = ""
+    if qtype == "judge":
+        answer_cell: Any = "对" if answer else "错"
+    elif qtype == "multiple":
+        answer_cell = "".join(answer)
+    elif qtype == "blank":
+        _check_groups(answer, "答案", problem)
+        answer_cell = _join_groups(answer)
+    elif qtype == "short":
+        answer_cell = answer["reference"]
+        _check_groups(answer["keywords"], "关键词", problem)
+        keywords = _join_groups(answer["keywords"])
+    elif isinstance(answer, (str, int, float)):
+        answer_cell = answer
+    else:
+        problem(t("formats.xlsx_cannot_hold", column="答案", value=repr(answer)))
+        answer_cell = ""
+    tags = question.get("tags") or []
+    for tag in tags:
+        if any(sep in tag for sep in TAG_SEPARATORS):
+            problem(t("formats.xlsx_separator_in", column="知识点", value=tag))
+    row = [
+        question["id"], TYPE_LABELS.get(qtype, qtype), question["stem"],
+        *options, *[None] * (len(OPTION_LETTERS) - len(options)),
+        answer_cell, keywords, question["explanation"], question.get("difficulty", 2), "；".join(tags),
+        question.get("points"), format_citation(question["source"]), question["quote"],
+        "是" if question.get("negated") else None,
+    ]  # fmt: skip
+    return row
+
+
+def _check_groups(groups: Iterable[Iterable[str]], column: str, problem: Any) -> None:
+    for group in groups:
+        for alternative in group:
+            if any(sep in alternative for sep in LIST_SEPARATORS + ALTERNATIVE_SEPARATORS):
+                problem(t("formats.xlsx_separator_in", column=column, value=alternative))
+
+
+def build_workbook(meta: Mapping[str, Any], rows: Iterable[list[Any]]) -> Any:
+    """The workbook: 题库 (header + rows), 题库信息 and 说明. Text cells are always text, never formulas."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = QUESTION_SHEET
+    sheet.append(list(HEADERS))
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in sheet[1]:
+        cell.font = bold
+        cell.fill = fill
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # "=…" stays text
+    sheet.freeze_panes = "C2"
+    widths = {"编号": 12, "题型": 8, "题干": 50, "答案": 14, "关键词": 24, "解析": 40, "难度": 6, "知识点": 20,
+              "分值": 6, "出处": 28, "原文": 40, "否定题": 8}  # fmt: skip
+    for index, header in enumerate(HEADERS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 18)
+    type_column = get_column_letter(HEADERS.index("题型") + 1)
+    types = DataValidation(type="list", formula1='"单选,多选,判断,填空,简答"', allow_blank=True, errorStyle="warning")
+    types.add(f"{type_column}2:{type_column}{MAX_ROWS}")
+    level_column = get_column_letter(HEADERS.index("难度") + 1)
+    levels = DataValidation(type="list", formula1='"1,2,3"', allow_blank=True, errorStyle="warning")
+    levels.add(f"{level_column}2:{level_column}{MAX_ROWS}")
+    sheet.add_data_validation(types)
+    sheet.add_data_validation(levels)
+
+    info = workbook.create_sheet(INFO_SHEET)
+    info.append(["项目", "内容"])
+    for label, key in _INFO_ROWS:
+        value = meta.get(key)
+        info.append([label, "；".join(value) if isinstance(value, (list, tuple)) else value])
+        for cell in info[info.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for cell in info[1]:
+        cell.font = bold
+    info.column_dimensions["A"].width = 12
+    info.column_dimensions["B"].width = 60
+
+    help_sheet = workbook.create_sheet(HELP_SHEET)
+    for left, right in HELP_ROWS:
+        help_sheet.append([left, right])
+    for cell in help_sheet[1]:
+        cell.font = bold
+    help_sheet.column_dimensions["A"].width = 14
+    help_sheet.column_dimensions["B"].width = 110
+    for row_cells in help_sheet.iter_rows(min_row=2):
+        row_cells[1].alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook
+
+
+def _workbook_bytes(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_xlsx(bank: Bank) -> bytes:
+    """The bank as a template workbook; raises :class:`BankFormatError` for values a cell cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    problems: list[Problem] = []
+    rows = []
+    where = bank.path or bank.id
+    for question in bank.questions:
+        record = question_document(question)
+
+        def problem(message: str, qid: str = record["id"], line: int | None = question.line) -> None:
+            problems.append(Problem(where, line, qid, message))
+
+        row = question_row(record, problem)
+        for value in row:
+            if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+                problem(t("formats.xlsx_illegal_character"))
+            elif isinstance(value, str) and len(value) > CELL_LIMIT:
+                problem(t("formats.xlsx_cell_too_long", limit=CELL_LIMIT))
+        rows.append(row)
+    if problems:
+        raise BankFormatError(problems)
+    return _workbook_bytes(build_workbook(bank_meta(bank), rows))
+
+
+def template_workbook() -> Any:
+    """The empty template shipped as ``question_banks/templates/题库模板.xlsx``."""
+    return build_workbook({"version": "1.0"}, [])
+
+
+def template_bytes() -> bytes:
+    return _workbook_bytes(template_workbook())
+
+
+def write_template(path: str | Path) -> None:
+    """Regenerate the shipped template (``tests/trainer/test_formats.py`` checks that it is up to date)."""
+    Path(path).write_bytes(template_bytes())

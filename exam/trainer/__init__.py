@@ -1,0 +1,1 @@
+"""Trainer tools: score sheets, item analysis, regrading, results from several machines, roster, trainer passphrase."""

@@ -1,0 +1,101 @@
+"""Shared by the score-sheet, analysis, regrade and results tests: a three-question paper whose keys a test can
+change (as a trainer correcting a bank would), and a helper that sits a paper through the real ExamService."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from exam.models import OPTION_LETTERS, Bank, Trainee
+from exam.papers import PaperSpec, SectionSpec
+from exam.plugins import Registry
+from exam.service import ExamService
+from exam.store.base import AttemptDict
+from tests.conftest import FakeClock
+
+MINI_BANK = "mini"
+MINI_PAPER = PaperSpec(
+    id="mini",
+    title="三题小测",
+    time_limit=20,
+    pass_mark=2,
+    shuffle_questions=False,
+    shuffle_options=False,
+    sections=(SectionSpec(type="single", count=3, points=1, title="单项选择题", banks=(MINI_BANK,)),),
+)
+MINI_KEYS = {"mini:q1": "A", "mini:q2": "B", "mini:q3": "C"}
+
+
+def mini_registry(registry: Registry, keys: Mapping[str, str] = MINI_KEYS) -> Registry:
+    """The built-in registry plus bank ``mini`` (three single-choice questions, 1 point each, keys ``keys``) and
+    paper ``mini`` drawing all three in a fixed order with options unshuffled. The shared registry is not changed."""
+    singles = [q for q in registry.banks["speech"].questions if q.type == "single" and len(q.options) == 4][:3]
+    questions = tuple(
+        dataclasses.replace(q, id=f"{MINI_BANK}:q{i}", bank=MINI_BANK, answer=keys[f"{MINI_BANK}:q{i}"])
+        for i, q in enumerate(singles, 1)
+    )
+    bank = Bank(MINI_BANK, "三题小测题库", "1.0", questions)
+    return dataclasses.replace(
+        registry,
+        banks={**registry.banks, MINI_BANK: bank},
+        papers={**registry.papers, MINI_PAPER.id: MINI_PAPER},
+        owner={**registry.owner, f"bank:{MINI_BANK}": "tests", f"paper:{MINI_PAPER.id}": "tests"},
+    )
+
+
+def sit(
+    service: ExamService,
+    clock: FakeClock,
+    trainee: Trainee,
+    paper: str,
+    responses: Mapping[str, Any],
+    minutes: float = 5,
+    auto: bool = False,
+) -> AttemptDict:
+    """Start ``paper``, save ``responses`` (question id -> response; ``None`` leaves it blank), let ``minutes`` pass
+    and submit (``auto``: as the timer would)."""
+    attempt = service.start_attempt(paper, trainee)
+    for question_id, response in responses.items():
+        if response is not None:
+            service.save_answer(attempt["attempt_id"], question_id, response)
+    clock.advance(minutes=minutes)
+    closed, _ = service.submit(attempt["attempt_id"], auto=auto)
+    clock.advance(minutes=1)
+    return closed
+
+
+def right_answers(service: ExamService, attempt: AttemptDict, correct: int | None = None) -> dict[str, Any]:
+    """Responses for a drawn paper: the key for the first ``correct`` questions (all by default), a wrong answer
+    for the rest (the short answer always gets its reference text)."""
+    answers: dict[str, Any] = {}
+    drawn = service.drawn(attempt)
+    for index, item in enumerate(drawn.questions):
+        question = item.question
+        right = correct is None or index < correct
+        if question.type == "single":
+            answers[item.id] = question.answer if right else next(x for x in "ABCD" if x != question.answer)
+        elif question.type == "multiple":
+            wrong = [x for x in OPTION_LETTERS[: len(question.options)] if x not in question.answer][:1] or None
+            answers[item.id] = list(question.answer) if right else wrong
+        elif question.type == "judge":
+            answers[item.id] = question.answer if right else not question.answer
+        elif question.type == "blank":
+            answers[item.id] = [group[0] for group in question.answer] if right else ["?"] * len(question.answer)  # type: ignore[index,union-attr]
+        elif question.type == "short":
+            answers[item.id] = question.answer.reference  # type: ignore[union-attr]
+    return answers
+
+
+def sit_paper(
+    service: ExamService, clock: FakeClock, trainee: Trainee, paper: str, correct: int | None = None, **kwargs: Any
+) -> AttemptDict:
+    """Sit a built-in paper answering the first ``correct`` questions right (see :func:`right_answers`)."""
+    attempt = service.start_attempt(paper, trainee)
+    answers = right_answers(service, attempt, correct)
+    for question_id, response in answers.items():
+        service.save_answer(attempt["attempt_id"], question_id, response)
+    clock.advance(minutes=kwargs.get("minutes", 5))
+    closed, _ = service.submit(attempt["attempt_id"], auto=kwargs.get("auto", False))
+    clock.advance(minutes=1)
+    return closed
