@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "exam.warn_5": ("距考试结束还有 5 分钟。", "5 minutes left."),
     "exam.warn_1": ("距考试结束还有 1 分钟！时间到将自动交卷。", "1 minute left! The paper is submitted at zero."),
+    "exam.deadline_changed": ("培训组织者调整了考试时间。", "The trainer changed the time limit."),
     "exam.time_up_title": ("考试时间到", "Time is up"),
     "exam.time_up_body": (
         "考试时间已到，系统已按已保存的答案自动交卷。",

@@ -272,3 +272,24 @@ async def test_a_storage_failure_is_shown_and_the_answer_is_not_marked_saved(
         assert "磁盘已满" in app.screen.body
         assert 0 not in screen.answered()
         assert "未保存" in str(screen.query_one("#save-status", Static).render())
+
+
+async def test_extra_time_granted_during_the_exam_moves_the_countdown(
+    mini_service: ExamService, clock: FakeClock
+) -> None:
+    """A deadline moved in the store (extra time) reaches the running exam screen's countdown."""
+    from exam.service import from_iso
+    from exam.trainer.extra_time import grant_extra_time
+
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+        before = screen.query_one(Countdown).deadline
+        grant_extra_time(mini_service, "mini", "320101", 5)
+        screen.refresh_deadline()
+        await settle(pilot)
+        after = screen.query_one(Countdown).deadline
+        assert (after - before).total_seconds() == 300
+        assert after == from_iso(mini_service.store.get_attempt(screen.attempt["attempt_id"])["deadline"])

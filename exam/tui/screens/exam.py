@@ -28,6 +28,7 @@ from exam.tui.widgets.countdown import Countdown
 from exam.tui.widgets.question_view import QuestionView
 
 LETTERS = "abcdefgh"
+DEADLINE_REFRESH_SECONDS = 20
 
 
 class ExamScreen(Screen[None]):
@@ -91,6 +92,23 @@ class ExamScreen(Screen[None]):
             (i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is None), 0
         )
         await self.show_question(first_open)
+        self.set_interval(DEADLINE_REFRESH_SECONDS, self.refresh_deadline, name="deadline-refresh")
+
+    def refresh_deadline(self) -> None:
+        """Re-read the stored deadline: a trainer may grant extra time while the exam runs."""
+        attempt_id = self.attempt["attempt_id"]
+        self.app.writer.run(  # type: ignore[attr-defined]
+            lambda: self.service.store.get_attempt(attempt_id), self._deadline_read, lambda _error: None
+        )
+
+    def _deadline_read(self, stored: AttemptDict) -> None:
+        if stored["status"] != "in_progress":
+            self.finish_after_close("")
+            return
+        if stored["deadline"] != self.attempt["deadline"]:
+            self.attempt = dict(self.attempt, deadline=stored["deadline"])
+            self.query_one(Countdown).deadline = from_iso(stored["deadline"])
+            self.notify(t("exam.deadline_changed"))
 
     # -- showing questions ----------------------------------------------------------------------------------------
 
