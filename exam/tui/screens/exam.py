@@ -103,7 +103,7 @@ class ExamScreen(Screen[None]):
 
     def _deadline_read(self, stored: AttemptDict) -> None:
         if stored["status"] != "in_progress":
-            self.finish_after_close("")
+            self.submit(auto=True)  # closed elsewhere: finalising again returns the stored result
             return
         if stored["deadline"] != self.attempt["deadline"]:
             self.attempt = dict(self.attempt, deadline=stored["deadline"])
@@ -167,7 +167,7 @@ class ExamScreen(Screen[None]):
     def _save_failed(self, error: Exception) -> None:
         self.query_one("#save-status", Static).update(t("exam.not_saved"))
         if isinstance(error, AttemptClosedError):
-            self.finish_after_close(str(error))
+            self.submit(auto=True)  # time is up: finalising again returns the stored result
         else:
             self.app.show_error(error)  # type: ignore[attr-defined]
 
@@ -255,16 +255,6 @@ class ExamScreen(Screen[None]):
         self.app.switch_screen(ResultScreen(attempt))
         if attempt["status"] == "auto_submitted":
             self.app.push_screen(MessageDialog(t("exam.time_up_title"), t("exam.time_up_body")))
-
-    def finish_after_close(self, message: str) -> None:
-        """The attempt was closed elsewhere (time up): load the stored result and show it."""
-        if self.submitting:
-            return
-        self.submitting = True
-        attempt_id = self.attempt["attempt_id"]
-        self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.submit(attempt_id, auto=True), lambda result: self._submitted(result[0])
-        )
 
     def on_countdown_warned(self, event: Countdown.Warned) -> None:
         key = "exam.warn_5" if event.seconds >= 300 else "exam.warn_1"
