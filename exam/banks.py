@@ -12,7 +12,7 @@ from exam.models import Bank, Question
 from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType
 from exam.sources import PREAMBLE, Citation, SourceLibrary
 from exam.textnorm import contains
-from exam.yamlsafe import LineDict, load_yaml
+from exam.yamlsafe import LineDict, LineList, load_yaml
 
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -109,7 +109,7 @@ def parse_question(
         elif not 2 <= len(raw_options) <= 8:
             bad("options", f"选项应为 2 到 8 个，现有 {len(raw_options)} 个")
         else:
-            for opt, opt_line in zip(raw_options, raw_options.item_lines):
+            for opt, opt_line in zip(raw_options, getattr(raw_options, "item_lines", []), strict=False):
                 if not isinstance(opt, str) or not opt.strip():
                     out.add(opt_line, item, f"选项 {opt!r} 应是非空文字（数字或 yes/no 之类请加引号）")
             if all(isinstance(o, str) for o in raw_options):
@@ -123,7 +123,8 @@ def parse_question(
         bad("options", f"{qtype.label[0]}不应有 options")
 
     answer = None
-    if qtype is not None and "answer" in raw and raw["answer"] is not None:
+    # Without valid options the letters cannot be checked; the options problem is reported already.
+    if qtype is not None and "answer" in raw and raw["answer"] is not None and (options or not qtype.needs_options):
         try:
             answer = qtype.parse_answer(raw["answer"], len(options))
         except AnswerFormatError as exc:
@@ -203,17 +204,18 @@ def parse_bank(
     else:
         for key in sorted(set(meta) - BANK_KEYS):
             out.add(_line(meta, key), None, f"bank 中有未知的字段“{key}”")
-        bank_id = meta.get("id") if isinstance(meta.get("id"), str) else ""
+        raw_id = meta.get("id")
+        bank_id = raw_id if isinstance(raw_id, str) else ""
         if not BANK_ID.match(bank_id):
             out.add(_line(meta, "id"), None, f"题库编号“{meta.get('id')}”无效：只能用小写字母、数字和 -")
-        title = meta.get("title")
-        if not isinstance(title, str) or not title.strip():
+        raw_title = meta.get("title")
+        title = raw_title.strip() if isinstance(raw_title, str) else ""
+        if not title:
             out.add(_line(meta, "title"), None, "bank.title（题库名称）不能为空")
-            title = ""
-        version = meta.get("version", "1")
-        if not isinstance(version, str):
-            out.add(_line(meta, "version"), None, f"bank.version 应加引号写成文字，如 \"{version}\"")
-            version = str(version)
+        raw_version = meta.get("version", "1")
+        version = str(raw_version)
+        if not isinstance(raw_version, str):
+            out.add(_line(meta, "version"), None, f"bank.version 应加引号写成文字，如 \"{raw_version}\"")
         description = meta.get("description", "") if isinstance(meta.get("description", ""), str) else ""
         raw_sources = meta.get("sources", [])
         if isinstance(raw_sources, list) and all(isinstance(s, str) for s in raw_sources):
@@ -238,7 +240,7 @@ def parse_bank(
             if question is not None:
                 questions.append(question)
         if not raw_questions:
-            out.add(_line(data, "questions"), None, "题库中没有题目")
+            out.add(_line(data, "questions"), None, "题库中没有题目")  # type: ignore[unreachable]
     if out.problems:
         raise BankFormatError(out.problems)
     return Bank(
@@ -257,5 +259,31 @@ def load_bank_file(
     types: Mapping[str, QuestionType],
     sources: SourceLibrary | None = None,
 ) -> Bank:
-    """Read and validate one ``*.bank.yaml`` file."""
-    return parse_bank(load_yaml(path), str(path), types, sources)
+    """Read and validate one ``*.bank.yaml`` file; a :class:`BankFormatError` lists every problem, in line order."""
+    found: list[Problem] = []
+    data = load_yaml(path, collect=found)  # a key written twice must not hide the file's other problems
+    found = _name_questions(data, found)
+    try:
+        bank = parse_bank(data, str(path), types, sources)
+    except BankFormatError as exc:
+        found.extend(exc.problems)
+    if found:
+        raise BankFormatError(sorted(found, key=lambda p: p.line or 0))
+    return bank
+
+
+def _name_questions(data: Any, problems: list[Problem]) -> list[Problem]:
+    """Name the question a YAML-level problem (e.g. a key written twice) falls in, from the questions' lines."""
+    raw_questions = data.get("questions") if isinstance(data, LineDict) else None
+    if not problems or not isinstance(raw_questions, LineList):
+        return problems
+    starts = sorted(
+        (q.line, str(q["id"])) for q in raw_questions if isinstance(q, LineDict) and isinstance(q.get("id"), str)
+    )
+    named = []
+    for problem in problems:
+        inside = [qid for line, qid in starts if problem.line is not None and line <= problem.line]
+        if problem.item is None and inside and problem.line is not None and problem.line > raw_questions.line:
+            problem = Problem(problem.path, problem.line, inside[-1], problem.message)
+        named.append(problem)
+    return named

@@ -17,13 +17,19 @@ MULTIPLE_RULES: tuple[str, ...] = ("all_or_nothing", "partial")
 BLANK_RULES: tuple[str, ...] = ("per_blank", "all")
 
 
-def _round(value: float) -> float:
-    return round(value + 0.0, 2)
+def _round(value: float, points: float) -> float:
+    """A partial score to two decimals, never above ``points`` (rounding 0.005 up must not exceed the maximum)."""
+    return min(float(points), round(value + 0.0, 2))
+
+
+def _full(points: float) -> float:
+    """Full points exactly as given: rounding 1.005 to 1.0 would deny a perfect answer its points."""
+    return float(points)
 
 
 def grade_single(key: str, response: object, points: float) -> float:
     """Full points when the chosen letter is the key."""
-    return _round(points) if isinstance(response, str) and response.upper() == key else 0.0
+    return _full(points) if isinstance(response, str) and response.upper() == key else 0.0
 
 
 def grade_multiple(key: Sequence[str], response: object, points: float, rule: MultipleRule = "all_or_nothing") -> float:
@@ -33,14 +39,14 @@ def grade_multiple(key: Sequence[str], response: object, points: float, rule: Mu
     chosen = {str(r).upper() for r in response}
     keys = set(key)
     if chosen == keys:
-        return _round(points)
+        return _full(points)
     if rule == "partial" and chosen < keys:
-        return _round(points / 2)
+        return _round(points / 2, points)
     return 0.0
 
 
 def grade_judge(key: bool, response: object, points: float) -> float:
-    return _round(points) if isinstance(response, bool) and response is key else 0.0
+    return _full(points) if isinstance(response, bool) and response is key else 0.0
 
 
 def blank_is_correct(accepted: Sequence[str], given: object) -> bool:
@@ -48,7 +54,8 @@ def blank_is_correct(accepted: Sequence[str], given: object) -> bool:
     if not isinstance(given, str) or not given.strip():
         return False
     typed = normalize_answer(given)
-    return any(typed == normalize_answer(a) for a in accepted)
+    # Punctuation is ignored, so an answer of punctuation alone says nothing (and must not match a key that is).
+    return bool(typed) and any(typed == normalize_answer(a) for a in accepted)
 
 
 def grade_blank(
@@ -61,9 +68,9 @@ def grade_blank(
         1 for i, accepted in enumerate(key) if i < len(response) and blank_is_correct(accepted, response[i])
     )
     if correct == len(key):
-        return _round(points)
+        return _full(points)
     if rule == "per_blank":
-        return _round(points * correct / len(key))
+        return _round(points * correct / len(key), points)
     return 0.0
 
 
@@ -72,11 +79,15 @@ def keyword_coverage(keywords: Sequence[Sequence[str]], response: object) -> int
     if not isinstance(response, str) or not keywords:
         return 0
     text = normalize_answer(response)
-    return sum(1 for group in keywords if any(normalize_answer(word) in text for word in group if word.strip()))
+    # A word that normalises to nothing (only punctuation) would be "in" every answer, even an empty one.
+    return sum(1 for group in keywords if any((w := normalize_answer(word)) and w in text for word in group))
 
 
 def grade_short(keywords: Sequence[Sequence[str]], response: object, points: float) -> float:
     """Provisional score by keyword coverage; a trainer reviews it (see ``needs_review``)."""
     if not keywords:
         return 0.0
-    return _round(points * keyword_coverage(keywords, response) / len(keywords))
+    covered = keyword_coverage(keywords, response)
+    if covered == len(keywords):
+        return _full(points)
+    return _round(points * covered / len(keywords), points)

@@ -237,7 +237,7 @@ def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
         raise PaperError(f"试卷“{spec.id}”引用了不存在的题库：{', '.join(sorted(set(missing)))}")
     short: list[str] = []
     allocation = allocate_sections(spec.sections, banks)
-    for i, (section, got) in enumerate(zip(spec.sections, allocation), 1):
+    for i, (section, got) in enumerate(zip(spec.sections, allocation, strict=True), 1):
         pool = len(candidates(section, banks))
         if pool < section.count:
             short.append(
@@ -286,7 +286,7 @@ def _assemble_matched(spec: PaperSpec, banks: Mapping[str, Bank], seed: str) -> 
     rng = random.Random(seed)
     allocation = allocate_sections(spec.sections, banks, rng)
     drawn: list[DrawnQuestion] = []
-    for section, chosen in zip(spec.sections, allocation):
+    for section, chosen in zip(spec.sections, allocation, strict=True):
         if len(chosen) < section.count:  # check_satisfiable() passed, so this cannot happen
             raise PaperError(f"试卷“{spec.id}”无法组卷")
         if not spec.shuffle_questions:

@@ -13,6 +13,7 @@ Whatever goes wrong in a plugin (import error, misspelled hook, exception in a h
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import sys
@@ -87,7 +88,7 @@ class Registry:
             return
         for impl in self.pm.hook.exam_attempt_submitted.get_hookimpls():
             try:
-                impl.function(attempt=dict(attempt))
+                impl.function(attempt=copy.deepcopy(attempt))  # a plugin changing it must not affect the next
             except Exception as exc:  # a plugin must never stop a submission
                 self.fail(impl.plugin_name, f"exam_attempt_submitted: {type(exc).__name__}: {exc}")
 
@@ -329,6 +330,10 @@ def load_registry(
         for path in paths:
             register(path)
     _call_each(registry, "exam_register_papers", paper_register)
+    for folder in banks_dirs:
+        register = paper_register(f"banks-dir:{folder}")
+        for path in sorted(Path(folder).glob("*.paper.yaml")):
+            register(path)
     for plugin, spec in pending_papers:
         if spec.id in registry.papers:
             registry.fail(plugin, f"试卷编号“{spec.id}”已由 {registry.owner['paper:' + spec.id]} 注册")

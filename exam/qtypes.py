@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from exam import grading
 from exam.models import OPTION_LETTERS, Answer, Question, ShortAnswer
+from exam.textnorm import normalize_answer
 
 InputKind = Literal["choice", "choices", "judge", "blanks", "text"]
 """How the TUI asks for an answer: one option, several options, 对/错, one input per blank, free text."""
@@ -108,6 +109,8 @@ def parse_blank(value: Any, _n: int) -> tuple[tuple[str, ...], ...]:
                 raise AnswerFormatError(f"第 {i} 个空的答案 {a!r} 不是文字；请加引号，如 \"{a}\"")
             if not a.strip():
                 raise AnswerFormatError(f"第 {i} 个空的答案是空字符串")
+            if not normalize_answer(a):  # grading ignores punctuation, so nobody could ever match this
+                raise AnswerFormatError(f"第 {i} 个空的答案“{a}”只有标点符号")
         blanks.append(tuple(accepted))
     return tuple(blanks)
 
@@ -124,8 +127,8 @@ def parse_short(value: Any, _n: int) -> ShortAnswer:
     groups: list[tuple[str, ...]] = []
     for group in keywords:
         words = group if isinstance(group, list) else [group]
-        if not words or not all(isinstance(w, str) and w.strip() for w in words):
-            raise AnswerFormatError("简答题的每组关键词都应是非空文字")
+        if not words or not all(isinstance(w, str) and normalize_answer(w) for w in words):
+            raise AnswerFormatError("简答题的每组关键词都应是非空文字（不能只有标点符号）")
         groups.append(tuple(words))
     return ShortAnswer(reference, tuple(groups))
 

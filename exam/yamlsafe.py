@@ -115,8 +115,16 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Any:
     raise ValueError(f"unknown node {node!r}")
 
 
-def load_yaml(path: str | Path, text: str | None = None) -> Any:
-    """Read a trainer's YAML file safely; raise :class:`BankFormatError` listing every problem found."""
+def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] | None = None) -> Any:
+    """Read a trainer's YAML file safely; raise :class:`BankFormatError` listing every problem found.
+
+    Args:
+        path: The file (also the name used in problems when ``text`` is given).
+        text: The file's content, if already read.
+        collect: When given, problems that do not stop reading (a key written twice, an unsupported tag) are
+            appended here and the data is returned, so a caller can report them together with its own checks.
+            Problems that do stop reading (syntax, aliases, nesting, size) are always raised.
+    """
     p = Path(path)
     name = str(path)
     if text is None:
@@ -159,11 +167,13 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         raise BankFormatError.single(name, line, None, f"YAML 语法错误：{exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise BankFormatError.single(name, None, None, f"YAML 语法错误：{exc}") from None
-    if len(documents) != 1:
+    if len(documents) > 1:
         raise BankFormatError.single(name, None, None, "文件应当只有一个 YAML 文档")
-    if documents[0] is None:
+    if not documents or documents[0] is None:  # nothing at all, or only comments
         raise BankFormatError.single(name, 1, None, "文件是空的")
     data = _convert(documents[0], name, problems)
-    if problems:
+    if collect is None and problems:
         raise BankFormatError(problems)
+    if collect is not None:
+        collect.extend(problems)
     return data

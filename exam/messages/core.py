@@ -120,4 +120,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.in_progress": ("作答中", "in progress"),
     "status.submitted": ("自行交卷", "submitted"),
     "status.auto_submitted": ("超时自动交卷", "auto-submitted"),
+    # -- added with the core tests (issue 2) ----------------------------------------------------------------------
+    "paper.section_shared": (
+        "第 {n} 部分（{section}）要抽 {count} 题，但符合条件的题目与其他部分重叠，去掉重复后最多只能抽到 {got} 题",
+        "section {n} ({section}) asks for {count} questions, but shares its questions with other sections and "
+        "can get at most {got} without repeating one",
+    ),
+    "cli.store_set_aside": (
+        "答卷文件无法读取，已移到一旁保留（未删除）：{path}。如有备份或其他机器导出的成绩，可用导入功能恢复。",
+        "Unreadable attempt file set aside (kept, not deleted): {path}. Restore it from a backup or another "
+        "machine's export if you have one.",
+    ),
 }

@@ -7,12 +7,19 @@ returns, it survives a crash (the file and its directory entry are fsynced).
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; appends are then not fenced against a concurrent finalise
+    fcntl = None  # type: ignore[assignment]
 
 import tinydb.storages
 
@@ -42,10 +49,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -57,13 +61,51 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """``os.write`` may write less than asked (e.g. when the disk fills up); a short write must not pass as done."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
 def append_durably(path: Path, line: bytes, create: bool = False) -> None:
-    """Append one line and fsync it. Without ``create`` a missing file is an error (the attempt is closed)."""
+    """Append one line and fsync it. Without ``create`` a missing file is an error (the attempt is closed).
+
+    The append holds a shared lock on the file, and a file that was unlinked while we waited for it counts as
+    missing: together with :func:`exclusive_file` this makes an append either seen by whoever closes the file, or
+    fail, never acknowledged and then dropped.
+    """
     flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0)
     fd = os.open(path, flags, FILE_MODE)
     try:
-        os.write(fd, line)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if os.fstat(fd).st_nlink == 0:
+                raise FileNotFoundError(errno.ENOENT, "closed while waiting", str(path))
+        _write_all(fd, line)
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive_file(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path`` (waiting for appends in flight); yields whether the file exists.
+
+    Unlink the file inside the block to close it for good: an append that was waiting then fails.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        fd = -1
+    if fd < 0:
+        yield False
+        return
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield True
     finally:
         os.close(fd)
 
@@ -84,7 +126,9 @@ def read_json(path: Path) -> Any:
         kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         with contextlib.suppress(OSError):
             if not kept.exists():
-                kept.write_bytes(raw)
+                fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)  # the results stay private
+                with os.fdopen(fd, "wb") as copy:
+                    copy.write(raw)
         raise StoreCorruptError(
             f"数据文件已损坏，没有做任何改动：{path}（{exc}）。已另存一份到 {kept.name}。"
             f"请从备份恢复该文件，或运行 exam store repair 重建索引。"

@@ -6,7 +6,8 @@ Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user d
     index/<xx>.json              TinyDB: one summary row per attempt, sharded by the first two hex digits of the id
     attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
-    records/<table>.json         TinyDB: small records (错题本, roster, trainer settings)
+    records/<table>/<xx>.json    TinyDB: small records (错题本, roster, flags, trainer settings), sharded by the
+                                 first two hex digits of the SHA-1 of the key
 
 Saving an answer appends one line to the attempt's journal and fsyncs it, so its cost does not grow with the number
 of stored attempts. Submitting folds the journal into the attempt file and updates one small index shard. Every
@@ -17,10 +18,13 @@ the folder). See docs/storage.md.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,7 @@ from exam.store.atomic import (
     append_durably,
     atomic_write_bytes,
     cleanup_stale_temps,
+    exclusive_file,
     fsync_dir,
     read_json,
 )
@@ -45,10 +50,42 @@ SUMMARY_KEYS = (
     "score", "max_score", "passed", "origin",
 )  # fmt: skip
 LOCK_TIMEOUT = 30.0
+LOCK_POLL = 0.01
+"""Seconds between tries for a busy lock (filelock's default, 0.05 s, idles most of the time when many write)."""
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What ``exam store repair`` did: how many attempts are indexed, and which unreadable files it set aside."""
+
+    attempts: int
+    set_aside: tuple[str, ...] = ()
 
 
 def summary_of(attempt: AttemptDict) -> AttemptDict:
     return {key: attempt.get(key) for key in SUMMARY_KEYS}
+
+
+_RECORD_START = b'{"q":'
+"""How every journal record begins; inside a JSON string a quote is escaped, so these bytes start a record."""
+
+
+def _journal_entry(line: bytes) -> dict[str, Any] | None:
+    """One journal record, or ``None`` for a blank line or a torn one (a crash in the middle of an append).
+
+    A torn record has no newline, so the next record (acknowledged later) is glued to it: that one is recovered
+    from the last record start on the line.
+    """
+    for start in (0, line.rfind(_RECORD_START)):
+        if start < 0 or not line[start:].strip():
+            continue
+        try:
+            entry = json.loads(line[start:])
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if isinstance(entry, dict) and {"q", "r", "t"} <= entry.keys():
+            return entry
+    return None
 
 
 class TinyDBAttemptStore(AttemptStore):
@@ -70,7 +107,7 @@ class TinyDBAttemptStore(AttemptStore):
     def locked(self) -> Iterator[None]:
         """Hold the store-wide writer lock (re-entrant within a process)."""
         try:
-            with self._lock:
+            with self._lock.acquire(poll_interval=LOCK_POLL):
                 yield
         except Timeout as exc:
             raise StoreBusyError(
@@ -100,18 +137,17 @@ class TinyDBAttemptStore(AttemptStore):
         data = read_json(path)
         if not data:
             raise NotFoundError(f"找不到答卷 {attempt_id}")
-        rows = list(data.get("attempt", {}).values())
-        if len(rows) != 1:
+        rows = list(data.get("attempt", {}).values()) if isinstance(data, dict) else []
+        if len(rows) != 1 or not isinstance(rows[0], dict):
             raise StoreError(f"答卷文件内容异常：{path}")
         return rows[0]  # type: ignore[no-any-return]
 
     def _write_attempt_file(self, attempt: AttemptDict) -> None:
         path = self._attempt_path(attempt["attempt_id"])
         path.parent.mkdir(exist_ok=True, mode=0o700)
-        db = self._attempt_db(path)
-        table = db.table("attempt")
-        table.truncate()
-        table.insert(attempt)
+        # One atomic write of the whole TinyDB document (table "attempt", doc id 1). TinyDB's truncate() + insert()
+        # would be two writes, and a crash between them would leave an empty, unreadable attempt file.
+        AtomicJSONStorage(path).write({"attempt": {"1": attempt}})
 
     def _write_index(self, attempt: AttemptDict) -> None:
         index = self._index(attempt["attempt_id"])
@@ -127,13 +163,9 @@ class TinyDBAttemptStore(AttemptStore):
         except FileNotFoundError:
             return responses
         for line in raw.split(b"\n"):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                continue  # only ever the unacknowledged last line
-            responses[entry["q"]] = {"response": entry["r"], "at": entry["t"]}
+            entry = _journal_entry(line)
+            if entry is not None:
+                responses[entry["q"]] = {"response": entry["r"], "at": entry["t"]}
         return responses
 
     # -- AttemptStore ------------------------------------------------------------------------------------------------
@@ -170,9 +202,18 @@ class TinyDBAttemptStore(AttemptStore):
         return attempt
 
     def finalise(self, attempt_id: str, finish: Callable[[AttemptDict], AttemptDict]) -> tuple[AttemptDict, bool]:
-        with self.locked():
+        journal = self._journal_path(attempt_id)
+        # The exclusive journal lock waits for answers being appended right now and makes later ones fail, so every
+        # acknowledged answer is in what ``finish`` grades.
+        with self.locked(), exclusive_file(journal):
             attempt = self.get_attempt(attempt_id)
             if attempt["status"] != "in_progress":
+                # A crash between writing the closed attempt and the end of this method leaves a stale index row
+                # (the attempt would be offered for resuming) and a journal; finish the job now.
+                if self._index(attempt_id).get(Query().attempt_id == attempt_id) != summary_of(attempt):
+                    self._write_index(attempt)
+                with contextlib.suppress(FileNotFoundError):
+                    journal.unlink()
                 return attempt, False
             closed = finish(attempt)
             if closed["status"] == "in_progress":
@@ -180,7 +221,7 @@ class TinyDBAttemptStore(AttemptStore):
             self._write_attempt_file(closed)
             self._write_index(closed)
             with contextlib.suppress(FileNotFoundError):
-                self._journal_path(attempt_id).unlink()
+                journal.unlink()
             return closed, True
 
     def update_attempt(self, attempt_id: str, change: Callable[[AttemptDict], AttemptDict]) -> AttemptDict:
@@ -222,10 +263,27 @@ class TinyDBAttemptStore(AttemptStore):
 
     def rebuild_index(self) -> int:
         """Rebuild every index shard from the attempt files (``exam store repair``); returns the attempt count."""
+        return self.repair().attempts
+
+    def repair(self) -> RepairReport:
+        """Rebuild the index from the attempt files (``exam store repair``), setting unreadable ones aside.
+
+        An attempt file that cannot be read is renamed to ``<id>.json.corrupt-<time>`` (kept, never deleted) and
+        listed in the report; every readable attempt is indexed again.
+        """
         with self.locked():
             shards: dict[str, list[AttemptDict]] = {}
+            set_aside: list[str] = []
             for path in sorted((self.root / "attempts").glob("*/*.json")):
-                attempt = self._read_attempt_file(path.stem)
+                if not ATTEMPT_ID.match(path.stem):
+                    continue
+                try:
+                    attempt = self._read_attempt_file(path.stem)
+                except (StoreError, NotFoundError):  # corrupt, empty, or not an attempt file at all
+                    kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+                    os.replace(path, kept)
+                    set_aside.append(str(kept))
+                    continue
                 shards.setdefault(path.stem[:2], []).append(summary_of(attempt))
             for old in (self.root / "index").glob("*.json"):
                 if old.stem not in shards:
@@ -235,22 +293,34 @@ class TinyDBAttemptStore(AttemptStore):
                 atomic_write_bytes(
                     self.root / "index" / f"{shard}.json", json.dumps(data, ensure_ascii=False).encode("utf-8")
                 )
-            return sum(len(rows) for rows in shards.values())
+            return RepairReport(sum(len(rows) for rows in shards.values()), tuple(set_aside))
 
     # -- small records ------------------------------------------------------------------------------------------------
 
-    def _records(self, table: str) -> TinyDB:
+    def _records_dir(self, table: str) -> Path:
         if not re.fullmatch(r"[a-z_]+", table):
             raise ValueError(table)
-        return TinyDB(self.root / "records" / f"{table}.json", storage=AtomicJSONStorage)
+        return self.root / "records" / table
+
+    def _records(self, table: str, key: str) -> TinyDB:
+        # One shard per hash prefix of the key: a trainee's 错题本 or an attempt's flags is rewritten without
+        # rewriting everyone else's, so the cost stays flat as trainees and attempts pile up.
+        shard = hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
+        return TinyDB(self._records_dir(table) / f"{shard}.json", storage=AtomicJSONStorage)
 
     def get_record(self, table: str, key: str) -> Any:
-        row = self._records(table).get(Query().key == key)
+        row = self._records(table, key).get(Query().key == key)
         return row["value"] if row else None  # type: ignore[index,call-overload]
 
     def put_record(self, table: str, key: str, value: Any) -> None:
         with self.locked():
-            self._records(table).upsert({"key": key, "value": value}, Query().key == key)
+            self._records_dir(table).mkdir(exist_ok=True, mode=0o700)
+            self._records(table, key).upsert({"key": key, "value": value}, Query().key == key)
 
     def all_records(self, table: str) -> dict[str, Any]:
-        return {row["key"]: row["value"] for row in self._records(table).all()}
+        """Every record of ``table``, ordered by key."""
+        rows: dict[str, Any] = {}
+        for shard in sorted(self._records_dir(table).glob("*.json")):
+            for row in (read_json(shard) or {}).get("_default", {}).values():
+                rows[row["key"]] = row["value"]
+        return dict(sorted(rows.items()))

@@ -1,0 +1,318 @@
+"""The `exam` command: help in Chinese and English, the documented JSON of `banks dump` and `results`, and user
+errors as one message without a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exam.cli import main
+from exam.errors import ExamError
+from exam.models import Trainee
+from exam.plugins import Registry
+from exam.service import ExamService
+from exam.store import TinyDBAttemptStore
+from tests.conftest import FakeClock
+from tests.core.support import PROJECT_ROOT, builtin_banks_present, clean_env
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+DUMP_KEYS = {"id", "bank", "type", "stem", "options", "answer", "explanation", "source", "quote", "difficulty",
+             "tags", "points"}  # fmt: skip
+RESULT_KEYS = {"attempt_id", "trainee", "paper", "status", "started_at", "submitted_at", "deadline", "score",
+               "max_score", "passed", "answers"}  # fmt: skip
+
+HELP_PROBE = """
+import contextlib, io, json, sys
+import click
+from exam import cli as c
+c._register_commands()
+
+def walk(cmd, path):
+    yield path, cmd
+    if isinstance(cmd, click.Group):
+        for name in sorted(cmd.commands):
+            if not cmd.commands[name].hidden:
+                yield from walk(cmd.commands[name], path + [name])
+
+out = {}
+for path, cmd in walk(c.cli, []):
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        code = c.main(path + ["--help"])
+    out[" ".join(path)] = {"code": code, "help": buffer.getvalue(), "text": cmd.help or ""}
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def help_pages(tmp_path: Path, lang: str) -> dict[str, dict[str, Any]]:
+    """``--help`` of every command (walked from the live command tree), in a fresh process with EXAM_LANG."""
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(tmp_path, EXAM_LANG=lang),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def helps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, Any]]]:
+    tmp = tmp_path_factory.mktemp("help")
+    return {"zh": help_pages(tmp, "zh"), "en": help_pages(tmp, "en")}
+
+
+def test_every_command_has_help_in_chinese(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """`exam ... --help` works for every command and group, in Chinese by default (headings and description)."""
+    pages = helps["zh"]
+    assert {"", "banks", "banks list", "banks validate", "banks dump", "plugins", "results", "store repair"} <= set(
+        pages
+    )
+    for path, page in pages.items():
+        assert page["code"] == 0, path
+        assert "用法：" in page["help"] and "选项" in page["help"], path
+        assert page["text"] and CJK.search(page["text"]), f"exam {path} has no Chinese description"
+        assert "Traceback" not in page["help"]
+
+
+def test_every_command_has_help_in_english(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """With EXAM_LANG=en every help page is in English: English headings and an English description."""
+    zh, en = helps["zh"], helps["en"]
+    assert set(en) == set(zh)
+    for path, page in en.items():
+        assert page["code"] == 0, path
+        assert "Usage:" in page["help"] and "Options" in page["help"], path
+        assert "用法" not in page["help"] and "选项" not in page["help"], path
+        assert page["text"] != zh[path]["text"], f"exam {path}: the English help is the Chinese one"
+        first_line = page["text"].strip().splitlines()[0]
+        assert re.match(r"[A-Z][a-z]+", first_line) and not CJK.match(first_line), (path, first_line)
+
+
+def test_every_command_is_in_docs_cli_md(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """docs/cli.md names every command (``exam banks list`` ...)."""
+    docs = (PROJECT_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    missing = [path for path in helps["zh"] if path and f"exam {path}" not in docs]
+    assert missing == []
+
+
+def test_version_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """`exam --version` prints the version and exits 0."""
+    import exam
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"exam {exam.__version__}"
+
+
+# -- banks dump ------------------------------------------------------------------------------------------------------
+
+
+def dump(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, Any]]:
+    assert main(["banks", "dump", *args]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def check_answer_shape(record: dict[str, Any]) -> None:
+    answer, qtype = record["answer"], record["type"]
+    letters = "ABCDEFGH"[: len(record["options"])]
+    if qtype == "single":
+        assert isinstance(answer, str) and len(answer) == 1 and answer in letters
+    elif qtype == "multiple":
+        assert isinstance(answer, list) and len(answer) >= 2 and all(a in letters for a in answer)
+        assert answer == sorted(set(answer))
+    elif qtype == "judge":
+        assert isinstance(answer, bool)
+    elif qtype == "blank":
+        assert isinstance(answer, list) and answer
+        assert all(isinstance(group, list) and group and all(isinstance(a, str) for a in group) for group in answer)
+        assert record["stem"].count("____") == len(answer)
+    elif qtype == "short":
+        assert set(answer) == {"reference", "keywords"} and isinstance(answer["reference"], str)
+        assert all(isinstance(g, list) and all(isinstance(w, str) for w in g) for g in answer["keywords"])
+    else:
+        raise AssertionError(f"unknown type {qtype}")
+    if qtype not in ("single", "multiple"):
+        assert record["options"] == []
+
+
+def test_banks_dump_has_the_documented_keys_and_answer_shapes(
+    capsys: pytest.CaptureFixture[str], registry: Registry
+) -> None:
+    """Every line of `exam banks dump --format jsonl` has the documented keys and the documented answer shape per
+    type; ``source`` is {doc, article, paragraph, section} with the built-in doc ids; ``negated`` only when true."""
+    records = dump(capsys, "--format", "jsonl")
+    assert len(records) == sum(len(b.questions) for b in registry.banks.values())
+    assert len({r["id"] for r in records}) == len(records)
+    assert {r["type"] for r in records} == {"single", "multiple", "judge", "blank", "short"}
+    doc_ids = {"constitution-2018": "constitution-2018", "deputies-law-2025": "deputies-law-2025", "speech": "speech"}
+    for record in records:
+        assert DUMP_KEYS <= set(record) <= DUMP_KEYS | {"negated"}
+        assert record["id"].startswith(record["bank"] + ":")
+        check_answer_shape(record)
+        source = record["source"]
+        assert set(source) == {"doc", "article", "paragraph", "section"}
+        assert source["doc"] == doc_ids[record["bank"]]
+        assert source["article"] is None or (isinstance(source["article"], int) and source["article"] > 0)
+        assert source["paragraph"] is None or isinstance(source["paragraph"], int)
+        assert source["section"] is None or isinstance(source["section"], str)
+        assert (source["article"] is None) != (source["section"] is None)
+        assert record.get("negated", True) is True
+        assert record["difficulty"] in (1, 2, 3) and isinstance(record["tags"], list)
+        assert isinstance(record["points"], (int, float)) and record["points"] > 0
+    assert any(r.get("negated") for r in records)
+
+
+def test_banks_dump_filters_by_bank(capsys: pytest.CaptureFixture[str]) -> None:
+    """--bank limits the dump to the named banks (repeatable)."""
+    records = dump(capsys, "--bank", "speech")
+    assert records and {r["bank"] for r in records} == {"speech"}
+    both = dump(capsys, "--bank", "speech", "--bank", "constitution-2018")
+    assert {r["bank"] for r in both} == {"speech", "constitution-2018"}
+
+
+def test_banks_list_shows_each_bank_with_counts_and_plugin(
+    capsys: pytest.CaptureFixture[str], registry: Registry
+) -> None:
+    """`exam banks list` shows bank id, title, version, question count per type and the plugin."""
+    assert main(["banks", "list"]) == 0
+    out = capsys.readouterr().out
+    for bank_id in builtin_banks_present():
+        bank = registry.banks[bank_id]
+        row = next(line for line in out.splitlines() if f" {bank_id} " in line)
+        cells = [c.strip() for c in re.split(r"[│┃]", row) if c.strip()]
+        assert cells[:4] == [bank.id, bank.title, bank.version, str(len(bank.questions))]
+        assert cells[-1] == registry.owner["bank:" + bank_id]
+    assert "单选题" in out and "简答题" in out
+
+
+# -- results -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def results_store(registry: Registry, store_dir: Path, clock: FakeClock) -> tuple[Path, dict[str, str]]:
+    """Three attempts at the speech paper: submitted, auto-submitted and in progress."""
+    service = ExamService(registry, TinyDBAttemptStore(store_dir), clock)
+    ids = {}
+    submitted = service.start_attempt("speech", Trainee("张三", "320101", "城关镇"))
+    for item in submitted["drawn"]["questions"][:3]:
+        service.save_answer(submitted["attempt_id"], item["question"]["id"], item["question"]["answer"])
+    service.submit(submitted["attempt_id"])
+    ids["submitted"] = submitted["attempt_id"]
+    late = service.start_attempt("speech", Trainee("[/]李四", "320102", '=HYPERLINK("x")'))
+    clock.advance(minutes=21)
+    service.finalise_expired()
+    ids["auto_submitted"] = late["attempt_id"]
+    open_ = service.start_attempt("speech", Trainee("王五", "320103"))
+    first = open_["drawn"]["questions"][0]["question"]
+    service.save_answer(open_["attempt_id"], first["id"], first["answer"])
+    ids["in_progress"] = open_["attempt_id"]
+    return store_dir, ids
+
+
+def test_results_jsonl_has_the_documented_keys(
+    results_store: tuple[Path, dict[str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`exam results --format jsonl` writes one attempt per line with exactly the documented keys and shapes."""
+    store_dir, ids = results_store
+    assert main(["--db", str(store_dir), "results", "--format", "jsonl"]) == 0
+    records = {r["attempt_id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert set(records) == set(ids.values())
+    for status, attempt_id in ids.items():
+        record = records[attempt_id]
+        assert set(record) == RESULT_KEYS
+        assert record["status"] == status and record["paper"] == "speech"
+        assert set(record["trainee"]) == {"name", "id", "unit"}
+        assert record["max_score"] == 100 and len(record["answers"]) == 30
+        for answer in record["answers"]:
+            assert set(answer) == {"question_id", "response", "points", "max_points"}
+        if status == "in_progress":
+            assert record["score"] is None and record["passed"] is None and record["submitted_at"] is None
+            assert all(a["points"] is None for a in record["answers"])
+            assert sum(a["response"] is not None for a in record["answers"]) == 1
+        else:
+            assert isinstance(record["score"], (int, float)) and isinstance(record["passed"], bool)
+            assert record["submitted_at"] and all(isinstance(a["points"], (int, float)) for a in record["answers"])
+    assert records[ids["submitted"]]["score"] > 0
+    assert records[ids["auto_submitted"]]["submitted_at"] == records[ids["auto_submitted"]]["deadline"]
+    assert records[ids["auto_submitted"]]["trainee"]["name"] == "[/]李四"
+
+
+def test_results_filters_by_paper_and_prints_a_table(
+    results_store: tuple[Path, dict[str, str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--paper filters; the table prints names with markup-like text literally."""
+    store_dir, _ = results_store
+    assert main(["--db", str(store_dir), "results", "--paper", "final", "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["--db", str(store_dir), "results"]) == 0
+    out = capsys.readouterr().out
+    assert "[/]李四" in out and '=HYPERLINK("x")' in out and "张三" in out
+
+
+# -- user errors -------------------------------------------------------------------------------------------------------
+
+
+def one_error(capsys: pytest.CaptureFixture[str], args: list[str], code: int = 1) -> str:
+    assert main(args) == code
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    lines = [line for line in captured.err.splitlines() if line.strip()]
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
+def test_unknown_bank_is_one_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """`exam banks dump --bank nope` names the unknown bank and the known ones; exit 1."""
+    message = one_error(capsys, ["banks", "dump", "--bank", "nope"])
+    assert "nope" in message and "speech" in message
+
+
+def test_store_that_cannot_be_created_is_one_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--db pointing at a file is one message naming the path."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    message = one_error(capsys, ["--db", str(blocker / "store"), "results"])
+    assert str(blocker) in message
+
+
+def test_broken_config_file_is_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config file with a YAML error is reported in one message naming the file and line."""
+    config = tmp_path / "config.yaml"
+    config.write_text("db: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("EXAM_CONFIG", str(config))
+    message = one_error(capsys, ["banks", "list"])
+    assert "config.yaml" in message
+
+
+def test_unknown_command_and_option_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in a command or option is a usage message and exit 2, no traceback."""
+    assert main(["bankz"]) == 2
+    assert main(["banks", "dump", "--format", "csv"]) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "bankz" in captured.err and "csv" in captured.err
+
+
+def test_english_error_messages(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --lang en the error prefix is English."""
+    from exam.i18n import set_language
+
+    try:
+        message = one_error(capsys, ["--lang", "en", "banks", "dump", "--bank", "nope"])
+    finally:
+        set_language("zh")
+    assert message.startswith("Error:")
+
+
+def test_debug_shows_the_traceback() -> None:
+    """--debug lets the exception through (for developers)."""
+    with pytest.raises(ExamError):
+        main(["--debug", "banks", "dump", "--bank", "nope"])
