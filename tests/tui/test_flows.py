@@ -293,3 +293,22 @@ async def test_extra_time_granted_during_the_exam_moves_the_countdown(
         after = screen.query_one(Countdown).deadline
         assert (after - before).total_seconds() == 300
         assert after == from_iso(mini_service.store.get_attempt(screen.attempt["attempt_id"])["deadline"])
+
+
+async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamService) -> None:
+    """With a roster imported, choosing one's name fills the sign-in form (markup in names stays literal)."""
+    from textual.widgets import Select
+
+    mini_service.store.put_record("roster", "r001", {"name": "[b]赵六", "id": "r001", "unit": "西关镇", "position": "主席"})
+    mini_service.store.put_record("roster", "r002", {"name": "钱七", "id": "r002", "unit": "东关镇", "position": ""})
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#roster", Select).value = "r001"
+        await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "[b]赵六"
+        assert app.screen.query_one("#unit", Input).value == "西关镇"
+        await pilot.click("#signin")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.trainee.id == "r001" and app.trainee.position == "主席"

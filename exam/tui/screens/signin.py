@@ -8,6 +8,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Grid, Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
@@ -42,11 +43,10 @@ class SignInScreen(Screen[None]):
         yield Header()
         with Center(), Vertical(id="signin-form"):
             yield Static(t("signin.title"), classes="screen-title")
-            roster = self.app.exam.store.all_records("roster")  # type: ignore[attr-defined]
+            roster = self.app.exam.roster()  # type: ignore[attr-defined]
+            self.roster = {member.id: member for member in roster}
             if roster:
-                options = [
-                    (f"{r.get('name', '')}  {r.get('unit', '')}  ({key})", key) for key, r in sorted(roster.items())
-                ]
+                options = [(Content(f"{m.name}  {m.unit}  ({m.id})"), m.id) for m in roster]
                 yield Label(t("signin.roster"))
                 yield Select(options, prompt=t("signin.roster_prompt"), id="roster")
             with Grid(id="signin-fields"):
@@ -74,11 +74,11 @@ class SignInScreen(Screen[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.value is Select.BLANK:
             return
-        record = self.app.exam.store.get_record("roster", str(event.value)) or {}  # type: ignore[attr-defined]
-        self.query_one("#name", Input).value = record.get("name", "")
-        self.query_one("#trainee-id", Input).value = str(event.value)
-        self.query_one("#unit", Input).value = record.get("unit", "")
-        self.query_one("#position", Input).value = record.get("position", "")
+        member = self.roster[str(event.value)]
+        self.query_one("#name", Input).value = member.name
+        self.query_one("#trainee-id", Input).value = member.id
+        self.query_one("#unit", Input).value = member.unit
+        self.query_one("#position", Input).value = member.position
 
     def action_next_field(self) -> None:
         self.focus_next()
