@@ -8,6 +8,7 @@ handler (:meth:`ExamApp.show_error`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -63,10 +64,8 @@ class StoreWriter:
                 self._call(self._finish, on_done, result)
 
     def _call(self, callback: Callable[..., None], *args: Any) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # the app is closing
             self.app.call_from_thread(callback, *args)
-        except RuntimeError:  # the app is closing
-            pass
 
     def _finish(self, callback: Callable[[Any], None], value: Any) -> None:
         try:

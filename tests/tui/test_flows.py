@@ -299,7 +299,8 @@ async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamServic
     """With a roster imported, choosing one's name fills the sign-in form (markup in names stays literal)."""
     from textual.widgets import Select
 
-    mini_service.store.put_record("roster", "r001", {"name": "[b]赵六", "id": "r001", "unit": "西关镇", "position": "主席"})
+    first = {"name": "[b]赵六", "id": "r001", "unit": "西关镇", "position": "主席"}
+    mini_service.store.put_record("roster", "r001", first)
     mini_service.store.put_record("roster", "r002", {"name": "钱七", "id": "r002", "unit": "东关镇", "position": ""})
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:

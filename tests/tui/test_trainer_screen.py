@@ -47,12 +47,10 @@ async def test_trainer_screen_needs_a_passphrase(mini_service: ExamService) -> N
         assert isinstance(app.screen, SignInScreen)
 
 
-async def test_trainer_sees_results_marks_a_short_answer_and_exports(
-    mini_service: ExamService, tmp_path: Path
-) -> None:
+async def test_trainer_sees_results_marks_a_short_answer_and_exports(mini_service: ExamService, tmp_path: Path) -> None:
     """With the passphrase: results of every trainee, a short answer marked by hand, an xlsx written."""
     set_passphrase(mini_service.store, PASSPHRASE)
-    _sit_mini(mini_service, "=HYPERLINK(\"x\")", "a1", "人民代表大会")
+    _sit_mini(mini_service, '=HYPERLINK("x")', "a1", "人民代表大会")
     _sit_mini(mini_service, "李四", "a2", "不知道")
     app = make_app(mini_service)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -91,7 +89,7 @@ async def test_trainer_sees_results_marks_a_short_answer_and_exports(
         await settle(pilot)
         assert target.exists()
         names = [row[1] for row in load_workbook(target)["成绩单"].iter_rows(min_row=2, values_only=True)]
-        assert "=HYPERLINK(\"x\")" in names
+        assert '=HYPERLINK("x")' in names
         before = target.stat().st_mtime_ns
         screen.query_one("#export", Button).press()
         await settle(pilot)

@@ -88,9 +88,7 @@ class ExamScreen(Screen[None]):
             button.can_focus = False
         flags = self.service.store.get_record("flags", self.attempt["attempt_id"]) or []
         self.flags = {i for i in flags if 0 <= i < len(self.paper.questions)}
-        first_open = next(
-            (i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is None), 0
-        )
+        first_open = next((i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is None), 0)
         await self.show_question(first_open)
         self.set_interval(DEADLINE_REFRESH_SECONDS, self.refresh_deadline, name="deadline-refresh")
 

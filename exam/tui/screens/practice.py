@@ -198,7 +198,8 @@ class PracticeScreen(Screen[None]):
 
             total = len(self.paper.questions)
             self.dismiss(None)
-            self.app.push_screen(MessageDialog(t("practice.done_title"), t("practice.done", correct=self.correct, total=total)))
+            summary = t("practice.done", correct=self.correct, total=total)
+            self.app.push_screen(MessageDialog(t("practice.done_title"), summary))
 
     def action_back(self) -> None:
         self.dismiss(None)
