@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from exam.errors import BankFormatError, Problem
+from exam.i18n import current_language, t
 from exam.models import Bank, Question
 from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType
 from exam.sources import PREAMBLE, Citation, SourceLibrary
@@ -44,25 +45,27 @@ def _line(mapping: Any, key: str | None = None) -> int | None:
 def parse_citation(value: Any) -> Citation:
     """Read ``source:``; raises ValueError with a message naming what is wrong."""
     if not isinstance(value, Mapping):
-        raise ValueError("source 应写作 {doc: …, article: …, paragraph: …} 或 {doc: speech, section: …}")
+        raise ValueError(
+            t("bank.source_shape", statute="{doc: …, article: …, paragraph: …}", speech="{doc: speech, section: …}")
+        )
     unknown = set(value) - {"doc", "article", "paragraph", "section"}
     if unknown:
-        raise ValueError(f"source 中有未知的键：{', '.join(sorted(unknown))}")
+        raise ValueError(t("bank.source_unknown_keys", keys=", ".join(sorted(unknown))))
     doc = value.get("doc")
     if not isinstance(doc, str) or not doc.strip():
-        raise ValueError("source.doc（出处文件）不能为空")
+        raise ValueError(t("bank.source_doc_empty"))
     article, paragraph, section = value.get("article"), value.get("paragraph"), value.get("section")
     for name, number in (("article", article), ("paragraph", paragraph)):
         if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 1):
-            raise ValueError(f"source.{name} 应是正整数")
+            raise ValueError(t("bank.source_positive", name=name))
     if section is not None and not isinstance(section, str):
-        raise ValueError("source.section 应是文字，如 一（二）")
+        raise ValueError(t("bank.source_section_text"))
     if article is None and section is None:
-        raise ValueError("source 需要 article（条）或 section（部分）")
+        raise ValueError(t("bank.source_needs_place"))
     if article is not None and section is not None:
-        raise ValueError("source 只能有 article 或 section 之一")
+        raise ValueError(t("bank.source_one_place"))
     if paragraph is not None and article is None and section != PREAMBLE:
-        raise ValueError("source.paragraph 只能和 article 一起使用（或序言）")
+        raise ValueError(t("bank.source_paragraph_alone"))
     return Citation(doc=doc, article=article, paragraph=paragraph, section=section)
 
 
@@ -75,7 +78,7 @@ def parse_question(
 ) -> Question | None:
     """Validate one question mapping; report its problems to ``out``; return it only when valid."""
     if not isinstance(raw, LineDict):
-        out.add(_line(raw), None, "每道题应是一个映射（键: 值）")
+        out.add(_line(raw), None, t("bank.question_not_mapping"))
         return None
     qid = raw.get("id")
     item = str(qid) if qid is not None else None
@@ -85,42 +88,42 @@ def parse_question(
         out.add(_line(raw, key), item, message)
 
     for key in sorted(set(raw) - QUESTION_KEYS):
-        bad(key, f"未知的字段“{key}”（可用字段：{', '.join(sorted(QUESTION_KEYS))}）")
+        bad(key, t("bank.unknown_field", key=key, known=", ".join(sorted(QUESTION_KEYS))))
     for key in REQUIRED_KEYS:
         if key not in raw or raw[key] is None or raw[key] == "":
-            bad(None, f"缺少必填字段“{key}”")
+            bad(None, t("bank.missing_field", key=key))
     if qid is not None and (not isinstance(qid, str) or not QUESTION_ID.match(qid)):
-        bad("id", f"题目编号“{qid}”无效：只能用字母、数字、-、_、.，且不超过 63 个字符")
+        bad("id", t("bank.bad_question_id", id=qid))
 
     qtype_name = raw.get("type")
     qtype = types.get(qtype_name) if isinstance(qtype_name, str) else None
     if qtype_name is not None and qtype is None:
-        bad("type", f"未知的题型“{qtype_name}”（可用题型：{', '.join(types)}）")
+        bad("type", t("bank.unknown_type", type=qtype_name, known=", ".join(types)))
 
     for key in ("stem", "explanation", "quote"):
         if key in raw and raw[key] is not None and not isinstance(raw[key], str):
-            bad(key, f"“{key}”应是文字")
+            bad(key, t("bank.not_text", key=key))
 
     options: tuple[str, ...] = ()
     raw_options = raw.get("options")
     if qtype is not None and qtype.needs_options:
         if not isinstance(raw_options, list):
-            bad("options", "选择题需要 options（2 到 8 个选项的列表）")
+            bad("options", t("bank.options_missing"))
         elif not 2 <= len(raw_options) <= 8:
-            bad("options", f"选项应为 2 到 8 个，现有 {len(raw_options)} 个")
+            bad("options", t("bank.options_count", count=len(raw_options)))
         else:
             for opt, opt_line in zip(raw_options, getattr(raw_options, "item_lines", []), strict=False):
                 if not isinstance(opt, str) or not opt.strip():
-                    out.add(opt_line, item, f"选项 {opt!r} 应是非空文字（数字或 yes/no 之类请加引号）")
+                    out.add(opt_line, item, t("bank.option_not_text", option=repr(opt)))
             if all(isinstance(o, str) for o in raw_options):
                 options = tuple(o.strip() for o in raw_options)
                 seen: set[str] = set()
                 for opt in options:
                     if opt in seen:
-                        bad("options", f"选项“{opt}”重复")
+                        bad("options", t("bank.option_repeated", option=opt))
                     seen.add(opt)
     elif raw_options is not None and qtype is not None:
-        bad("options", f"{qtype.label[0]}不应有 options")
+        bad("options", t("bank.options_not_allowed", type=qtype.label[0 if current_language() == "zh" else 1]))
 
     answer = None
     # Without valid options the letters cannot be checked; the options problem is reported already.
@@ -132,7 +135,7 @@ def parse_question(
         if answer is not None and qtype.input_kind == "blanks" and isinstance(raw.get("stem"), str):
             blanks = raw["stem"].count(BLANK_MARK)
             if blanks != len(answer):  # type: ignore[arg-type]
-                bad("answer", f"题干中有 {blanks} 个空（{BLANK_MARK}），答案却有 {len(answer)} 项")  # type: ignore[arg-type]
+                bad("answer", t("bank.blanks_mismatch", blanks=blanks, mark=BLANK_MARK, answers=len(answer)))  # type: ignore[arg-type]
 
     citation = None
     if "source" in raw and raw["source"] is not None:
@@ -144,24 +147,24 @@ def parse_question(
         try:
             cited = sources.text(citation)
         except Exception as exc:  # NotFoundError: the article or section does not exist
-            bad("source", f"出处不存在：{exc}")
+            bad("source", t("bank.source_missing", error=exc))
         else:
             quote = raw.get("quote")
             if isinstance(quote, str) and quote.strip() and not contains(cited, quote):
-                bad("quote", "quote 与出处原文不一致（不是所引条款中的原话）")
+                bad("quote", t("bank.quote_mismatch"))
 
     difficulty = raw.get("difficulty", 2)
     if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
-        bad("difficulty", f"难度应为 1、2 或 3，而不是 {difficulty!r}")
+        bad("difficulty", t("bank.bad_difficulty", value=repr(difficulty)))
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) and tag.strip() for tag in tags):
-        bad("tags", "tags 应是文字列表")
+        bad("tags", t("bank.bad_tags"))
     points = raw.get("points", qtype.default_points if qtype else 1)
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 100:
-        bad("points", f"分值应是 0 到 100 之间的正数，而不是 {points!r}")
+        bad("points", t("bank.bad_points", value=repr(points)))
     negated = raw.get("negated", False)
     if not isinstance(negated, bool):
-        bad("negated", "negated 只能是 true 或 false")
+        bad("negated", t("bank.bad_negated"))
 
     if len(out.problems) > before or qtype is None or answer is None or citation is None:
         return None
@@ -192,55 +195,55 @@ def parse_bank(
     """Validate a whole bank document; raise :class:`BankFormatError` listing every problem."""
     out = _Collector(path)
     if not isinstance(data, LineDict):
-        raise BankFormatError.single(path, 1, None, "题库文件应以 bank: 和 questions: 两部分组成")
+        raise BankFormatError.single(path, 1, None, t("bank.not_bank"))
     for key in sorted(set(data) - {"bank", "questions"}):
-        out.add(_line(data, key), None, f"未知的顶层字段“{key}”（应为 bank 和 questions）")
+        out.add(_line(data, key), None, t("bank.unknown_top_field", key=key))
     meta = data.get("bank")
     bank_id = ""
     title = version = description = ""
     declared_sources: tuple[str, ...] = ()
     if not isinstance(meta, LineDict):
-        out.add(_line(data, "bank"), None, "缺少 bank: 部分（id、title、version）")
+        out.add(_line(data, "bank"), None, t("bank.meta_missing"))
     else:
         for key in sorted(set(meta) - BANK_KEYS):
-            out.add(_line(meta, key), None, f"bank 中有未知的字段“{key}”")
+            out.add(_line(meta, key), None, t("bank.unknown_meta_field", key=key))
         raw_id = meta.get("id")
         bank_id = raw_id if isinstance(raw_id, str) else ""
         if not BANK_ID.match(bank_id):
-            out.add(_line(meta, "id"), None, f"题库编号“{meta.get('id')}”无效：只能用小写字母、数字和 -")
+            out.add(_line(meta, "id"), None, t("bank.bad_bank_id", id=meta.get("id")))
         raw_title = meta.get("title")
         title = raw_title.strip() if isinstance(raw_title, str) else ""
         if not title:
-            out.add(_line(meta, "title"), None, "bank.title（题库名称）不能为空")
+            out.add(_line(meta, "title"), None, t("bank.title_empty"))
         raw_version = meta.get("version", "1")
         version = str(raw_version)
         if not isinstance(raw_version, str):
-            out.add(_line(meta, "version"), None, f"bank.version 应加引号写成文字，如 \"{raw_version}\"")
+            out.add(_line(meta, "version"), None, t("bank.version_not_text", version=raw_version))
         description = meta.get("description", "") if isinstance(meta.get("description", ""), str) else ""
         raw_sources = meta.get("sources", [])
         if isinstance(raw_sources, list) and all(isinstance(s, str) for s in raw_sources):
             declared_sources = tuple(raw_sources)
         else:
-            out.add(_line(meta, "sources"), None, "bank.sources 应是出处文件编号的列表")
+            out.add(_line(meta, "sources"), None, t("bank.bad_sources"))
 
     raw_questions = data.get("questions")
     questions: list[Question] = []
     if not isinstance(raw_questions, list):
-        out.add(_line(data, "questions"), None, "缺少 questions: 列表")
+        out.add(_line(data, "questions"), None, t("bank.questions_missing"))
     else:
         first_line: dict[str, int | None] = {}
         for raw in raw_questions:
             qid = raw.get("id") if isinstance(raw, dict) else None
             if isinstance(qid, str):
                 if qid in first_line:
-                    out.add(_line(raw, "id"), qid, f"题目编号重复（第一次在第 {first_line[qid]} 行）")
+                    out.add(_line(raw, "id"), qid, t("bank.duplicate_id", line=first_line[qid]))
                     continue
                 first_line[qid] = _line(raw, "id")
             question = parse_question(raw, bank_id or "bank", types, sources, out)
             if question is not None:
                 questions.append(question)
         if not raw_questions:
-            out.add(_line(data, "questions"), None, "题库中没有题目")  # type: ignore[unreachable]
+            out.add(_line(data, "questions"), None, t("bank.no_questions"))  # type: ignore[unreachable]
     if out.problems:
         raise BankFormatError(out.problems)
     return Bank(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from exam import hookimpl
 from exam.exporters import Exporter
+from exam.i18n import t
 from exam.qtypes import BUILTIN_TYPES, QuestionType
 
 
@@ -22,5 +23,5 @@ def exam_register_question_types(register: Callable[[QuestionType], None]) -> No
 def exam_register_exporters(register: Callable[[Exporter], None]) -> None:
     from exam.sheets import write_csv, write_xlsx
 
-    register(Exporter("xlsx", "Excel 工作簿", ".xlsx", write_xlsx))
-    register(Exporter("csv", "CSV（UTF-8，带 BOM）", ".csv", write_csv))
+    register(Exporter("xlsx", t("exporter.xlsx"), ".xlsx", write_xlsx))
+    register(Exporter("csv", t("exporter.csv"), ".csv", write_csv))

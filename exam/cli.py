@@ -6,6 +6,7 @@ User errors are one message and a non-zero exit, never a traceback (``--debug`` 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -17,13 +18,47 @@ import click
 from exam import __version__
 from exam.config import Settings, config_file, load_settings
 from exam.errors import BankFormatError, ExamError
-from exam.i18n import set_language, t
+from exam.i18n import current_language, set_language, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _CatalogueText:
+    """A help attribute that holds a catalogue key and reads as the key's text in the language in force.
+
+    Decorators run when the module is imported, before ``--lang`` or the config file are known; storing the key
+    and translating on each read lets ``--help`` follow them. Text that is not a key reads unchanged.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_catalogue_{name}"
+
+    def __get__(self, obj: object, objtype: type | None = None) -> str | None:
+        if obj is None:
+            return None
+        key: str | None = obj.__dict__.get(self.slot)
+        return t(key) if key else key
+
+    def __set__(self, obj: object, value: str | None) -> None:
+        obj.__dict__[self.slot] = value
+
+
+class Option(click.Option):
+    """An option whose ``help`` is a catalogue key, translated when the help is shown."""
+
+    help = _CatalogueText()
+
+
+def option(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
+    """``click.option`` with ``help`` given as a catalogue key (see :class:`Option`)."""
+    return click.option(*param_decls, cls=Option, **attrs)
+
+
 class _Localised:
-    """Click's own words (Usage, Options, Commands) from our catalogue."""
+    """Click's own words (Usage, Options, Commands) from our catalogue; ``help``/``short_help`` are catalogue keys."""
+
+    help = _CatalogueText()
+    short_help = _CatalogueText()
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:  # type: ignore[override]
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -98,13 +133,13 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-@click.group(cls=Group, invoke_without_command=True, help=t("cli.main_help"))
-@click.option("--db", metavar="PATH", help=t("cli.opt_db"))
-@click.option("--plugins-dir", metavar="DIR", help=t("cli.opt_plugins_dir"))
-@click.option("--banks-dir", "banks_dirs", metavar="DIR", multiple=True, help=t("cli.opt_banks_dir"))
-@click.option("--lang", type=click.Choice(["zh", "en"]), help=t("cli.opt_lang"))
-@click.option("--debug", is_flag=True, help=t("cli.opt_debug"))
-@click.version_option(__version__, "-V", "--version", message="exam %(version)s", help=t("cli.opt_version"))
+@click.group(cls=Group, invoke_without_command=True, help="cli.main_help")
+@option("--db", metavar="PATH", help="cli.opt_db")
+@option("--plugins-dir", metavar="DIR", help="cli.opt_plugins_dir")
+@option("--banks-dir", "banks_dirs", metavar="DIR", multiple=True, help="cli.opt_banks_dir")
+@option("--lang", type=click.Choice(["zh", "en"]), help="cli.opt_lang")
+@option("--debug", is_flag=True, help="cli.opt_debug")
+@click.version_option(__version__, "-V", "--version", message="exam %(version)s", help="cli.opt_version", cls=Option)
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -126,12 +161,12 @@ def cli(
 # -- banks --------------------------------------------------------------------------------------------------------
 
 
-@cli.group(cls=Group, help=t("cli.banks_help"))
+@cli.group(cls=Group, help="cli.banks_help")
 def banks() -> None:
     pass
 
 
-@banks.command("list", help=t("cli.banks_list_help"))
+@banks.command("list", help="cli.banks_list_help")
 @pass_app
 def banks_list(app: AppContext) -> None:
     from exam.tables import print_table
@@ -152,9 +187,9 @@ def banks_list(app: AppContext) -> None:
     app.warn_plugin_failures()
 
 
-@banks.command("validate", help=t("cli.banks_validate_help"))
+@banks.command("validate", help="cli.banks_validate_help")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--grounding", is_flag=True, help=t("cli.opt_grounding"))
+@option("--grounding", is_flag=True, help="cli.opt_grounding")
 @pass_app
 def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool) -> None:
     from exam.banks import load_bank_file
@@ -191,9 +226,9 @@ def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
             yield path
 
 
-@banks.command("dump", help=t("cli.banks_dump_help"))
-@click.option("--bank", "bank_ids", multiple=True, help=t("cli.opt_bank"))
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@banks.command("dump", help="cli.banks_dump_help")
+@option("--bank", "bank_ids", multiple=True, help="cli.opt_bank")
+@option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @pass_app
 def banks_dump(app: AppContext, bank_ids: tuple[str, ...], fmt: str) -> None:
     registry = app.registry
@@ -211,12 +246,12 @@ def banks_dump(app: AppContext, bank_ids: tuple[str, ...], fmt: str) -> None:
 # -- papers, plugins, results ---------------------------------------------------------------------------------------
 
 
-@cli.group(cls=Group, help=t("cli.papers_help"))
+@cli.group(cls=Group, help="cli.papers_help")
 def papers() -> None:
     pass
 
 
-@papers.command("list", help=t("cli.papers_list_help"))
+@papers.command("list", help="cli.papers_list_help")
 @pass_app
 def papers_list(app: AppContext) -> None:
     from exam.tables import print_table
@@ -234,8 +269,8 @@ def papers_list(app: AppContext) -> None:
     app.warn_plugin_failures()
 
 
-@cli.command("plugins", cls=Command, help=t("cli.plugins_help"))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@cli.command("plugins", cls=Command, help="cli.plugins_help")
+@option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_app
 def plugins_cmd(app: AppContext, fmt: str) -> None:
     from exam.tables import print_table
@@ -257,9 +292,9 @@ def plugins_cmd(app: AppContext, fmt: str) -> None:
     print_table([t("col.plugin"), t("col.version"), t("col.hooks"), t("col.contributed"), t("col.status")], rows)
 
 
-@cli.group("results", cls=Group, invoke_without_command=True, help=t("cli.results_help"))
-@click.option("--paper", help=t("cli.opt_paper"))
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@cli.group("results", cls=Group, invoke_without_command=True, help="cli.results_help")
+@option("--paper", help="cli.opt_paper")
+@option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.pass_context
 def results_cmd(ctx: click.Context, paper: str | None, fmt: str) -> None:
     """``exam results`` lists attempts; its subcommands ``export`` and ``import`` come from :mod:`exam.trainer`."""
@@ -287,12 +322,12 @@ def results_cmd(ctx: click.Context, paper: str | None, fmt: str) -> None:
     )  # fmt: skip
 
 
-@cli.group(cls=Group, help=t("cli.store_help"))
+@cli.group(cls=Group, help="cli.store_help")
 def store() -> None:
     pass
 
 
-@store.command("repair", help=t("cli.store_repair_help"))
+@store.command("repair", help="cli.store_repair_help")
 @pass_app
 def store_repair(app: AppContext) -> None:
     report = app.store.repair()
@@ -301,7 +336,7 @@ def store_repair(app: AppContext) -> None:
     click.echo(t("cli.store_repaired", count=report.attempts, path=app.settings.db))
 
 
-@cli.command("info", cls=Command, help=t("cli.info_help"))
+@cli.command("info", cls=Command, help="cli.info_help")
 @pass_app
 def info_cmd(app: AppContext) -> None:
     click.echo(f"exam {__version__}")
@@ -310,9 +345,9 @@ def info_cmd(app: AppContext) -> None:
     click.echo(f"{t('cli.info_plugins_dir')}: {app.settings.plugins_dir or '-'}")
 
 
-@cli.command("serve", cls=Command, help=t("cli.serve_help"))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@cli.command("serve", cls=Command, help="cli.serve_help")
+@option("--host", default="127.0.0.1", show_default=True)
+@option("--port", default=8000, show_default=True, type=int)
 @pass_app
 def serve_cmd(app: AppContext, host: str, port: int) -> None:
     import shlex
@@ -325,7 +360,7 @@ def serve_cmd(app: AppContext, host: str, port: int) -> None:
     for folder in app.settings.banks_dirs:
         parts += ["--banks-dir", str(folder)]
     if app.settings.lang:
-        parts += ["--lang", app.settings.lang]
+        parts += ["--lang", current_language()]  # settings.lang may be any spelling, e.g. EXAM_LANG=en_GB
     click.echo(t("cli.serve_url", url=f"http://{host}:{port}"))
     Server(shlex.join(parts), host=host, port=port, title="exam").serve()
 
@@ -339,10 +374,32 @@ def _register_commands() -> None:
     trainer_commands.register(cli)
 
 
+def _language_before_parsing(args: list[str]) -> str | None:
+    """The language asked for by ``--lang xx``/``--lang=xx``, else ``EXAM_LANG``, else the config file's ``lang``.
+
+    Click handles ``--help`` eagerly while it parses, before :func:`cli` runs, so the help pages can only follow
+    ``--lang`` and the config file if the language is settled first.
+    """
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    if os.environ.get("EXAM_LANG"):
+        return os.environ["EXAM_LANG"]
+    try:
+        return load_settings().lang
+    except Exception:  # a broken config file is reported, as one message, once the command runs
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every user error into one message and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    set_language(_language_before_parsing(args))
     _register_commands()
     try:
         cli.main(args=args, prog_name="exam", standalone_mode=False)

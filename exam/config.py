@@ -19,6 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from exam.errors import ExamError
+from exam.i18n import t
 from exam.yamlsafe import load_yaml
 
 APP_NAME = "township-exam"
@@ -51,19 +52,21 @@ def load_settings(
     if path.exists():
         data = load_yaml(path)
         if not isinstance(data, dict):
-            raise ExamError(f"配置文件格式不对：{path}")
+            raise ExamError(t("config.bad_file", path=path))
         if data.get("db"):
             settings.db = Path(str(data["db"])).expanduser()
         if data.get("plugins_dir"):
             settings.plugins_dir = Path(str(data["plugins_dir"])).expanduser()
         settings.banks_dirs = [Path(str(p)).expanduser() for p in data.get("banks_dirs") or []]
-        settings.lang = data.get("lang")
+        settings.lang = str(data["lang"]) if data.get("lang") else None
     if os.environ.get("EXAM_DB"):
         settings.db = Path(os.environ["EXAM_DB"]).expanduser()
     if os.environ.get("EXAM_PLUGINS_DIR"):
         settings.plugins_dir = Path(os.environ["EXAM_PLUGINS_DIR"]).expanduser()
     if os.environ.get("EXAM_BANKS_DIRS"):
         settings.banks_dirs = [Path(p).expanduser() for p in os.environ["EXAM_BANKS_DIRS"].split(os.pathsep) if p]
+    if os.environ.get("EXAM_LANG"):
+        settings.lang = os.environ["EXAM_LANG"]
     if db:
         settings.db = Path(db).expanduser()
     if plugins_dir:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from exam.errors import BankFormatError, Problem
+from exam.i18n import t
 from exam.models import OPTION_LETTERS, Bank, Question, ShortAnswer
 from exam.sources import PREAMBLE, SourceLibrary, section_key
 from exam.textnorm import chinese_numeral, contains, normalize_answer
@@ -34,14 +35,14 @@ def check_question(question: Question, library: SourceLibrary) -> list[str]:
     problems: list[str] = []
     src = question.source
     if src.doc not in library:
-        return [f"出处文件“{src.doc}”不在随附的原文中（{', '.join(library.ids())}）"]
+        return [t("grounding.doc_not_shipped", doc=src.doc, known=", ".join(library.ids()))]
     try:
         cited = library.text(src)
     except Exception as exc:
-        return [f"出处不存在：{exc}"]
+        return [t("bank.source_missing", error=exc)]
     quote = question.quote
     if not contains(cited, quote):
-        problems.append("quote 不是所引出处中的原文")
+        problems.append(t("grounding.quote_not_in_source"))
 
     if question.type in ("single", "multiple"):
         keys = _key_options(question)
@@ -49,37 +50,38 @@ def check_question(question: Question, library: SourceLibrary) -> list[str]:
             present = contains(quote, option)
             if question.negated:
                 if i in keys and present:
-                    problems.append(f"否定式题目的答案 {OPTION_LETTERS[i]}“{option}”出现在 quote 中")
+                    problems.append(t("grounding.negated_key_in_quote", letter=OPTION_LETTERS[i], option=option))
                 if i not in keys and not present:
-                    problems.append(f"否定式题目的选项 {OPTION_LETTERS[i]}“{option}”不在 quote 中")
+                    problems.append(t("grounding.negated_option_missing", letter=OPTION_LETTERS[i], option=option))
             elif i in keys and not present:
-                problems.append(f"答案 {OPTION_LETTERS[i]}“{option}”不在 quote 中")
+                problems.append(t("grounding.key_not_in_quote", letter=OPTION_LETTERS[i], option=option))
         normalised = [normalize_answer(o) for o in question.options]
         if len(set(normalised)) != len(normalised):
-            problems.append("选项有重复")
+            problems.append(t("grounding.options_repeated"))
     elif question.type == "blank":
         for i, accepted in enumerate(question.answer, 1):  # type: ignore[arg-type]
             for text in accepted:
                 if not contains(quote, text):
-                    problems.append(f"第 {i} 空的答案“{text}”不在 quote 中")
+                    problems.append(t("grounding.blank_not_in_quote", n=i, text=text))
     elif question.type == "judge":
         spans = [s for s in _QUOTED.findall(question.explanation) if len(normalize_answer(s)) >= 4]
         if not any(contains(quote, span) for span in spans):
-            problems.append("判断题的解析应在“…”中引用 quote 里决定对错的原话（至少 4 个字）")
+            problems.append(t("grounding.judge_needs_quote"))
     elif question.type == "short":
         assert isinstance(question.answer, ShortAnswer)
         for group in question.answer.keywords:
             if not any(contains(quote, word) for word in group):
-                problems.append(f"关键词组 {list(group)} 没有一个出现在 quote 中")
+                problems.append(t("grounding.keywords_not_in_quote", group=list(group)))
 
     if src.article is not None:
-        if f"第{chinese_numeral(src.article)}条" not in question.explanation:
-            problems.append(f"解析应写明“第{chinese_numeral(src.article)}条”")
+        article = f"第{chinese_numeral(src.article)}条"  # named as the (Chinese) explanation names it
+        if article not in question.explanation:
+            problems.append(t("grounding.explanation_names", place=article))
     elif src.section == PREAMBLE:
         if PREAMBLE not in question.explanation:
-            problems.append("解析应写明“序言”")
+            problems.append(t("grounding.explanation_names", place=PREAMBLE))
     elif src.section is not None and section_key(src.section) not in section_key(question.explanation):
-        problems.append(f"解析应写明所引部分“{src.section}”")
+        problems.append(t("grounding.explanation_section", section=src.section))
     return problems
 
 
@@ -110,7 +112,7 @@ def check_bank(bank: Bank, library: SourceLibrary) -> list[Problem]:
         Problem(path, q.line, q.id, message) for q in bank.questions for message in check_question(q, library)
     ]
     for a, b in near_duplicate_stems(bank.questions):
-        problems.append(Problem(path, b.line, b.id, f"题干与 {a.id}（第 {a.line} 行）相同或几乎相同"))
+        problems.append(Problem(path, b.line, b.id, t("grounding.near_duplicate", other=a.id, line=a.line)))
     return problems
 
 
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        print("usage: python -m exam.grounding FILE.bank.yaml ...", file=sys.stderr)
+        print(t("grounding.usage"), file=sys.stderr)
         return 2
     library = builtin_library()
     types = {t.name: t for t in BUILTIN_TYPES}
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(problem)
         failed = failed or bool(problems)
-        print(f"{name}: {len(bank.questions)} questions, {len(problems)} grounding problems", file=sys.stderr)
+        print(t("grounding.summary", name=name, count=len(bank.questions), problems=len(problems)), file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from exam.errors import BankFormatError, PaperError, Problem
 from exam.grading import BLANK_RULES, MULTIPLE_RULES
+from exam.i18n import t
 from exam.models import Bank, Question
 from exam.qtypes import GradingRules
 from exam.yamlsafe import LineDict, load_yaml
@@ -230,18 +231,16 @@ def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
     A section can fall short because its pool is too small, or because the sections before it need the questions
     it shares with them.
     """
-    from exam.i18n import t
-
     missing = [b for s in spec.sections for b in s.banks if b not in banks]
     if missing:
-        raise PaperError(f"试卷“{spec.id}”引用了不存在的题库：{', '.join(sorted(set(missing)))}")
+        raise PaperError(t("paper.unknown_banks", paper=spec.id, banks=", ".join(sorted(set(missing)))))
     short: list[str] = []
     allocation = allocate_sections(spec.sections, banks)
     for i, (section, got) in enumerate(zip(spec.sections, allocation, strict=True), 1):
         pool = len(candidates(section, banks))
         if pool < section.count:
             short.append(
-                f"第 {i} 部分（{section.title or section.type}）要抽 {section.count} 题，符合条件的只有 {pool} 题"
+                t("paper.section_short", n=i, section=section.title or section.type, count=section.count, pool=pool)
             )
         elif len(got) < section.count:
             short.append(
@@ -249,7 +248,7 @@ def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
                   got=len(got))
             )  # fmt: skip
     if short:
-        raise PaperError(f"试卷“{spec.id}”无法组卷：" + "；".join(short))
+        raise PaperError(t("paper.cannot_assemble_because", paper=spec.id, reasons=t("paper.reason_sep").join(short)))
 
 
 def _draw_question(spec: PaperSpec, section: SectionSpec, question: Question, rng: random.Random) -> DrawnQuestion:
@@ -288,7 +287,7 @@ def _assemble_matched(spec: PaperSpec, banks: Mapping[str, Bank], seed: str) -> 
     drawn: list[DrawnQuestion] = []
     for section, chosen in zip(spec.sections, allocation, strict=True):
         if len(chosen) < section.count:  # check_satisfiable() passed, so this cannot happen
-            raise PaperError(f"试卷“{spec.id}”无法组卷")
+            raise PaperError(t("paper.cannot_assemble", paper=spec.id))
         if not spec.shuffle_questions:
             chosen.sort(key=lambda q: q.id)
         drawn.extend(_draw_question(spec, section, question, rng) for question in chosen)
@@ -332,7 +331,7 @@ def _parse_articles(value: Any) -> tuple[tuple[int, int], ...]:
             lo, hi = (int(x) for x in item.split("-"))
             ranges.append((lo, hi))
         else:
-            raise ValueError(f"articles 中的 {item!r} 应是条号或范围，如 95 或 \"95-111\"")
+            raise ValueError(t("paper.bad_articles", item=repr(item)))
     return tuple(ranges)
 
 
@@ -341,7 +340,7 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
     problems: list[Problem] = []
     raw = data.get("paper") if isinstance(data, dict) else None
     if not isinstance(raw, LineDict):
-        raise BankFormatError.single(path, 1, None, "试卷文件应以 paper: 开头")
+        raise BankFormatError.single(path, 1, None, t("paper.not_paper"))
     pid: Any = raw.get("id")
 
     def bad(key: str | None, message: str, mapping: Any = raw) -> None:
@@ -353,58 +352,58 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
         "shuffle_options", "multiple_rule", "blank_rule", "attempts", "show_answers",
     }  # fmt: skip
     for key in sorted(set(raw) - allowed):
-        bad(key, f"未知的字段“{key}”")
+        bad(key, t("paper.unknown_field", key=key))
     if not isinstance(pid, str) or not PAPER_ID.match(pid):
-        bad("id", f"试卷编号“{pid}”无效：只能用小写字母、数字和 -")
+        bad("id", t("paper.bad_id", id=pid))
     title: Any = raw.get("title")
     if not isinstance(title, str) or not title.strip():
-        bad("title", "试卷需要 title（名称）")
+        bad("title", t("paper.title_missing"))
     time_limit: Any = raw.get("time_limit")
     if isinstance(time_limit, bool) or not isinstance(time_limit, int) or not 1 <= time_limit <= 600:
-        bad("time_limit", "time_limit（考试时长，分钟）应是 1 到 600 的整数")
+        bad("time_limit", t("paper.bad_time_limit"))
     pass_mark = raw.get("pass_mark", 0)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or pass_mark < 0:
-        bad("pass_mark", "pass_mark（及格分）应是不小于 0 的数")
+        bad("pass_mark", t("paper.bad_pass_mark"))
     for key, choices in (("multiple_rule", MULTIPLE_RULES), ("blank_rule", BLANK_RULES)):
         if raw.get(key, choices[-1] if key == "multiple_rule" else choices[0]) not in choices:
-            bad(key, f"{key} 只能是 {' 或 '.join(choices)}")
+            bad(key, t("paper.bad_choice", key=key, choices=t("paper.or").join(choices)))
     for key in ("shuffle_questions", "shuffle_options", "show_answers"):
         if not isinstance(raw.get(key, True), bool):
-            bad(key, f"{key} 只能是 true 或 false")
+            bad(key, t("paper.bad_flag", key=key))
     attempts = raw.get("attempts", 0)
     if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
-        bad("attempts", "attempts（允许次数，0 表示不限）应是不小于 0 的整数")
+        bad("attempts", t("paper.bad_attempts"))
 
     sections: list[SectionSpec] = []
     raw_sections = raw.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
-        bad("sections", "试卷需要 sections（至少一个部分）")
+        bad("sections", t("paper.sections_missing"))
         raw_sections = []
     for sec in raw_sections:
         if not isinstance(sec, LineDict):
-            bad(None, "每个部分应是一个映射", sec)
+            bad(None, t("paper.section_not_mapping"), sec)
             continue
         for key in sorted(set(sec) - {"title", "type", "count", "points", "banks", "tags", "difficulty", "articles"}):
-            bad(key, f"部分中有未知的字段“{key}”", sec)
+            bad(key, t("paper.unknown_section_field", key=key), sec)
         qtype: Any = sec.get("type")
         if qtype not in known_types:
-            bad("type", f"未知的题型“{qtype}”（可用：{', '.join(known_types)}）", sec)
+            bad("type", t("paper.unknown_type", type=qtype, known=", ".join(known_types)), sec)
         count: Any = sec.get("count")
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            bad("count", "count（题数）应是正整数", sec)
+            bad("count", t("paper.bad_count"), sec)
         points: Any = sec.get("points")
         if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
-            bad("points", "points（每题分值）应是正数", sec)
+            bad("points", t("paper.bad_points"), sec)
         lists = {}
         for key in ("banks", "tags"):
             value = sec.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                bad(key, f"{key} 应是文字列表", sec)
+                bad(key, t("paper.not_text_list", key=key), sec)
                 value = []
             lists[key] = tuple(value)
         difficulty = sec.get("difficulty", [])
         if not isinstance(difficulty, list) or not all(d in (1, 2, 3) for d in difficulty):
-            bad("difficulty", "difficulty 应是 1、2、3 组成的列表", sec)
+            bad("difficulty", t("paper.bad_difficulty"), sec)
             difficulty = []
         try:
             articles = _parse_articles(sec["articles"]) if "articles" in sec else ()
@@ -425,7 +424,7 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
                 )
             )
     if not problems and pass_mark > sum(s.count * s.points for s in sections):
-        bad("pass_mark", "及格分高于试卷总分")
+        bad("pass_mark", t("paper.pass_mark_too_high"))
     if problems:
         raise BankFormatError(problems)
     return PaperSpec(

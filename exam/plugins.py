@@ -31,6 +31,7 @@ from exam import PROJECT_NAME, hookspecs
 from exam.banks import load_bank_file
 from exam.errors import BankFormatError, ExamError
 from exam.exporters import Exporter
+from exam.i18n import t
 from exam.models import Bank
 from exam.papers import PaperSpec, check_satisfiable, load_paper_file
 from exam.qtypes import QuestionType
@@ -142,7 +143,7 @@ def get_plugin_manager(
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             pm.unregister(name=name)
-            registry.fail(name, f"未知的钩子（拼写错误？）：{exc}")
+            registry.fail(name, t("plugin.unknown_hook", error=exc))
             return
         info.hooks = sorted(impl for impl in _hook_names(pm, plugin))
 
@@ -180,7 +181,7 @@ def _hook_names(pm: pluggy.PluginManager, plugin: object) -> list[str]:
 
 def _load_dir_plugins(folder: Path, wanted: Callable[[str], bool]) -> list[tuple[str, ModuleType | BaseException]]:
     if not folder.is_dir():
-        return [(str(folder), ExamError(f"插件目录不存在：{folder}"))]
+        return [(str(folder), ExamError(t("plugin.no_plugins_dir", path=folder)))]
     found: list[tuple[str, ModuleType | BaseException]] = []
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(("_", ".")):
@@ -235,9 +236,10 @@ def load_registry(
     def type_register(plugin: str) -> Callable[[Any], None]:
         def register(qtype: Any) -> None:
             if not isinstance(qtype, QuestionType):
-                registry.fail(plugin, f"题型必须是 QuestionType，而不是 {type(qtype).__name__}")
+                registry.fail(plugin, t("plugin.type_wrong_kind", kind=type(qtype).__name__))
             elif qtype.name in registry.types:
-                registry.fail(plugin, f"题型“{qtype.name}”已由 {registry.owner['type:' + qtype.name]} 注册")
+                owner = registry.owner["type:" + qtype.name]
+                registry.fail(plugin, t("plugin.type_taken", name=qtype.name, owner=owner))
             else:
                 registry.types[qtype.name] = qtype
                 registry.owner["type:" + qtype.name] = plugin
@@ -248,9 +250,10 @@ def load_registry(
     def source_register(plugin: str) -> Callable[[Any], None]:
         def register(document: Any) -> None:
             if not isinstance(document, SourceDocument):
-                registry.fail(plugin, f"原文必须是 SourceDocument，而不是 {type(document).__name__}")
+                registry.fail(plugin, t("plugin.source_wrong_kind", kind=type(document).__name__))
             elif document.doc_id in registry.sources:
-                registry.fail(plugin, f"原文“{document.doc_id}”已由 {registry.owner['source:' + document.doc_id]} 注册")
+                owner = registry.owner["source:" + document.doc_id]
+                registry.fail(plugin, t("plugin.source_taken", name=document.doc_id, owner=owner))
             else:
                 registry.sources.add(document)
                 registry.owner["source:" + document.doc_id] = plugin
@@ -266,16 +269,16 @@ def load_registry(
                 elif isinstance(item, Bank):
                     bank = item
                 else:
-                    raise ExamError(f"题库必须是文件路径或 Bank，而不是 {type(item).__name__}")
+                    raise ExamError(t("plugin.bank_wrong_kind", kind=type(item).__name__))
             except BankFormatError as exc:
                 count = len(exc.problems)
-                registry.fail(plugin, f"题库 {item} 有 {count} 处错误，未加载；第一处：{exc.problems[0]}")
+                registry.fail(plugin, t("plugin.bank_invalid", bank=item, count=count, first=exc.problems[0]))
                 return
             except ExamError as exc:
                 registry.fail(plugin, str(exc))
                 return
             if bank.id in registry.banks:
-                registry.fail(plugin, f"题库编号“{bank.id}”已由 {registry.owner['bank:' + bank.id]} 注册")
+                registry.fail(plugin, t("plugin.bank_taken", name=bank.id, owner=registry.owner["bank:" + bank.id]))
                 return
             registry.banks[bank.id] = bank
             registry.owner["bank:" + bank.id] = plugin
@@ -293,9 +296,9 @@ def load_registry(
                 elif isinstance(item, PaperSpec):
                     spec = item
                 else:
-                    raise ExamError(f"试卷必须是文件路径或 PaperSpec，而不是 {type(item).__name__}")
+                    raise ExamError(t("plugin.paper_wrong_kind", kind=type(item).__name__))
             except BankFormatError as exc:
-                registry.fail(plugin, f"试卷 {item} 有错误：{exc.problems[0]}")
+                registry.fail(plugin, t("plugin.paper_invalid", paper=item, first=exc.problems[0]))
                 return
             except ExamError as exc:
                 registry.fail(plugin, str(exc))
@@ -307,9 +310,9 @@ def load_registry(
     def exporter_register(plugin: str) -> Callable[[Any], None]:
         def register(exporter: Any) -> None:
             if not isinstance(exporter, Exporter):
-                registry.fail(plugin, f"导出格式必须是 Exporter，而不是 {type(exporter).__name__}")
+                registry.fail(plugin, t("plugin.exporter_wrong_kind", kind=type(exporter).__name__))
             elif exporter.name in registry.exporters:
-                registry.fail(plugin, f"导出格式“{exporter.name}”已被注册")
+                registry.fail(plugin, t("plugin.exporter_taken", name=exporter.name))
             else:
                 registry.exporters[exporter.name] = exporter
                 registry.owner["exporter:" + exporter.name] = plugin
@@ -326,7 +329,7 @@ def load_registry(
         register = bank_register(name)
         paths = sorted(Path(folder).glob("*.bank.yaml"))
         if not Path(folder).is_dir():
-            registry.fail(name, f"题库目录不存在：{folder}")
+            registry.fail(name, t("plugin.no_banks_dir", path=folder))
         for path in paths:
             register(path)
     _call_each(registry, "exam_register_papers", paper_register)
@@ -336,7 +339,7 @@ def load_registry(
             register(path)
     for plugin, spec in pending_papers:
         if spec.id in registry.papers:
-            registry.fail(plugin, f"试卷编号“{spec.id}”已由 {registry.owner['paper:' + spec.id]} 注册")
+            registry.fail(plugin, t("plugin.paper_taken", name=spec.id, owner=registry.owner["paper:" + spec.id]))
             continue
         try:
             check_satisfiable(spec, registry.banks)

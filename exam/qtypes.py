@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from exam import grading
+from exam.i18n import t
 from exam.models import OPTION_LETTERS, Answer, Question, ShortAnswer
 from exam.textnorm import normalize_answer
 
@@ -66,69 +67,69 @@ def _letters(value: Any, n_options: int) -> tuple[str, ...]:
     elif isinstance(value, list):
         letters = [str(v).strip().upper() for v in value]
     else:
-        raise AnswerFormatError("答案应写作选项字母，如 B 或 [A, C]")
+        raise AnswerFormatError(t("qtype.letters_shape"))
     valid = OPTION_LETTERS[:n_options]
     for letter in letters:
         if len(letter) != 1 or letter not in valid:
-            raise AnswerFormatError(f"答案“{letter}”不是选项字母（应在 {valid[:1]}–{valid[-1:]} 之间）")
+            raise AnswerFormatError(t("qtype.not_a_letter", letter=letter, first=valid[:1], last=valid[-1:]))
     if len(set(letters)) != len(letters):
-        raise AnswerFormatError("答案中有重复的选项字母")
+        raise AnswerFormatError(t("qtype.letters_repeated"))
     return tuple(sorted(letters))
 
 
 def parse_single(value: Any, n_options: int) -> str:
     letters = _letters(value, n_options)
     if len(letters) != 1:
-        raise AnswerFormatError("单选题的答案只能有一个选项字母")
+        raise AnswerFormatError(t("qtype.single_one"))
     return letters[0]
 
 
 def parse_multiple(value: Any, n_options: int) -> tuple[str, ...]:
     letters = _letters(value, n_options)
     if len(letters) < 2:
-        raise AnswerFormatError("多选题的答案至少要有两个选项字母")
+        raise AnswerFormatError(t("qtype.multiple_two"))
     return letters
 
 
 def parse_judge(value: Any, _n: int) -> bool:
     if isinstance(value, bool):
         return value
-    raise AnswerFormatError("判断题的答案只能写 true（对）或 false（错）")
+    raise AnswerFormatError(t("qtype.judge_bool"))
 
 
 def parse_blank(value: Any, _n: int) -> tuple[tuple[str, ...], ...]:
     if not isinstance(value, list) or not value:
-        raise AnswerFormatError("填空题的答案应是列表，每个空一项（每项可以是字符串或可接受答案的列表）")
+        raise AnswerFormatError(t("qtype.blank_list"))
     blanks: list[tuple[str, ...]] = []
     for i, item in enumerate(value, 1):
         accepted = item if isinstance(item, list) else [item]
         if not accepted:
-            raise AnswerFormatError(f"第 {i} 个空没有答案")
+            raise AnswerFormatError(t("qtype.blank_no_answer", n=i))
         for a in accepted:
             if not isinstance(a, str):
-                raise AnswerFormatError(f"第 {i} 个空的答案 {a!r} 不是文字；请加引号，如 \"{a}\"")
+                raise AnswerFormatError(t("qtype.blank_not_text", n=i, value=repr(a), text=a))
             if not a.strip():
-                raise AnswerFormatError(f"第 {i} 个空的答案是空字符串")
+                raise AnswerFormatError(t("qtype.blank_empty_text", n=i))
             if not normalize_answer(a):  # grading ignores punctuation, so nobody could ever match this
-                raise AnswerFormatError(f"第 {i} 个空的答案“{a}”只有标点符号")
+                raise AnswerFormatError(t("qtype.blank_punctuation", n=i, text=a))
         blanks.append(tuple(accepted))
     return tuple(blanks)
 
 
 def parse_short(value: Any, _n: int) -> ShortAnswer:
     if not isinstance(value, dict) or "reference" not in value or "keywords" not in value:
-        raise AnswerFormatError("简答题的答案应包含 reference（参考答案）和 keywords（要点关键词组）")
+        raise AnswerFormatError(t("qtype.short_shape"))
     reference = value["reference"]
     keywords = value["keywords"]
     if not isinstance(reference, str) or not reference.strip():
-        raise AnswerFormatError("简答题的 reference 应是非空文字")
+        raise AnswerFormatError(t("qtype.short_reference"))
     if not isinstance(keywords, list) or not keywords:
-        raise AnswerFormatError("简答题的 keywords 应是非空列表")
+        raise AnswerFormatError(t("qtype.short_keywords"))
     groups: list[tuple[str, ...]] = []
     for group in keywords:
         words = group if isinstance(group, list) else [group]
         if not words or not all(isinstance(w, str) and normalize_answer(w) for w in words):
-            raise AnswerFormatError("简答题的每组关键词都应是非空文字（不能只有标点符号）")
+            raise AnswerFormatError(t("qtype.short_keyword_text"))
         groups.append(tuple(words))
     return ShortAnswer(reference, tuple(groups))
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from exam.errors import AttemptClosedError, ExamError, NotFoundError
+from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, Trainee
 from exam.papers import DrawnPaper, PaperSpec, assemble_paper, default_seed, practice_paper
 from exam.plugins import Registry
@@ -63,13 +64,14 @@ class ExamService:
         try:
             return self.registry.types[name]
         except KeyError:
-            raise NotFoundError(f"未知的题型：{name}") from None
+            raise NotFoundError(t("service.unknown_type", name=name)) from None
 
     def paper(self, paper_id: str) -> PaperSpec:
         try:
             return self.registry.papers[paper_id]
         except KeyError:
-            raise NotFoundError(f"没有编号为“{paper_id}”的试卷（可用：{', '.join(self.registry.papers)}）") from None
+            known = ", ".join(self.registry.papers)
+            raise NotFoundError(t("service.unknown_paper", paper=paper_id, known=known)) from None
 
     def papers_for(self, trainee: Trainee) -> list[PaperStatus]:
         mine = self.store.list_attempts(trainee_id=trainee.id)
@@ -90,7 +92,7 @@ class ExamService:
         if status.in_progress:
             return self.store.get_attempt(status.in_progress)
         if status.attempts_left == 0:
-            raise ExamError(f"“{spec.title}”的考试次数已用完（共 {spec.attempts} 次）")
+            raise ExamError(t("service.no_attempts_left", title=spec.title, attempts=spec.attempts))
         attempt_no = status.attempts_used + 1
         drawn = assemble_paper(spec, self.registry.banks, seed or default_seed(spec.id, trainee.id, attempt_no))
         now = self.clock()
@@ -139,21 +141,21 @@ class ExamService:
             return list(response) if any(r.strip() for r in response) else None
         if kind == "text" and isinstance(response, str):
             return response if response.strip() else None
-        raise ExamError(f"答案格式不符合题型 {question.type}：{response!r}")
+        raise ExamError(t("service.bad_response", type=question.type, response=repr(response)))
 
     def save_answer(self, attempt_id: str, question_id: str, response: Any, attempt: AttemptDict | None = None) -> Any:
         """Durably record a response; returns the normalised response. Raises once the time is up."""
         attempt = attempt or self.store.get_attempt(attempt_id)
         if attempt["status"] != "in_progress":
-            raise AttemptClosedError("本次考试已交卷，不能再修改答案")
+            raise AttemptClosedError(t("service.already_submitted"))
         if self.seconds_left(attempt) <= 0:
             self.submit(attempt_id, auto=True)
-            raise AttemptClosedError("考试时间已到，答卷已自动提交")
+            raise AttemptClosedError(t("service.time_up"))
         drawn = DrawnPaper.from_dict(attempt["drawn"])
         try:
             question = drawn.get(question_id).question
         except KeyError:
-            raise NotFoundError(f"本试卷中没有题目 {question_id}") from None
+            raise NotFoundError(t("service.no_question", question=question_id)) from None
         value = self.check_response(question, response)
         self.store.save_answer(attempt_id, question_id, value, to_iso(self.clock()))
         return value
@@ -273,12 +275,12 @@ class ExamService:
             if tag is None or tag in q.tags
         ]
         if not pool:
-            raise NotFoundError("没有符合条件的练习题")
+            raise NotFoundError(t("service.no_practice"))
         import random
 
         seed = f"{trainee.id}|{bank_id}|{tag}|{to_iso(self.clock())}"
         chosen = random.Random(seed).sample(pool, min(count, len(pool)))
-        return practice_paper(chosen, "练习", seed)
+        return practice_paper(chosen, t("service.practice_title"), seed)
 
     def practice_answer(self, trainee: Trainee, question: Question, response: Any) -> tuple[float, bool]:
         """Grade one practice response and update the 错题本; returns ``(points, fully correct)``."""

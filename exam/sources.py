@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from exam.errors import NotFoundError
+from exam.i18n import t
 from exam.resources import sources_dir
 from exam.textnorm import chinese_numeral
 
@@ -69,27 +70,30 @@ class SourceDocument:
         if citation.article is not None:
             article = self.articles.get(citation.article)
             if article is None:
-                raise NotFoundError(f"{self.short_title}没有第{citation.article}条")
+                raise NotFoundError(t("source.no_article", doc=self.short_title, article=citation.article))
             if citation.paragraph is None:
                 return "\n".join(article.paragraphs)
             if not 1 <= citation.paragraph <= len(article.paragraphs):
                 raise NotFoundError(
-                    f"{self.short_title}第{citation.article}条只有{len(article.paragraphs)}款，没有第{citation.paragraph}款"
-                )
+                    t("source.no_paragraph", doc=self.short_title, article=citation.article,
+                      count=len(article.paragraphs), paragraph=citation.paragraph)
+                )  # fmt: skip
             return article.paragraphs[citation.paragraph - 1]
         if citation.section == PREAMBLE and self.preamble:
             if citation.paragraph is None:
                 return "\n".join(self.preamble)
             if not 1 <= citation.paragraph <= len(self.preamble):
-                raise NotFoundError(f"{self.short_title}序言没有第{citation.paragraph}段")
+                raise NotFoundError(
+                    t("source.no_preamble_paragraph", doc=self.short_title, paragraph=citation.paragraph)
+                )
             return self.preamble[citation.paragraph - 1]
         if citation.section is not None:
             key = section_key(citation.section)
             for name, body in self.sections.items():
                 if section_key(name) == key:
                     return body
-            raise NotFoundError(f"{self.short_title}没有“{citation.section}”这一部分")
-        raise NotFoundError(f"{self.short_title}：出处需要条号或部分")
+            raise NotFoundError(t("source.no_section", doc=self.short_title, section=citation.section))
+        raise NotFoundError(t("source.no_place", doc=self.short_title))
 
     def article_text(self, no: int) -> str:
         """The whole article, 款 by 款, for the review screen."""
@@ -157,7 +161,7 @@ class SourceLibrary:
         try:
             return self._docs[doc_id]
         except KeyError:
-            raise NotFoundError(f"未知的出处文件：{doc_id}") from None
+            raise NotFoundError(t("source.unknown_doc", doc=doc_id)) from None
 
     def ids(self) -> list[str]:
         return sorted(self._docs)

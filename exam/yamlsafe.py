@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from exam.errors import BankFormatError, Problem
+from exam.i18n import t
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20
@@ -78,7 +79,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return float(value)
     if tag in ("tag:yaml.org,2002:str", "!"):
         return value
-    raise ValueError(f"不支持的 YAML 标签 {tag}")
+    raise ValueError(t("yaml.unsupported_tag", tag=tag))
 
 
 def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Any:
@@ -106,7 +107,7 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> Any:
                 key = str(key).lower() if isinstance(key, bool) else str(key)
             if key in mapping:
                 problems.append(
-                    Problem(path, key_line, None, f"键“{key}”重复出现（第一次在第 {mapping.key_lines[key]} 行）")
+                    Problem(path, key_line, None, t("yaml.duplicate_key", key=key, line=mapping.key_lines[key]))
                 )
                 continue
             mapping[key] = _convert(value_node, path, problems)
@@ -131,17 +132,17 @@ def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] 
         try:
             size = p.stat().st_size
         except OSError as exc:
-            raise BankFormatError.single(name, None, None, f"无法读取文件：{exc.strerror}") from None
+            raise BankFormatError.single(name, None, None, t("yaml.cannot_read", error=exc.strerror)) from None
         if size > MAX_BYTES:
-            raise BankFormatError.single(name, None, None, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+            raise BankFormatError.single(name, None, None, t("yaml.too_large", size=size, limit=MAX_BYTES))
         try:
             text = p.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise BankFormatError.single(name, None, None, f"文件不是 UTF-8 编码（第 {exc.start} 字节）") from None
+            raise BankFormatError.single(name, None, None, t("yaml.not_utf8", offset=exc.start)) from None
         except OSError as exc:
-            raise BankFormatError.single(name, None, None, f"无法读取文件：{exc.strerror}") from None
+            raise BankFormatError.single(name, None, None, t("yaml.cannot_read", error=exc.strerror)) from None
     elif len(text.encode("utf-8")) > MAX_BYTES:
-        raise BankFormatError.single(name, None, None, f"文件过大（上限 {MAX_BYTES} 字节）")
+        raise BankFormatError.single(name, None, None, t("yaml.too_large_text", limit=MAX_BYTES))
 
     problems: list[Problem] = []
     try:
@@ -149,13 +150,13 @@ def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] 
         for event in yaml.parse(text, Loader=CoreSchemaLoader):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(name, line, None, "不允许使用 YAML 别名（*…）"))
+                problems.append(Problem(name, line, None, t("yaml.no_aliases")))
             elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                problems.append(Problem(name, line, None, "不允许使用 YAML 锚点（&…）"))
+                problems.append(Problem(name, line, None, t("yaml.no_anchors")))
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise BankFormatError.single(name, line, None, f"嵌套层数超过 {MAX_DEPTH} 层")
+                    raise BankFormatError.single(name, line, None, t("yaml.too_deep", limit=MAX_DEPTH))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
         if problems:
@@ -164,13 +165,13 @@ def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise BankFormatError.single(name, line, None, f"YAML 语法错误：{exc.problem or exc}") from None
+        raise BankFormatError.single(name, line, None, t("yaml.syntax", error=exc.problem or exc)) from None
     except yaml.YAMLError as exc:
-        raise BankFormatError.single(name, None, None, f"YAML 语法错误：{exc}") from None
+        raise BankFormatError.single(name, None, None, t("yaml.syntax", error=exc)) from None
     if len(documents) > 1:
-        raise BankFormatError.single(name, None, None, "文件应当只有一个 YAML 文档")
+        raise BankFormatError.single(name, None, None, t("yaml.many_documents"))
     if not documents or documents[0] is None:  # nothing at all, or only comments
-        raise BankFormatError.single(name, 1, None, "文件是空的")
+        raise BankFormatError.single(name, 1, None, t("yaml.empty"))
     data = _convert(documents[0], name, problems)
     if collect is None and problems:
         raise BankFormatError(problems)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli import AppContext, Command, Group, pass_app
+from exam.cli import AppContext, Command, Group, option, pass_app
 from exam.errors import BankFormatError, ExamError, Problem
 from exam.i18n import t
 
@@ -31,13 +31,13 @@ def _counts(counts: dict[str, int], app: AppContext) -> str:
 # -- exam banks import ----------------------------------------------------------------------------------------------
 
 
-@click.command("import", cls=Command, help=t("formats.import_help"))
+@click.command("import", cls=Command, help="formats.import_help")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "gift", "aiken"]), help=t("formats.opt_format_in"))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=t("formats.opt_output_bank"))
-@click.option("--bank-id", help=t("formats.opt_bank_id"))
-@click.option("--title", help=t("formats.opt_title"))
-@click.option("--force", is_flag=True, help=t("formats.opt_force"))
+@option("--format", "fmt", type=click.Choice(["xlsx", "gift", "aiken"]), help="formats.opt_format_in")
+@option("-o", "--output", type=click.Path(path_type=Path), required=True, help="formats.opt_output_bank")
+@option("--bank-id", help="formats.opt_bank_id")
+@option("--title", help="formats.opt_title")
+@option("--force", is_flag=True, help="formats.opt_force")
 @pass_app
 def banks_import(
     app: AppContext, file: Path, fmt: str | None, output: Path, bank_id: str | None, title: str | None, force: bool
@@ -90,11 +90,11 @@ def banks_import(
 # -- exam banks export ----------------------------------------------------------------------------------------------
 
 
-@click.command("export", cls=Command, help=t("formats.export_help"))
-@click.option("--bank", "bank_id", required=True, help=t("formats.opt_bank_export"))
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "gift", "aiken"]), help=t("formats.opt_format_out"))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=t("formats.opt_output_file"))
-@click.option("--force", is_flag=True, help=t("formats.opt_force"))
+@click.command("export", cls=Command, help="formats.export_help")
+@option("--bank", "bank_id", required=True, help="formats.opt_bank_export")
+@option("--format", "fmt", type=click.Choice(["xlsx", "gift", "aiken"]), help="formats.opt_format_out")
+@option("-o", "--output", type=click.Path(path_type=Path), required=True, help="formats.opt_output_file")
+@option("--force", is_flag=True, help="formats.opt_force")
 @pass_app
 def banks_export(app: AppContext, bank_id: str, fmt: str | None, output: Path, force: bool) -> None:
     from exam.formats.convert import export_bank, guess_format, write_new_file
@@ -127,10 +127,10 @@ def banks_export(app: AppContext, bank_id: str, fmt: str | None, output: Path, f
 # -- exam banks template, exam banks new ----------------------------------------------------------------------------
 
 
-@click.command("template", cls=Command, help=t("formats.template_help"))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("题库模板.xlsx"), show_default=True,
-              help=t("formats.opt_output_file"))  # fmt: skip
-@click.option("--force", is_flag=True, help=t("formats.opt_force"))
+@click.command("template", cls=Command, help="formats.template_help")
+@option("-o", "--output", type=click.Path(path_type=Path), default=Path("题库模板.xlsx"), show_default=True,
+              help="formats.opt_output_file")  # fmt: skip
+@option("--force", is_flag=True, help="formats.opt_force")
 def banks_template(output: Path, force: bool) -> None:
     from exam.formats.convert import write_new_file
     from exam.formats.xlsx_bank import template_bytes
@@ -141,12 +141,12 @@ def banks_template(output: Path, force: bool) -> None:
     click.echo(t("formats.template_written", path=output))
 
 
-@click.command("new", cls=Command, help=t("formats.new_help"))
+@click.command("new", cls=Command, help="formats.new_help")
 @click.argument("name")
-@click.option("-o", "--output", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-              help=t("formats.opt_new_dir"))  # fmt: skip
-@click.option("--title", help=t("formats.opt_new_title"))
-@click.option("--doc", help=t("formats.opt_new_doc"))
+@option("-o", "--output", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="formats.opt_new_dir")  # fmt: skip
+@option("--title", help="formats.opt_new_title")
+@option("--doc", help="formats.opt_new_doc")
 @pass_app
 def banks_new(app: AppContext, name: str, folder: Path, title: str | None, doc: str | None) -> None:
     from exam.formats.scaffold import package_name, scaffold_bank_plugin
@@ -160,12 +160,12 @@ def banks_new(app: AppContext, name: str, folder: Path, title: str | None, doc: 
 # -- exam roster ----------------------------------------------------------------------------------------------------
 
 
-@click.group("roster", cls=Group, help=t("roster.help"))
+@click.group("roster", cls=Group, help="roster.help")
 def roster() -> None:
     pass
 
 
-@roster.command("import", help=t("roster.import_help"))
+@roster.command("import", help="roster.import_help")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @pass_app
 def roster_import(app: AppContext, file: Path) -> None:
@@ -185,8 +185,8 @@ def roster_import(app: AppContext, file: Path) -> None:
     )  # fmt: skip
 
 
-@roster.command("list", help=t("roster.list_help"))
-@click.option("--unit", help=t("roster.opt_unit"))
+@roster.command("list", help="roster.list_help")
+@option("--unit", help="roster.opt_unit")
 @pass_app
 def roster_list(app: AppContext, unit: str | None) -> None:
     from exam.tables import print_table

@@ -131,4 +131,351 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unreadable attempt file set aside (kept, not deleted): {path}. Restore it from a backup or another "
         "machine's export if you have one.",
     ),
+    # -- bank files (exam/banks.py) -------------------------------------------------------------------------------
+    "bank.source_shape": (
+        "source 应写作 {statute} 或 {speech}",
+        "Write source as {statute} or {speech}",
+    ),
+    "bank.source_unknown_keys": ("source 中有未知的键：{keys}", "Unknown keys in source: {keys}"),
+    "bank.source_doc_empty": ("source.doc（出处文件）不能为空", "source.doc (the cited document) must not be empty"),
+    "bank.source_positive": ("source.{name} 应是正整数", "source.{name} must be a positive whole number"),
+    "bank.source_section_text": (
+        "source.section 应是文字，如 一（二）",
+        "source.section must be text, such as 一（二）",
+    ),
+    "bank.source_needs_place": (
+        "source 需要 article（条）或 section（部分）",
+        "source needs article (the article number) or section (the part of the text)",
+    ),
+    "bank.source_one_place": ("source 只能有 article 或 section 之一", "source may have article or section, not both"),
+    "bank.source_paragraph_alone": (
+        "source.paragraph 只能和 article 一起使用（或序言）",
+        "source.paragraph can only be used with article (or with the preamble, section: 序言)",
+    ),
+    "bank.question_not_mapping": ("每道题应是一个映射（键: 值）", "Each question must be a mapping (key: value)"),
+    "bank.unknown_field": ("未知的字段“{key}”（可用字段：{known}）", "Unknown field “{key}” (fields: {known})"),
+    "bank.missing_field": ("缺少必填字段“{key}”", "Required field “{key}” is missing"),
+    "bank.bad_question_id": (
+        "题目编号“{id}”无效：只能用字母、数字、-、_、.，且不超过 63 个字符",
+        "Question id “{id}” is not valid: use letters, digits, -, _ and . only, at most 63 characters",
+    ),
+    "bank.unknown_type": ("未知的题型“{type}”（可用题型：{known}）", "Unknown question type “{type}” (types: {known})"),
+    "bank.not_text": ("“{key}”应是文字", "“{key}” must be text"),
+    "bank.options_missing": (
+        "选择题需要 options（2 到 8 个选项的列表）",
+        "Choice questions need options (a list of 2 to 8 options)",
+    ),
+    "bank.options_count": ("选项应为 2 到 8 个，现有 {count} 个", "There must be 2 to 8 options, not {count}"),
+    "bank.option_not_text": (
+        "选项 {option} 应是非空文字（数字或 yes/no 之类请加引号）",
+        "Option {option} must be text that is not empty (put numbers and words like yes/no in quotes)",
+    ),
+    "bank.option_repeated": ("选项“{option}”重复", "Option “{option}” appears twice"),
+    "bank.options_not_allowed": ("{type}不应有 options", "A question of this type ({type}) must not have options"),
+    "bank.blanks_mismatch": (
+        "题干中有 {blanks} 个空（{mark}），答案却有 {answers} 项",
+        "The stem has {blanks} blanks ({mark}) but the answer has {answers} items",
+    ),
+    "bank.source_missing": ("出处不存在：{error}", "The cited place does not exist: {error}"),
+    "bank.quote_mismatch": (
+        "quote 与出处原文不一致（不是所引条款中的原话）",
+        "quote does not match the cited text (it must be word for word from the cited article)",
+    ),
+    "bank.bad_difficulty": ("难度应为 1、2 或 3，而不是 {value}", "difficulty must be 1, 2 or 3, not {value}"),
+    "bank.bad_tags": ("tags 应是文字列表", "tags must be a list of text"),
+    "bank.bad_points": (
+        "分值应是 0 到 100 之间的正数，而不是 {value}",
+        "points must be a positive number up to 100, not {value}",
+    ),
+    "bank.bad_negated": ("negated 只能是 true 或 false", "negated must be true or false"),
+    "bank.not_bank": (
+        "题库文件应以 bank: 和 questions: 两部分组成",
+        "A bank file must consist of two parts: bank: and questions:",
+    ),
+    "bank.unknown_top_field": (
+        "未知的顶层字段“{key}”（应为 bank 和 questions）",
+        "Unknown top-level field “{key}” (only bank and questions are allowed)",
+    ),
+    "bank.meta_missing": ("缺少 bank: 部分（id、title、version）", "The bank: part is missing (id, title, version)"),
+    "bank.unknown_meta_field": ("bank 中有未知的字段“{key}”", "Unknown field “{key}” in bank"),
+    "bank.bad_bank_id": (
+        "题库编号“{id}”无效：只能用小写字母、数字和 -",
+        "Bank id “{id}” is not valid: use lower-case letters, digits and - only",
+    ),
+    "bank.title_empty": ("bank.title（题库名称）不能为空", "bank.title (the bank's name) must not be empty"),
+    "bank.version_not_text": (
+        'bank.version 应加引号写成文字，如 "{version}"',
+        'Write bank.version as text in quotes, such as "{version}"',
+    ),
+    "bank.bad_sources": ("bank.sources 应是出处文件编号的列表", "bank.sources must be a list of source document ids"),
+    "bank.questions_missing": ("缺少 questions: 列表", "The questions: list is missing"),
+    "bank.duplicate_id": ("题目编号重复（第一次在第 {line} 行）", "Question id used twice (first on line {line})"),
+    "bank.no_questions": ("题库中没有题目", "The bank has no questions"),
+    # -- answer keys of the built-in question types (exam/qtypes.py) ------------------------------------------------
+    "qtype.letters_shape": (
+        "答案应写作选项字母，如 B 或 [A, C]",
+        "Write the answer as option letters, such as B or [A, C]",
+    ),
+    "qtype.not_a_letter": (
+        "答案“{letter}”不是选项字母（应在 {first}–{last} 之间）",
+        "Answer “{letter}” is not an option letter (it must be from {first} to {last})",
+    ),
+    "qtype.letters_repeated": ("答案中有重复的选项字母", "The answer repeats an option letter"),
+    "qtype.single_one": ("单选题的答案只能有一个选项字母", "A single-choice answer must be exactly one option letter"),
+    "qtype.multiple_two": (
+        "多选题的答案至少要有两个选项字母",
+        "A multiple-choice answer needs at least two option letters",
+    ),
+    "qtype.judge_bool": (
+        "判断题的答案只能写 true（对）或 false（错）",
+        "A true-or-false answer must be true or false",
+    ),
+    "qtype.blank_list": (
+        "填空题的答案应是列表，每个空一项（每项可以是字符串或可接受答案的列表）",
+        "A fill-in-the-blanks answer must be a list with one item per blank (text, or a list of accepted answers)",
+    ),
+    "qtype.blank_no_answer": ("第 {n} 个空没有答案", "Blank {n} has no answer"),
+    "qtype.blank_not_text": (
+        '第 {n} 个空的答案 {value} 不是文字；请加引号，如 "{text}"',
+        'The answer {value} of blank {n} is not text; put it in quotes, such as "{text}"',
+    ),
+    "qtype.blank_empty_text": ("第 {n} 个空的答案是空字符串", "The answer of blank {n} is an empty string"),
+    "qtype.blank_punctuation": (
+        "第 {n} 个空的答案“{text}”只有标点符号",
+        "The answer “{text}” of blank {n} is only punctuation",
+    ),
+    "qtype.short_shape": (
+        "简答题的答案应包含 reference（参考答案）和 keywords（要点关键词组）",
+        "A short answer needs reference (the model answer) and keywords (the groups of key words)",
+    ),
+    "qtype.short_reference": (
+        "简答题的 reference 应是非空文字",
+        "The reference of a short answer must be text that is not empty",
+    ),
+    "qtype.short_keywords": (
+        "简答题的 keywords 应是非空列表",
+        "The keywords of a short answer must be a list that is not empty",
+    ),
+    "qtype.short_keyword_text": (
+        "简答题的每组关键词都应是非空文字（不能只有标点符号）",
+        "Every keyword group of a short answer must be text that is not empty (not only punctuation)",
+    ),
+    # -- safe YAML (exam/yamlsafe.py) -------------------------------------------------------------------------------
+    "yaml.unsupported_tag": ("不支持的 YAML 标签 {tag}", "Unsupported YAML tag {tag}"),
+    "yaml.duplicate_key": (
+        "键“{key}”重复出现（第一次在第 {line} 行）",
+        "Key “{key}” appears twice (first on line {line})",
+    ),
+    "yaml.cannot_read": ("无法读取文件：{error}", "Cannot read the file: {error}"),
+    "yaml.too_large": (
+        "文件过大（{size} 字节，上限 {limit} 字节）",
+        "The file is too large ({size} bytes; the limit is {limit} bytes)",
+    ),
+    "yaml.too_large_text": ("文件过大（上限 {limit} 字节）", "The file is too large (the limit is {limit} bytes)"),
+    "yaml.not_utf8": ("文件不是 UTF-8 编码（第 {offset} 字节）", "The file is not UTF-8 encoded (byte {offset})"),
+    "yaml.no_aliases": ("不允许使用 YAML 别名（*…）", "YAML aliases (*…) are not allowed"),
+    "yaml.no_anchors": ("不允许使用 YAML 锚点（&…）", "YAML anchors (&…) are not allowed"),
+    "yaml.too_deep": ("嵌套层数超过 {limit} 层", "Nested more than {limit} levels deep"),
+    "yaml.syntax": ("YAML 语法错误：{error}", "YAML syntax error: {error}"),
+    "yaml.many_documents": ("文件应当只有一个 YAML 文档", "The file must hold one YAML document only"),
+    "yaml.empty": ("文件是空的", "The file is empty"),
+    # -- paper files and assembly (exam/papers.py) ------------------------------------------------------------------
+    "paper.unknown_banks": (
+        "试卷“{paper}”引用了不存在的题库：{banks}",
+        "Paper “{paper}” uses banks that do not exist: {banks}",
+    ),
+    "paper.section_short": (
+        "第 {n} 部分（{section}）要抽 {count} 题，符合条件的只有 {pool} 题",
+        "section {n} ({section}) asks for {count} questions, but only {pool} match",
+    ),
+    "paper.cannot_assemble_because": ("试卷“{paper}”无法组卷：{reasons}", "Paper “{paper}” cannot be drawn: {reasons}"),
+    "paper.reason_sep": ("；", "; "),
+    "paper.cannot_assemble": ("试卷“{paper}”无法组卷", "Paper “{paper}” cannot be drawn"),
+    "paper.bad_articles": (
+        'articles 中的 {item} 应是条号或范围，如 95 或 "95-111"',
+        '{item} in articles must be an article number or a range, such as 95 or "95-111"',
+    ),
+    "paper.not_paper": ("试卷文件应以 paper: 开头", "A paper file must start with paper:"),
+    "paper.unknown_field": ("未知的字段“{key}”", "Unknown field “{key}”"),
+    "paper.bad_id": (
+        "试卷编号“{id}”无效：只能用小写字母、数字和 -",
+        "Paper id “{id}” is not valid: use lower-case letters, digits and - only",
+    ),
+    "paper.title_missing": ("试卷需要 title（名称）", "The paper needs a title"),
+    "paper.bad_time_limit": (
+        "time_limit（考试时长，分钟）应是 1 到 600 的整数",
+        "time_limit (the exam's length in minutes) must be a whole number from 1 to 600",
+    ),
+    "paper.bad_pass_mark": ("pass_mark（及格分）应是不小于 0 的数", "pass_mark must be a number of at least 0"),
+    "paper.bad_choice": ("{key} 只能是 {choices}", "{key} must be {choices}"),
+    "paper.or": (" 或 ", " or "),
+    "paper.bad_flag": ("{key} 只能是 true 或 false", "{key} must be true or false"),
+    "paper.bad_attempts": (
+        "attempts（允许次数，0 表示不限）应是不小于 0 的整数",
+        "attempts (how many tries; 0 for no limit) must be a whole number of at least 0",
+    ),
+    "paper.sections_missing": ("试卷需要 sections（至少一个部分）", "The paper needs sections (at least one)"),
+    "paper.section_not_mapping": ("每个部分应是一个映射", "Each section must be a mapping (key: value)"),
+    "paper.unknown_section_field": ("部分中有未知的字段“{key}”", "Unknown field “{key}” in a section"),
+    "paper.unknown_type": ("未知的题型“{type}”（可用：{known}）", "Unknown question type “{type}” (types: {known})"),
+    "paper.bad_count": ("count（题数）应是正整数", "count (how many questions) must be a positive whole number"),
+    "paper.bad_points": ("points（每题分值）应是正数", "points (per question) must be a positive number"),
+    "paper.not_text_list": ("{key} 应是文字列表", "{key} must be a list of text"),
+    "paper.bad_difficulty": ("difficulty 应是 1、2、3 组成的列表", "difficulty must be a list of 1, 2 and 3"),
+    "paper.pass_mark_too_high": ("及格分高于试卷总分", "The pass mark is higher than the paper's total points"),
+    # -- plugin failures (exam/plugins.py), shown by `exam plugins` ---------------------------------------------------
+    "plugin.unknown_hook": ("未知的钩子（拼写错误？）：{error}", "Unknown hook (misspelt?): {error}"),
+    "plugin.no_plugins_dir": ("插件目录不存在：{path}", "The plugins folder does not exist: {path}"),
+    "plugin.type_wrong_kind": (
+        "题型必须是 QuestionType，而不是 {kind}",
+        "A question type must be a QuestionType, not {kind}",
+    ),
+    "plugin.type_taken": ("题型“{name}”已由 {owner} 注册", "Question type “{name}” is already registered by {owner}"),
+    "plugin.source_wrong_kind": (
+        "原文必须是 SourceDocument，而不是 {kind}",
+        "A source text must be a SourceDocument, not {kind}",
+    ),
+    "plugin.source_taken": ("原文“{name}”已由 {owner} 注册", "Source text “{name}” is already registered by {owner}"),
+    "plugin.bank_wrong_kind": (
+        "题库必须是文件路径或 Bank，而不是 {kind}",
+        "A bank must be a file path or a Bank, not {kind}",
+    ),
+    "plugin.bank_invalid": (
+        "题库 {bank} 有 {count} 处错误，未加载；第一处：{first}",
+        "Bank {bank} has {count} problem(s) and was not loaded; the first: {first}",
+    ),
+    "plugin.bank_taken": ("题库编号“{name}”已由 {owner} 注册", "Bank id “{name}” is already registered by {owner}"),
+    "plugin.paper_wrong_kind": (
+        "试卷必须是文件路径或 PaperSpec，而不是 {kind}",
+        "A paper must be a file path or a PaperSpec, not {kind}",
+    ),
+    "plugin.paper_invalid": ("试卷 {paper} 有错误：{first}", "Paper {paper} has problems: {first}"),
+    "plugin.exporter_wrong_kind": (
+        "导出格式必须是 Exporter，而不是 {kind}",
+        "An export format must be an Exporter, not {kind}",
+    ),
+    "plugin.exporter_taken": ("导出格式“{name}”已被注册", "Export format “{name}” is already registered"),
+    "plugin.no_banks_dir": ("题库目录不存在：{path}", "The banks folder does not exist: {path}"),
+    "plugin.paper_taken": ("试卷编号“{name}”已由 {owner} 注册", "Paper id “{name}” is already registered by {owner}"),
+    "exporter.xlsx": ("Excel 工作簿", "Excel workbook"),
+    "exporter.csv": ("CSV（UTF-8，带 BOM）", "CSV (UTF-8 with BOM)"),
+    # -- source texts (exam/sources.py) -----------------------------------------------------------------------------
+    "source.no_article": ("{doc}没有第{article}条", "{doc} has no article {article}"),
+    "source.no_paragraph": (
+        "{doc}第{article}条只有{count}款，没有第{paragraph}款",
+        "{doc} article {article} has only {count} paragraph(s), not paragraph {paragraph}",
+    ),
+    "source.no_preamble_paragraph": (
+        "{doc}序言没有第{paragraph}段",
+        "The preamble of {doc} has no paragraph {paragraph}",
+    ),
+    "source.no_section": ("{doc}没有“{section}”这一部分", "{doc} has no part “{section}”"),
+    "source.no_place": ("{doc}：出处需要条号或部分", "{doc}: the citation needs an article or a section"),
+    "source.unknown_doc": ("未知的出处文件：{doc}", "Unknown source document: {doc}"),
+    # -- grounding checks (exam/grounding.py) -----------------------------------------------------------------------
+    "grounding.doc_not_shipped": (
+        "出处文件“{doc}”不在随附的原文中（{known}）",
+        "Source document “{doc}” is not among the shipped texts ({known})",
+    ),
+    "grounding.quote_not_in_source": ("quote 不是所引出处中的原文", "quote is not word for word from the cited text"),
+    "grounding.negated_key_in_quote": (
+        "否定式题目的答案 {letter}“{option}”出现在 quote 中",
+        "Negated question: the key {letter} “{option}” appears in the quote",
+    ),
+    "grounding.negated_option_missing": (
+        "否定式题目的选项 {letter}“{option}”不在 quote 中",
+        "Negated question: option {letter} “{option}” is not in the quote",
+    ),
+    "grounding.key_not_in_quote": (
+        "答案 {letter}“{option}”不在 quote 中",
+        "The key {letter} “{option}” is not in the quote",
+    ),
+    "grounding.options_repeated": ("选项有重复", "Two options are the same"),
+    "grounding.blank_not_in_quote": (
+        "第 {n} 空的答案“{text}”不在 quote 中",
+        "The answer “{text}” of blank {n} is not in the quote",
+    ),
+    "grounding.judge_needs_quote": (
+        "判断题的解析应在“…”中引用 quote 里决定对错的原话（至少 4 个字）",
+        "The explanation of a true-or-false question must quote, in “…”, the words of the quote that decide it "
+        "(at least 4 characters)",
+    ),
+    "grounding.keywords_not_in_quote": (
+        "关键词组 {group} 没有一个出现在 quote 中",
+        "No word of the keyword group {group} appears in the quote",
+    ),
+    "grounding.explanation_names": ("解析应写明“{place}”", "The explanation must name “{place}”"),
+    "grounding.explanation_section": (
+        "解析应写明所引部分“{section}”",
+        "The explanation must name the cited part “{section}”",
+    ),
+    "grounding.near_duplicate": (
+        "题干与 {other}（第 {line} 行）相同或几乎相同",
+        "The stem is the same or nearly the same as {other} (line {line})",
+    ),
+    "grounding.usage": (
+        "用法：python -m exam.grounding FILE.bank.yaml ...",
+        "Usage: python -m exam.grounding FILE.bank.yaml ...",
+    ),
+    "grounding.summary": (
+        "{name}：{count} 道题，{problems} 个出处问题",
+        "{name}: {count} questions, {problems} grounding problems",
+    ),
+    # -- the exam service (exam/service.py) ---------------------------------------------------------------------------
+    "service.unknown_type": ("未知的题型：{name}", "Unknown question type: {name}"),
+    "service.unknown_paper": (
+        "没有编号为“{paper}”的试卷（可用：{known}）",
+        "There is no paper “{paper}” (papers: {known})",
+    ),
+    "service.no_attempts_left": (
+        "“{title}”的考试次数已用完（共 {attempts} 次）",
+        "No attempts left at “{title}” (all {attempts} used)",
+    ),
+    "service.bad_response": (
+        "答案格式不符合题型 {type}：{response}",
+        "The answer does not fit question type {type}: {response}",
+    ),
+    "service.already_submitted": (
+        "本次考试已交卷，不能再修改答案",
+        "This exam has been handed in; its answers can no longer be changed",
+    ),
+    "service.time_up": ("考试时间已到，答卷已自动提交", "Time is up; the exam was handed in automatically"),
+    "service.no_question": ("本试卷中没有题目 {question}", "This paper has no question {question}"),
+    "service.no_practice": ("没有符合条件的练习题", "No practice questions match"),
+    "service.practice_title": ("练习", "Practice"),
+    # -- settings (exam/config.py) ------------------------------------------------------------------------------------
+    "config.bad_file": (
+        "配置文件格式不对：{path}",
+        "The config file is not in the right format (it must be a mapping of key: value): {path}",
+    ),
+    # -- the results store (exam/store) -------------------------------------------------------------------------------
+    "store.corrupt": (
+        "数据文件已损坏，没有做任何改动：{path}（{error}）。已另存一份到 {copy}。"
+        "请从备份恢复该文件，或运行 exam store repair 重建索引。",
+        "A data file is damaged; nothing was changed: {path} ({error}). A copy was kept as {copy}. "
+        "Restore the file from a backup, or run exam store repair to rebuild the index.",
+    ),
+    "store.disk_full": (
+        "磁盘已满，无法保存到 {path}。已保存的内容没有丢失；请腾出空间后重试。",
+        "The disk is full; cannot save to {path}. Nothing saved before is lost; free some space and try again.",
+    ),
+    "store.no_permission": ("没有写入权限：{path}", "No permission to write: {path}"),
+    "store.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+    "store.cannot_create": ("无法创建数据目录 {path}：{error}", "Cannot create the store folder {path}: {error}"),
+    "store.busy": (
+        "数据库正被其他程序占用（等待超过 {seconds} 秒）：{path}。请稍后再试。",
+        "The store is in use by another program (waited more than {seconds} s): {path}. Try again shortly.",
+    ),
+    "store.bad_attempt_id": ("答卷编号无效：{attempt}", "Invalid attempt id: {attempt}"),
+    "store.attempt_not_found": ("找不到答卷 {attempt}", "Attempt {attempt} not found"),
+    "store.attempt_file_bad": ("答卷文件内容异常：{path}", "The attempt file has unexpected content: {path}"),
+    "store.attempt_exists": ("答卷 {attempt} 已存在", "Attempt {attempt} already exists"),
+    "store.attempt_closed": (
+        "答卷 {attempt} 已交卷，不能再作答",
+        "Attempt {attempt} has been handed in; no more answers can be saved",
+    ),
+    "store.import_in_progress": (
+        "答卷 {attempt} 尚未交卷，不能导入",
+        "Attempt {attempt} has not been handed in, so it cannot be imported",
+    ),
 }

@@ -24,6 +24,7 @@ except ImportError:  # Windows: no flock; appends are then not fenced against a 
 import tinydb.storages
 
 from exam.errors import StoreCorruptError, StoreError
+from exam.i18n import t
 
 TEMP_MARK = ".tmp-"
 FILE_MODE = 0o600
@@ -129,10 +130,7 @@ def read_json(path: Path) -> Any:
                 fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)  # the results stay private
                 with os.fdopen(fd, "wb") as copy:
                     copy.write(raw)
-        raise StoreCorruptError(
-            f"数据文件已损坏，没有做任何改动：{path}（{exc}）。已另存一份到 {kept.name}。"
-            f"请从备份恢复该文件，或运行 exam store repair 重建索引。"
-        ) from exc
+        raise StoreCorruptError(t("store.corrupt", path=path, error=exc, copy=kept.name)) from exc
 
 
 def cleanup_stale_temps(folder: Path, older_than: float = 60.0) -> int:
@@ -151,10 +149,10 @@ def _os_message(exc: OSError, path: Path) -> str:
     import errno
 
     if exc.errno == errno.ENOSPC:
-        return f"磁盘已满，无法保存到 {path}。已保存的内容没有丢失；请腾出空间后重试。"
+        return t("store.disk_full", path=path)
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"没有写入权限：{path}"
-    return f"无法写入 {path}：{exc.strerror}"
+        return t("store.no_permission", path=path)
+    return t("store.cannot_write", path=path, error=exc.strerror)
 
 
 class AtomicJSONStorage(tinydb.storages.Storage):

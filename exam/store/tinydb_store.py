@@ -32,6 +32,7 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
 from exam.errors import AttemptClosedError, NotFoundError, StoreBusyError, StoreError
+from exam.i18n import t
 from exam.store.atomic import (
     FILE_MODE,
     AtomicJSONStorage,
@@ -97,7 +98,7 @@ class TinyDBAttemptStore(AttemptStore):
             for sub in ("index", "attempts", "records"):
                 (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
-            raise StoreError(f"无法创建数据目录 {self.root}：{exc.strerror}") from exc
+            raise StoreError(t("store.cannot_create", path=self.root, error=exc.strerror)) from exc
         self._lock = FileLock(str(self.root / "store.lock"), timeout=lock_timeout, mode=FILE_MODE)
         cleanup_stale_temps(self.root)
 
@@ -110,13 +111,11 @@ class TinyDBAttemptStore(AttemptStore):
             with self._lock.acquire(poll_interval=LOCK_POLL):
                 yield
         except Timeout as exc:
-            raise StoreBusyError(
-                f"数据库正被其他程序占用（等待超过 {self._lock.timeout:.0f} 秒）：{self.root}。请稍后再试。"
-            ) from exc
+            raise StoreBusyError(t("store.busy", seconds=f"{self._lock.timeout:.0f}", path=self.root)) from exc
 
     def _check_id(self, attempt_id: str) -> str:
         if not ATTEMPT_ID.match(attempt_id):
-            raise NotFoundError(f"答卷编号无效：{attempt_id}")
+            raise NotFoundError(t("store.bad_attempt_id", attempt=attempt_id))
         return attempt_id
 
     def _attempt_path(self, attempt_id: str) -> Path:
@@ -136,10 +135,10 @@ class TinyDBAttemptStore(AttemptStore):
         path = self._attempt_path(attempt_id)
         data = read_json(path)
         if not data:
-            raise NotFoundError(f"找不到答卷 {attempt_id}")
+            raise NotFoundError(t("store.attempt_not_found", attempt=attempt_id))
         rows = list(data.get("attempt", {}).values()) if isinstance(data, dict) else []
         if len(rows) != 1 or not isinstance(rows[0], dict):
-            raise StoreError(f"答卷文件内容异常：{path}")
+            raise StoreError(t("store.attempt_file_bad", path=path))
         return rows[0]  # type: ignore[no-any-return]
 
     def _write_attempt_file(self, attempt: AttemptDict) -> None:
@@ -175,7 +174,7 @@ class TinyDBAttemptStore(AttemptStore):
         record = dict(attempt, status="in_progress", responses={})
         with self.locked():
             if self._attempt_path(attempt_id).exists():
-                raise StoreError(f"答卷 {attempt_id} 已存在")
+                raise StoreError(t("store.attempt_exists", attempt=attempt_id))
             self._write_attempt_file(record)
             journal = self._journal_path(attempt_id)
             fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
@@ -189,7 +188,7 @@ class TinyDBAttemptStore(AttemptStore):
         try:
             append_durably(self._journal_path(attempt_id), line.encode("utf-8") + b"\n")
         except FileNotFoundError:
-            raise AttemptClosedError(f"答卷 {attempt_id} 已交卷，不能再作答") from None
+            raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id)) from None
         except OSError as exc:
             from exam.store.atomic import _os_message
 
@@ -255,7 +254,7 @@ class TinyDBAttemptStore(AttemptStore):
                     skipped += 1
                     continue
                 if attempt.get("status") == "in_progress":
-                    raise StoreError(f"答卷 {attempt_id} 尚未交卷，不能导入")
+                    raise StoreError(t("store.import_in_progress", attempt=attempt_id))
                 self._write_attempt_file(attempt)
                 self._write_index(attempt)
                 added += 1

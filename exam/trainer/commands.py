@@ -112,18 +112,16 @@ def _finalise_expired(app: Any) -> None:
 
 
 def _register_results(cli: click.Group) -> None:
-    from exam.cli import Command
+    from exam.cli import Command, option
 
     results = cli.commands.get("results")
     if not isinstance(results, click.Group):
         return
 
-    @results.command("export", cls=Command, help=t("results.export_help"), short_help=t("results.export_short"))
-    @click.option(
-        "-o", "--output", "output", required=True, type=click.Path(path_type=Path), help=t("results.opt_output")
-    )
-    @click.option("--paper", help=t("cli.opt_paper"))
-    @click.option("--force", is_flag=True, help=t("scores.opt_force"))
+    @results.command("export", cls=Command, help="results.export_help", short_help="results.export_short")
+    @option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="results.opt_output")
+    @option("--paper", help="cli.opt_paper")
+    @option("--force", is_flag=True, help="scores.opt_force")
     def results_export(output: Path, paper: str | None, force: bool) -> None:
         from exam.trainer.results_io import export_results
 
@@ -132,7 +130,7 @@ def _register_results(cli: click.Group) -> None:
         count = export_results(app.store, output, paper, app.service.clock, _progress(t("results.progress_export")))
         click.echo(t("results.exported", count=count, path=output))
 
-    @results.command("import", cls=Command, help=t("results.import_help"), short_help=t("results.import_short"))
+    @results.command("import", cls=Command, help="results.import_help", short_help="results.import_short")
     @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
     def results_import(files: tuple[Path, ...]) -> None:
         from exam.trainer.results_io import import_results
@@ -154,25 +152,24 @@ def _register_results(cli: click.Group) -> None:
 
 
 def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) -> dict[str, click.Command]:
-    """Build the commands (inside a function so that the help texts are read in the language in force)."""
+    """Build the commands. Their help texts are catalogue keys, translated when the help is shown."""
+    from exam.cli import option
 
-    @click.group("export", cls=group_cls, help=t("scores.export_help"))
+    @click.group("export", cls=group_cls, help="scores.export_help")
     def export_group() -> None:
         pass
 
     @export_group.command(
-        "scores", cls=command_cls, help=t("scores.export_scores_help"), short_help=t("scores.export_scores_short")
+        "scores", cls=command_cls, help="scores.export_scores_help", short_help="scores.export_scores_short"
     )
-    @click.option("--paper", required=True, help=t("scores.opt_paper"))
-    @click.option("--from", "date_from", metavar="YYYY-MM-DD", callback=_parse_date, help=t("scores.opt_from"))
-    @click.option("--to", "date_to", metavar="YYYY-MM-DD", callback=_parse_date, help=t("scores.opt_to"))
-    @click.option("--unit", help=t("scores.opt_unit"))
-    @click.option("--all-attempts", is_flag=True, help=t("scores.opt_all_attempts"))
-    @click.option("--format", "fmt", metavar="xlsx|csv", help=t("scores.opt_format"))
-    @click.option(
-        "-o", "--output", "output", required=True, type=click.Path(path_type=Path), help=t("scores.opt_output")
-    )
-    @click.option("--force", is_flag=True, help=t("scores.opt_force"))
+    @option("--paper", required=True, help="scores.opt_paper")
+    @option("--from", "date_from", metavar="YYYY-MM-DD", callback=_parse_date, help="scores.opt_from")
+    @option("--to", "date_to", metavar="YYYY-MM-DD", callback=_parse_date, help="scores.opt_to")
+    @option("--unit", help="scores.opt_unit")
+    @option("--all-attempts", is_flag=True, help="scores.opt_all_attempts")
+    @option("--format", "fmt", metavar="xlsx|csv", help="scores.opt_format")
+    @option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="scores.opt_output")
+    @option("--force", is_flag=True, help="scores.opt_force")
     def export_scores(
         paper: str,
         date_from: date | None,
@@ -207,12 +204,12 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         click.echo(t("scores.written", path=output, count=len(report.attempts), absent=len(report.absent)))
         app.warn_plugin_failures()
 
-    @click.command("stats", cls=command_cls, help=t("stats.help"), short_help=t("stats.short"))
-    @click.option("--paper", required=True, help=t("scores.opt_paper"))
-    @click.option("--from", "date_from", metavar="YYYY-MM-DD", callback=_parse_date, help=t("scores.opt_from"))
-    @click.option("--to", "date_to", metavar="YYYY-MM-DD", callback=_parse_date, help=t("scores.opt_to"))
-    @click.option("--unit", help=t("scores.opt_unit"))
-    @click.option("--all-attempts", is_flag=True, help=t("scores.opt_all_attempts"))
+    @click.command("stats", cls=command_cls, help="stats.help", short_help="stats.short")
+    @option("--paper", required=True, help="scores.opt_paper")
+    @option("--from", "date_from", metavar="YYYY-MM-DD", callback=_parse_date, help="scores.opt_from")
+    @option("--to", "date_to", metavar="YYYY-MM-DD", callback=_parse_date, help="scores.opt_to")
+    @option("--unit", help="scores.opt_unit")
+    @option("--all-attempts", is_flag=True, help="scores.opt_all_attempts")
     def stats_cmd(
         paper: str, date_from: date | None, date_to: date | None, unit: str | None, all_attempts: bool
     ) -> None:
@@ -249,7 +246,7 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
                                            "efficiency", "options", "flag")],
             rows,
         )  # fmt: skip
-        click.echo(t("stats.paper_heading") + f"（{report.paper_title}）")
+        click.echo(t("stats.paper_heading_titled", title=report.paper_title))
         for label, value in paper_figures(stats):
             click.echo(f"  {label}: {_plain(value) or '-'}")
         flagged = stats.flagged
@@ -260,11 +257,11 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         else:
             click.echo(t("stats.none_flagged"))
 
-    @click.command("regrade", cls=command_cls, help=t("regrade.help"), short_help=t("regrade.short"))
-    @click.option("--paper", required=True, help=t("scores.opt_paper"))
-    @click.option("--dry-run", is_flag=True, help=t("regrade.opt_dry_run"))
-    @click.option("--yes", is_flag=True, help=t("regrade.opt_yes"))
-    @click.option("--reason", default="", help=t("regrade.opt_reason"))
+    @click.command("regrade", cls=command_cls, help="regrade.help", short_help="regrade.short")
+    @option("--paper", required=True, help="scores.opt_paper")
+    @option("--dry-run", is_flag=True, help="regrade.opt_dry_run")
+    @option("--yes", is_flag=True, help="regrade.opt_yes")
+    @option("--reason", default="", help="regrade.opt_reason")
     def regrade_cmd(paper: str, dry_run: bool, yes: bool, reason: str) -> None:
         from exam.tables import print_table
         from exam.trainer.regrade import apply_regrade, plan_regrade
@@ -298,11 +295,11 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         count = apply_regrade(app.service, changed, reason=reason)
         click.echo(t("regrade.applied", count=count))
 
-    @click.command("mark", cls=command_cls, help=t("mark.help"), short_help=t("mark.short"))
+    @click.command("mark", cls=command_cls, help="mark.help", short_help="mark.short")
     @click.argument("attempt")
     @click.argument("question")
     @click.argument("points", type=float)
-    @click.option("--note", default="", help=t("mark.opt_note"))
+    @option("--note", default="", help="mark.opt_note")
     def mark_cmd(attempt: str, question: str, points: float, note: str) -> None:
         from exam.trainer.regrade import mark_answer, resolve_attempt
 
@@ -316,8 +313,8 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
               new_score=_plain(record["new_score"]))
         )  # fmt: skip
 
-    @click.command("pending", cls=command_cls, help=t("mark.pending_help"))
-    @click.option("--paper", help=t("cli.opt_paper"))
+    @click.command("pending", cls=command_cls, help="mark.pending_help")
+    @option("--paper", help="cli.opt_paper")
     def pending_cmd(paper: str | None) -> None:
         from exam.tables import print_table
         from exam.trainer.regrade import pending_reviews
@@ -344,10 +341,10 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         )  # fmt: skip
         click.echo(t("mark.pending_hint"))
 
-    @click.command("extra-time", cls=command_cls, help=t("extra.help"), short_help=t("extra.short"))
-    @click.option("--paper", required=True, help=t("scores.opt_paper"))
-    @click.option("--trainee", "trainee_id", required=True, help=t("extra.opt_trainee"))
-    @click.option("--minutes", required=True, type=click.IntRange(0, 600), help=t("extra.opt_minutes"))
+    @click.command("extra-time", cls=command_cls, help="extra.help", short_help="extra.short")
+    @option("--paper", required=True, help="scores.opt_paper")
+    @option("--trainee", "trainee_id", required=True, help="extra.opt_trainee")
+    @option("--minutes", required=True, type=click.IntRange(0, 600), help="extra.opt_minutes")
     def extra_time_cmd(paper: str, trainee_id: str, minutes: int) -> None:
         from exam.trainer.extra_time import grant_extra_time
 
@@ -357,11 +354,11 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         if extended:
             click.echo(t("extra.extended_open", count=extended))
 
-    @click.group("trainer", cls=group_cls, help=t("auth.group_help"))
+    @click.group("trainer", cls=group_cls, help="auth.group_help")
     def trainer_group() -> None:
         pass
 
-    @trainer_group.command("set-passphrase", cls=command_cls, help=t("auth.set_help"), short_help=t("auth.set_short"))
+    @trainer_group.command("set-passphrase", cls=command_cls, help="auth.set_help", short_help="auth.set_short")
     def set_passphrase_cmd() -> None:
         from exam.trainer.auth import check_passphrase_rules, has_passphrase, set_passphrase, verify_passphrase
 

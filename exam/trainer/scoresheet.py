@@ -424,8 +424,8 @@ def flag_text(item: ItemStatistics) -> str:
         reasons.append(t("stats.reason_negative"))
     if DISTRACTOR_OVER_KEY in item.flags:
         labels = [{"true": t("scores.true"), "false": t("scores.false")}.get(o, o) for o in item.over_key]
-        reasons.append(t("stats.reason_distractor", options="、".join(labels)))
-    return t("stats.check_key", reasons="；".join(reasons))
+        reasons.append(t("stats.reason_distractor", options=t("stats.option_sep").join(labels)))
+    return t("stats.check_key", reasons=t("stats.reason_sep").join(reasons))
 
 
 def paper_figures(stats: PaperStatistics) -> list[tuple[str, Any]]:
@@ -452,7 +452,7 @@ def attempt_note(attempt: AttemptDict) -> str:
         notes.append(t("scores.note_regraded"))
     if "mark" in actions:
         notes.append(t("scores.note_marked"))
-    return "；".join(notes)
+    return t("scores.note_sep").join(notes)
 
 
 def number(value: Any) -> int | float | None:

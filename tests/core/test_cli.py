@@ -103,6 +103,81 @@ def test_every_command_is_in_docs_cli_md(helps: dict[str, dict[str, dict[str, An
     assert missing == []
 
 
+def _help_text(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    """The help page ``exam ARGS`` prints, with white space folded (click wraps long lines)."""
+    from exam.i18n import set_language
+
+    try:
+        assert main(args) == 0
+    finally:
+        set_language("zh")
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_help_follows_the_lang_option(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`exam --lang en banks --help` is English (click prints help while parsing, before the group's callback);
+    `exam banks --help` is Chinese, the default."""
+    from exam.messages import CATALOGUE
+
+    monkeypatch.delenv("EXAM_LANG")
+    english = _help_text(capsys, ["--lang", "en", "banks", "--help"])
+    assert english.startswith("Usage:") and CATALOGUE["cli.banks_help"][1] in english
+    assert CATALOGUE["formats.import_help"][1][:30] in english  # a subcommand's short help, from exam.formats
+    # Chinese only where the English text names a file or a column of the Chinese Excel template
+    assert not CJK.search(english.replace("题库模板.xlsx", "").replace("题型", "")), english
+    assert CATALOGUE["cli.opt_db"][1] in _help_text(capsys, ["--lang=en", "--help"])  # an option's help
+    chinese = _help_text(capsys, ["banks", "--help"])
+    assert chinese.startswith("用法：") and CATALOGUE["cli.banks_help"][0] in chinese
+    assert "Usage" not in chinese
+
+
+def test_help_follows_the_config_file_and_exam_lang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lang: en` in the config file makes --help English; EXAM_LANG overrides the file, and --lang overrides both."""
+    config = tmp_path / "config.yaml"
+    config.write_text("lang: en\n", encoding="utf-8")
+    monkeypatch.setenv("EXAM_CONFIG", str(config))
+    monkeypatch.delenv("EXAM_LANG")
+    assert _help_text(capsys, ["results", "export", "--help"]).startswith("Usage:")
+    monkeypatch.setenv("EXAM_LANG", "zh")
+    assert _help_text(capsys, ["results", "export", "--help"]).startswith("用法：")
+    assert _help_text(capsys, ["--lang", "en", "results", "export", "--help"]).startswith("Usage:")
+
+
+def test_every_help_text_comes_from_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command's and option's help is a catalogue key that resolves in both languages (a misspelt key would
+    show up as the raw key)."""
+    import click
+
+    from exam import cli as cli_module
+    from exam.i18n import set_language
+
+    cli_module._register_commands()
+    key_like = re.compile(r"[a-z0-9_]+\.[a-z0-9_.]+")
+
+    def walk(command: click.Command) -> list[click.Command]:
+        found = [command]
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                found += walk(sub)
+        return found
+
+    commands = walk(cli_module.cli)
+    assert len(commands) > 20
+    try:
+        for lang in ("zh", "en"):
+            set_language(lang)
+            for command in commands:
+                texts = [command.help, command.short_help]
+                texts += [p.help for p in command.params if isinstance(p, click.Option)]
+                for text in texts:
+                    assert text is None or not key_like.fullmatch(text), (command.name, text)
+                assert command.help, command.name
+    finally:
+        set_language("zh")
+
+
 def test_version_option(capsys: pytest.CaptureFixture[str]) -> None:
     """`exam --version` prints the version and exits 0."""
     import exam

@@ -278,5 +278,6 @@ def test_help_is_in_english_with_exam_lang_en(
             assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), command
     finally:
         set_language("zh")
+    monkeypatch.setenv("EXAM_LANG", "zh")  # main() settles the language from --lang, EXAM_LANG, config on each call
     assert main(["export", "scores", "--help"]) == 0
     assert "成绩单" in capsys.readouterr().out
