@@ -50,7 +50,7 @@ def grade_judge(key: bool, response: object, points: float) -> float:
 
 
 def blank_is_correct(accepted: Sequence[str], given: object) -> bool:
-    """Whether one typed blank matches one of its accepted answers after normalisation (width, space, punctuation, 〇/○)."""
+    """Whether one typed blank matches an accepted answer after normalising width, space, punctuation and 〇/○."""
     if not isinstance(given, str) or not given.strip():
         return False
     typed = normalize_answer(given)
@@ -58,15 +58,11 @@ def blank_is_correct(accepted: Sequence[str], given: object) -> bool:
     return bool(typed) and any(typed == normalize_answer(a) for a in accepted)
 
 
-def grade_blank(
-    key: Sequence[Sequence[str]], response: object, points: float, rule: BlankRule = "per_blank"
-) -> float:
+def grade_blank(key: Sequence[Sequence[str]], response: object, points: float, rule: BlankRule = "per_blank") -> float:
     """``per_blank``: points shared equally among blanks; ``all``: full points only when every blank is right."""
     if not isinstance(response, (list, tuple)):
         return 0.0
-    correct = sum(
-        1 for i, accepted in enumerate(key) if i < len(response) and blank_is_correct(accepted, response[i])
-    )
+    correct = sum(1 for i, accepted in enumerate(key) if i < len(response) and blank_is_correct(accepted, response[i]))
     if correct == len(key):
         return _full(points)
     if rule == "per_blank":

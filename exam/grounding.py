@@ -98,19 +98,19 @@ def near_duplicate_stems(questions: Iterable[Question]) -> list[tuple[Question, 
             if ka == kb:
                 pairs.append((a, b))
                 continue
+            # The ratio can be at most 2·min/(sum) of the lengths: skip pairs that cannot reach the bar cheaply.
+            if 2 * min(len(ka), len(kb)) < NEAR_DUPLICATE_RATIO * (len(ka) + len(kb)):
+                continue
             matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
-            if matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO:
-                if matcher.ratio() >= NEAR_DUPLICATE_RATIO:
-                    pairs.append((a, b))
+            if matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO and matcher.ratio() >= NEAR_DUPLICATE_RATIO:
+                pairs.append((a, b))
     return pairs
 
 
 def check_bank(bank: Bank, library: SourceLibrary) -> list[Problem]:
     """Every grounding problem of a bank, with file, line and question id."""
     path = bank.path or bank.id
-    problems = [
-        Problem(path, q.line, q.id, message) for q in bank.questions for message in check_question(q, library)
-    ]
+    problems = [Problem(path, q.line, q.id, message) for q in bank.questions for message in check_question(q, library)]
     for a, b in near_duplicate_stems(bank.questions):
         problems.append(Problem(path, b.line, b.id, t("grounding.near_duplicate", other=a.id, line=a.line)))
     return problems

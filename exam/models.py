@@ -94,7 +94,7 @@ class Question:
 def answer_to_json(answer: Answer) -> JSON:
     if isinstance(answer, ShortAnswer):
         return {"reference": answer.reference, "keywords": [list(group) for group in answer.keywords]}
-    if isinstance(answer, bool) or isinstance(answer, str):
+    if isinstance(answer, (bool, str)):
         return answer
     if answer and isinstance(answer[0], tuple):
         return [list(group) for group in answer]

@@ -182,9 +182,7 @@ def default_seed(paper_id: str, trainee_id: str, attempt_no: int = 1) -> str:
 def candidates(section: SectionSpec, banks: Mapping[str, Bank], exclude: set[str] | None = None) -> list[Question]:
     """The questions a section can draw from, in a stable order."""
     exclude = exclude or set()
-    pool = [
-        q for bank in banks.values() for q in bank.questions if section.matches(q) and q.id not in exclude
-    ]
+    pool = [q for bank in banks.values() for q in bank.questions if section.matches(q) and q.id not in exclude]
     return sorted(pool, key=lambda q: q.id)
 
 
@@ -344,7 +342,11 @@ def parse_paper(data: Any, path: str, known_types: Sequence[str]) -> PaperSpec:
     pid: Any = raw.get("id")
 
     def bad(key: str | None, message: str, mapping: Any = raw) -> None:
-        line = mapping.key_lines.get(key, mapping.line) if isinstance(mapping, LineDict) and key else getattr(mapping, "line", None)
+        line: int | None
+        if isinstance(mapping, LineDict) and key:
+            line = mapping.key_lines.get(key, mapping.line)
+        else:
+            line = getattr(mapping, "line", None)
         problems.append(Problem(path, line, str(pid) if pid else None, message))
 
     allowed = {

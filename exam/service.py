@@ -287,7 +287,8 @@ class ExamService:
         from exam.qtypes import GradingRules
 
         value = self.check_response(question, response)
-        points = self.question_type(question.type).grade(question, value, question.points, GradingRules("all_or_nothing"))
+        qtype = self.question_type(question.type)
+        points = qtype.grade(question, value, question.points, GradingRules("all_or_nothing"))
         correct = points >= question.points
         book = self.store.get_record("wrong_book", trainee.id) or {}
         entry = book.get(question.id)

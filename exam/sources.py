@@ -107,7 +107,8 @@ def section_key(name: str) -> str:
 
 def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    doc = SourceDocument(doc_id=doc_id, title=data["title"], short_title=short_title, version=str(data.get("version", "")))
+    version = str(data.get("version", ""))
+    doc = SourceDocument(doc_id=doc_id, title=data["title"], short_title=short_title, version=version)
     doc.preamble = tuple(data.get("preamble") or ())
     for item in data["articles"]:
         no = int(item["no"])

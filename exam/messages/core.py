@@ -20,7 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "成绩数据目录（也可用环境变量 EXAM_DB；默认在用户数据目录中）。",
         "Results store folder (or EXAM_DB; default: the user data folder).",
     ),
-    "cli.opt_plugins_dir": ("额外插件所在目录（也可用 EXAM_PLUGINS_DIR）。", "Folder of extra plugins (or EXAM_PLUGINS_DIR)."),
+    "cli.opt_plugins_dir": (
+        "额外插件所在目录（也可用 EXAM_PLUGINS_DIR）。",
+        "Folder of extra plugins (or EXAM_PLUGINS_DIR).",
+    ),
     "cli.opt_banks_dir": (
         "额外 *.bank.yaml 题库所在目录，可重复使用。",
         "Folder of extra *.bank.yaml banks; may be repeated.",

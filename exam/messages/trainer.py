@@ -355,7 +355,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "例：exam banks new my-town --title 本镇人大工作制度",
         "Create a bank plugin project exam-bank-NAME: pyproject.toml, a bank file with two sample questions, the "
         "plugin module, a README and a test. After pip install -e . in it, the bank shows in exam banks list. "
-        "NAME uses lower-case letters, digits and -. Example: exam banks new my-town --title \"Town rules\"",
+        'NAME uses lower-case letters, digits and -. Example: exam banks new my-town --title "Town rules"',
     ),
     "formats.opt_format_in": (
         "源文件格式；不写时按扩展名判断（.xlsx、.gift、.aiken；.txt 需要写明）。",
@@ -365,16 +365,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "导出格式；不写时按 -o 的扩展名判断（.xlsx、.gift、.aiken）。",
         "Format to write; without it, taken from the -o extension (.xlsx, .gift, .aiken).",
     ),
-    "formats.opt_output_bank": ("要写出的题库文件，文件名须以 .bank.yaml 结尾。", "Bank file to write; its name must end in .bank.yaml."),
+    "formats.opt_output_bank": (
+        "要写出的题库文件，文件名须以 .bank.yaml 结尾。",
+        "Bank file to write; its name must end in .bank.yaml.",
+    ),
     "formats.opt_output_file": ("要写出的文件。", "The file to write."),
     "formats.opt_bank_id": (
         "题库编号（小写字母、数字和 -）；默认取文件中的编号或输出文件名。",
         "Bank id (lower-case letters, digits, -); default: the id in the file, or the output file name.",
     ),
-    "formats.opt_title": ("题库名称；默认取文件中的名称或源文件名。", "Bank title; default: the title in the file, or the file name."),
+    "formats.opt_title": (
+        "题库名称；默认取文件中的名称或源文件名。",
+        "Bank title; default: the title in the file, or the file name.",
+    ),
     "formats.opt_force": ("文件已存在时覆盖它。", "Overwrite the file if it exists."),
-    "formats.opt_bank_export": ("要导出的题库编号（见 exam banks list）。", "Id of the bank to export (see exam banks list)."),
-    "formats.opt_new_dir": ("在这个文件夹中建立项目（默认当前文件夹）。", "Create the project in this folder (default: here)."),
+    "formats.opt_bank_export": (
+        "要导出的题库编号（见 exam banks list）。",
+        "Id of the bank to export (see exam banks list).",
+    ),
+    "formats.opt_new_dir": (
+        "在这个文件夹中建立项目（默认当前文件夹）。",
+        "Create the project in this folder (default: here).",
+    ),
     "formats.opt_new_title": ("题库名称，如 本镇人大工作制度。", "Bank title."),
     "formats.opt_new_doc": (
         "示例题引用的出处文件编号（默认与 NAME 相同），如 town-rules。",
@@ -396,21 +408,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file exists: {path}. Choose another name or add --force to overwrite it.",
     ),
     "formats.output_is_dir": ("{path} 是一个文件夹，请写出文件名", "{path} is a folder; give a file name"),
-    "formats.output_no_folder": ("文件夹不存在：{folder}。请先建立它。", "The folder does not exist: {folder}. Create it first."),
+    "formats.output_no_folder": (
+        "文件夹不存在：{folder}。请先建立它。",
+        "The folder does not exist: {folder}. Create it first.",
+    ),
     "formats.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
     "formats.unreadable": ("无法读取文件：{error}", "Cannot read the file: {error}"),
-    "formats.too_large": ("文件过大（{size} 字节，上限 {limit} 字节）", "The file is too large ({size} bytes, limit {limit})"),
+    "formats.too_large": (
+        "文件过大（{size} 字节，上限 {limit} 字节）",
+        "The file is too large ({size} bytes, limit {limit})",
+    ),
     "formats.bad_encoding": (
         "文件既不是 UTF-8 也不是 GBK 编码，请用记事本“另存为”UTF-8",
         "The file is neither UTF-8 nor GBK; save it as UTF-8",
     ),
     "formats.no_questions": ("文件中没有题目", "The file has no questions"),
-    "formats.unknown_type": ("题型“{value}”无法识别（可用：{known}）", "Unknown question type “{value}” (use: {known})"),
+    "formats.unknown_type": (
+        "题型“{value}”无法识别（可用：{known}）",
+        "Unknown question type “{value}” (use: {known})",
+    ),
     "formats.citation_form": (
         "出处“{text}”格式不对，应写作“文件编号 第95条第1款”“文件编号 序言第7段”或“speech 一（二）”",
         "Source “{text}” is not in the form “DOC 第95条第1款”, “DOC 序言第7段” or “speech 一（二）”",
     ),
-    "formats.citation_number": ("出处“{text}”中的条、款、段号无法识别", "The article, paragraph or section number in “{text}” is not a number"),
+    "formats.citation_number": (
+        "出处“{text}”中的条、款、段号无法识别",
+        "The article, paragraph or section number in “{text}” is not a number",
+    ),
     "formats.import_failed": (
         "{path} 有 {count} 处问题，未写出题库。请按上面的行号修改后再导入。",
         "{path} has {count} problem(s); no bank was written. Fix the rows/lines above and import again.",
@@ -443,7 +467,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "有 {count} 处内容无法写成 {format} 格式（见上），未写出文件。",
         "{count} value(s) cannot be written as {format} (see above); no file was written.",
     ),
-    "formats.exported": ("已把题库 {bank} 的 {count} 道题写入 {path}（{format}）。", "Wrote {count} question(s) of bank {bank} to {path} ({format})."),
+    "formats.exported": (
+        "已把题库 {bank} 的 {count} 道题写入 {path}（{format}）。",
+        "Wrote {count} question(s) of bank {bank} to {path} ({format}).",
+    ),
     "formats.export_skipped": (
         "{count} 道题无法用 {format} 格式表示，已跳过（原因见上）。",
         "{count} question(s) cannot be written as {format} and were skipped (reasons above).",
@@ -460,7 +487,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot open it as an Excel workbook (.xlsx) ({error}); save an old .xls file as .xlsx first",
     ),
     "formats.xlsx_no_type": ("题型为空", "题型 (question type) is empty"),
-    "formats.xlsx_option_gap": ("选项{letter}为空，但后面还有选项；选项应从 A 起连续填写", "选项{letter} is empty but later options are not; fill options from A on without gaps"),
+    "formats.xlsx_option_gap": (
+        "选项{letter}为空，但后面还有选项；选项应从 A 起连续填写",
+        "选项{letter} is empty but later options are not; fill options from A on without gaps",
+    ),
     "formats.xlsx_judge_answer": (
         "判断题的答案“{value}”无法识别，应写 对 或 错（也可写 正确/错误、√/×）",
         "The judge answer “{value}” is not recognised; write 对 or 错 (or 正确/错误, √/×)",
@@ -469,14 +499,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{column}”中有空的一项：各空（要点）之间用“；”，同一空的多个答案之间用“|”，两边都要有内容",
         "“{column}” has an empty item: separate blanks (points) with “；” and alternatives with “|”, with text on both sides",
     ),
-    "formats.xlsx_negated": ("否定题一栏“{value}”无法识别，应写 是 或留空", "否定题 “{value}” is not recognised; write 是 or leave it empty"),
+    "formats.xlsx_negated": (
+        "否定题一栏“{value}”无法识别，应写 是 或留空",
+        "否定题 “{value}” is not recognised; write 是 or leave it empty",
+    ),
     "formats.xlsx_cannot_hold": ("“{column}”无法写入 Excel：{value}", "“{column}” cannot be written to Excel: {value}"),
     "formats.xlsx_separator_in": (
         "“{column}”中的“{value}”含有分隔符（；; | ，,），写入 Excel 后无法原样读回",
         "“{value}” in “{column}” contains a separator (；; | ，,) and would not read back the same from Excel",
     ),
-    "formats.xlsx_illegal_character": ("含有 Excel 不允许的控制字符", "contains a control character Excel does not allow"),
-    "formats.xlsx_cell_too_long": ("有一格超过 Excel 的 {limit} 字上限", "a cell exceeds Excel's limit of {limit} characters"),
+    "formats.xlsx_illegal_character": (
+        "含有 Excel 不允许的控制字符",
+        "contains a control character Excel does not allow",
+    ),
+    "formats.xlsx_cell_too_long": (
+        "有一格超过 Excel 的 {limit} 字上限",
+        "a cell exceeds Excel's limit of {limit} characters",
+    ),
     "formats.gift_nested_brace": (
         "答案部分中又出现了“{brace}”；文字中的花括号请写作 {escaped_open} 和 {escaped_close}",
         "“{brace}” inside an answer block; write braces in text as {escaped_open} and {escaped_close}",
@@ -485,7 +524,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "花括号不配对；文字中的花括号请写作 {escaped_open} 和 {escaped_close}",
         "Unbalanced braces; write braces in text as {escaped_open} and {escaped_close}",
     ),
-    "formats.gift_bad_json": ("// exam: 注释不是有效的 JSON（{error}）", "The // exam: comment is not valid JSON ({error})"),
+    "formats.gift_bad_json": (
+        "// exam: 注释不是有效的 JSON（{error}）",
+        "The // exam: comment is not valid JSON ({error})",
+    ),
     "formats.gift_title_unclosed": ("题目名称 ::…:: 没有结束的 ::", "The question name ::…:: has no closing ::"),
     "formats.gift_no_answer": (
         "没有答案部分 {block}（说明性文字不能导入为题目）",
@@ -495,29 +537,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一道题有多个 {block}：只有每个都是 {blank} 的多空填空题可以这样写",
         "Several {block} blocks: only a fill-in question whose blocks are all {blank} may have more than one",
     ),
-    "formats.gift_numerical": ("数值题（{example}）没有对应的题型，无法导入", "Numerical questions ({example}) have no counterpart here"),
-    "formats.gift_matching": ("匹配题（{example}）没有对应的题型，无法导入", "Matching questions ({example}) have no counterpart here"),
-    "formats.gift_bad_answers": ("答案部分应由 =正确答案 和 ~错误答案 组成", "The answer block should consist of =right and ~wrong answers"),
+    "formats.gift_numerical": (
+        "数值题（{example}）没有对应的题型，无法导入",
+        "Numerical questions ({example}) have no counterpart here",
+    ),
+    "formats.gift_matching": (
+        "匹配题（{example}）没有对应的题型，无法导入",
+        "Matching questions ({example}) have no counterpart here",
+    ),
+    "formats.gift_bad_answers": (
+        "答案部分应由 =正确答案 和 ~错误答案 组成",
+        "The answer block should consist of =right and ~wrong answers",
+    ),
     "formats.gift_several_right": (
         "单选题只能有一个 =；多选题请写 ~%50%答案 这样的权重，不用 =",
         "A single-choice question has one =; for several right answers use weights like ~%50%answer, without =",
     ),
-    "formats.gift_private_characters": ("文件含有 Unicode 非字符（U+FDD0–U+FDD5），无法导入", "The file contains Unicode noncharacters (U+FDD0–U+FDD5)"),
+    "formats.gift_private_characters": (
+        "文件含有 Unicode 非字符（U+FDD0–U+FDD5），无法导入",
+        "The file contains Unicode noncharacters (U+FDD0–U+FDD5)",
+    ),
     "formats.aiken_skip_type": (
         "题型 {type} 无法用 Aiken 表示（Aiken 只有单选题），已跳过",
         "type {type} cannot be written as Aiken (Aiken has single choice only); skipped",
     ),
-    "formats.aiken_skip_newline": ("题干或选项中有换行，Aiken 每项只能占一行，已跳过", "a line break in the stem or an option (Aiken is one line each); skipped"),
+    "formats.aiken_skip_newline": (
+        "题干或选项中有换行，Aiken 每项只能占一行，已跳过",
+        "a line break in the stem or an option (Aiken is one line each); skipped",
+    ),
     "formats.aiken_skip_misread": (
         "题干像是选项行或 ANSWER 行，写成 Aiken 会被误读，已跳过",
         "the stem looks like an option or ANSWER line and would be misread in Aiken; skipped",
     ),
-    "formats.aiken_answer_without_options": ("ANSWER 行前面没有题干和选项", "An ANSWER line without a question and options before it"),
+    "formats.aiken_answer_without_options": (
+        "ANSWER 行前面没有题干和选项",
+        "An ANSWER line without a question and options before it",
+    ),
     "formats.aiken_bad_answer": (
         "答案“{value}”无效：Aiken 的 ANSWER 只能是一个选项字母（A–{last}）",
         "Answer “{value}” is invalid: an Aiken ANSWER is one option letter (A–{last})",
     ),
-    "formats.aiken_option_order": ("选项字母 {letter} 不对，这里应是 {expected}", "Option letter {letter} is out of order; expected {expected}"),
+    "formats.aiken_option_order": (
+        "选项字母 {letter} 不对，这里应是 {expected}",
+        "Option letter {letter} is out of order; expected {expected}",
+    ),
     "formats.aiken_text_after_options": (
         "选项之后应是 ANSWER: 行（上一题缺少答案行？）",
         "After the options an ANSWER: line is expected (is the previous question missing its answer?)",
@@ -527,16 +590,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "名称“{name}”无效：只能用小写字母、数字和 -，以字母或数字开头，如 my-town",
         "“{name}” is not a valid name: lower-case letters, digits and -, starting with a letter or digit, e.g. my-town",
     ),
-    "formats.scaffold_bad_doc": ("出处文件编号“{doc}”无效：只能用小写字母、数字和 -", "Doc id “{doc}” is invalid: lower-case letters, digits and -"),
-    "formats.scaffold_bad_title": ("题库名称不能为空、不能含控制字符，且不超过 100 字", "The title must be 1–100 characters without control characters"),
-    "formats.scaffold_taken": ("已有题库编号为“{name}”（来自 {plugin}），请换一个名称", "A bank “{name}” exists already (from {plugin}); choose another name"),
+    "formats.scaffold_bad_doc": (
+        "出处文件编号“{doc}”无效：只能用小写字母、数字和 -",
+        "Doc id “{doc}” is invalid: lower-case letters, digits and -",
+    ),
+    "formats.scaffold_bad_title": (
+        "题库名称不能为空、不能含控制字符，且不超过 100 字",
+        "The title must be 1–100 characters without control characters",
+    ),
+    "formats.scaffold_taken": (
+        "已有题库编号为“{name}”（来自 {plugin}），请换一个名称",
+        "A bank “{name}” exists already (from {plugin}); choose another name",
+    ),
     "formats.scaffolded": (
         "已建立 {path}。下一步：编辑 {path}/{package}/{name}.bank.yaml，运行 exam banks validate 检查，"
         "然后在 {path} 中运行 pip install -e . 安装；exam banks list 中会出现 {name}。",
         "Created {path}. Next: edit {path}/{package}/{name}.bank.yaml, check it with exam banks validate, then run "
         "pip install -e . in {path}; exam banks list will show {name}.",
     ),
-    "roster.help": ("花名册：导入和查看参考人员名单。", "Roster: import and list the people expected to sit the exams."),
+    "roster.help": (
+        "花名册：导入和查看参考人员名单。",
+        "Roster: import and list the people expected to sit the exams.",
+    ),
     "roster.import_help": (
         "导入花名册（.xlsx 或 .csv，列名：姓名、考号、单位、职务；csv 可为 UTF-8（带或不带 BOM）或 GBK）。"
         "有错误的行或重复的考号会按行号列出，整个文件不导入；再次导入会更新同一考号的人员。"
@@ -555,7 +630,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 有 {count} 处问题，花名册未导入。请按上面的行号修改后再导入。",
         "{path} has {count} problem(s); nothing was imported. Fix the rows above and import again.",
     ),
-    "roster.none": ("花名册为空（用 exam roster import 导入）。", "The roster is empty (import one with exam roster import)."),
+    "roster.none": (
+        "花名册为空（用 exam roster import 导入）。",
+        "The roster is empty (import one with exam roster import).",
+    ),
     "roster.count": ("共 {count} 人。", "{count} people."),
     "roster.col_id": ("考号", "ID"),
     "roster.col_name": ("姓名", "Name"),
@@ -566,11 +644,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法作为 Excel 工作簿（.xlsx）打开（{error}）；旧的 .xls 文件请先另存为 .xlsx",
         "Cannot open it as an Excel workbook (.xlsx) ({error}); save an old .xls file as .xlsx first",
     ),
-    "roster.too_large": ("文件过大（{size} 字节，上限 {limit} 字节）", "The file is too large ({size} bytes, limit {limit})"),
+    "roster.too_large": (
+        "文件过大（{size} 字节，上限 {limit} 字节）",
+        "The file is too large ({size} bytes, limit {limit})",
+    ),
     "roster.too_many_rows": ("行数超过 {limit}，其余各行未读取", "More than {limit} rows; the rest was not read"),
-    "roster.bad_encoding": ("文件既不是 UTF-8 也不是 GBK 编码，请另存为 UTF-8 的 CSV", "The file is neither UTF-8 nor GBK; save it as UTF-8 CSV"),
+    "roster.bad_encoding": (
+        "文件既不是 UTF-8 也不是 GBK 编码，请另存为 UTF-8 的 CSV",
+        "The file is neither UTF-8 nor GBK; save it as UTF-8 CSV",
+    ),
     "roster.csv_error": ("CSV 格式错误：{error}", "CSV error: {error}"),
-    "roster.unknown_suffix": ("无法导入扩展名为 {suffix} 的文件，请用 .xlsx 或 .csv", "Cannot import a {suffix} file; use .xlsx or .csv"),
+    "roster.unknown_suffix": (
+        "无法导入扩展名为 {suffix} 的文件，请用 .xlsx 或 .csv",
+        "Cannot import a {suffix} file; use .xlsx or .csv",
+    ),
     "roster.no_header": (
         "前 10 行中没有找到表头（至少需要“姓名”和“考号”两列）",
         "No header row in the first 10 rows (the columns 姓名 and 考号 are needed)",
@@ -582,7 +669,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ID “{value}” is invalid: letters, digits, - and _, at most 32 characters",
     ),
     "roster.no_name": ("姓名为空", "姓名 (name) is empty"),
-    "roster.bad_name": ("姓名过长（上限 {limit} 字）或含控制字符", "The name is longer than {limit} characters or has control characters"),
-    "roster.bad_text": ("“{column}”过长（上限 {limit} 字）或含控制字符", "“{column}” is longer than {limit} characters or has control characters"),
+    "roster.bad_name": (
+        "姓名过长（上限 {limit} 字）或含控制字符",
+        "The name is longer than {limit} characters or has control characters",
+    ),
+    "roster.bad_text": (
+        "“{column}”过长（上限 {limit} 字）或含控制字符",
+        "“{column}” is longer than {limit} characters or has control characters",
+    ),
     "roster.duplicate": ("考号 {id} 重复（第一次在第 {first} 行）", "ID {id} is repeated (first in row {first})"),
 }

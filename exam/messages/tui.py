@@ -66,7 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{title}\n{questions} questions, {points} points, pass mark {pass_mark}, {minutes} minutes.\n"
         "Multiple choice: {rule}.\nThe clock does not stop once started; every answer is saved as you go.",
     ),
-    "rule.partial": ("少选得一半分，错选不得分", "half points if some keys are missed, none if a wrong option is chosen"),
+    "rule.partial": (
+        "少选得一半分，错选不得分",
+        "half points if some keys are missed, none if a wrong option is chosen",
+    ),
     "rule.all_or_nothing": ("全部选对才得分", "all keys and nothing else"),
     # exam
     "exam.time_left": ("剩余 {time}", "{time} left"),
@@ -105,7 +108,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "result.passed": ("合格", "Passed"),
     "result.failed": ("不合格", "Not passed"),
     "result.time_used": ("用时 {time}", "Time used {time}"),
-    "result.short_pending": ("简答题为按要点自动评分，培训老师可能复核调整。", "Short answers are scored provisionally."),
+    "result.short_pending": (
+        "简答题为按要点自动评分，培训老师可能复核调整。",
+        "Short answers are scored provisionally.",
+    ),
     "result.col_type": ("题型", "Type"),
     "result.col_count": ("题数", "Questions"),
     "result.col_score": ("得分", "Score"),
@@ -130,7 +136,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trainer.passphrase_title": ("请输入培训组织者口令", "Trainer passphrase"),
     "trainer.passphrase_hint": ("口令", "Passphrase"),
     "trainer.checking": ("正在核对口令……", "Checking…"),
-    "trainer.wrong_passphrase": ("口令不正确。多次输错后需要等待更久。", "Wrong passphrase. Each wrong try adds a delay."),
+    "trainer.wrong_passphrase": (
+        "口令不正确。多次输错后需要等待更久。",
+        "Wrong passphrase. Each wrong try adds a delay.",
+    ),
     "trainer.paper": ("试卷", "Paper"),
     "trainer.tab_results": ("成绩", "Results"),
     "trainer.tab_stats": ("试题分析", "Item analysis"),

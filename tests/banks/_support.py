@@ -217,7 +217,7 @@ def key_problems(question: Question) -> list[str]:
     quote = question.quote
     if question.type in ("single", "multiple"):
         keys = _keys(question)
-        for letter, option in zip(OPTION_LETTERS, question.options):
+        for letter, option in zip(OPTION_LETTERS, question.options, strict=False):
             present = occurs(option, quote)
             if question.negated:
                 if letter in keys and present:
@@ -376,7 +376,7 @@ def _section_order(item: tuple[str, int]) -> int:
     return numerals.index(item[0][1]) if item[0][1:2] and item[0][1] in numerals else len(numerals)
 
 
-_ORDER = "标题 引言 序言 一 二 三 四 五 六 结语".split()
+_ORDER = ["标题", "引言", "序言", "一", "二", "三", "四", "五", "六", "结语"]
 
 
 def _chapter_order(item: tuple[str, int]) -> tuple[int, str]:

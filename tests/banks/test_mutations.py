@@ -165,7 +165,7 @@ def test_switching_a_single_choice_key_to_a_distractor_is_reported(bank_id: str,
     assert isinstance(key, str)
     wrong = next(
         letter
-        for letter, option in zip(OPTION_LETTERS, target.options)
+        for letter, option in zip(OPTION_LETTERS, target.options, strict=False)
         if letter != key and not occurs(option, target.quote)
     )
     bank.rewrite_line(bank.raw(target.local_id).key_lines["answer"], "answer", wrong)

@@ -104,7 +104,7 @@ class TrainerScreen(Screen[None]):
             )  # fmt: skip
             return report, pending_reviews(self.service.store, paper)
 
-        self.app.run_store(load, lambda data: self._show(*data, labels=labels))  # type: ignore[attr-defined]
+        self.app.run_store(load, lambda data: self._show(data[0], data[1], labels))  # type: ignore[attr-defined]
 
     def _show(self, report: Any, pending: list[tuple[dict[str, Any], dict[str, Any]]], labels: dict[str, str]) -> None:
         results = self.query_one("#results", DataTable)
@@ -171,8 +171,12 @@ class TrainerScreen(Screen[None]):
         note = self.query_one("#mark-note", Input).value
         self.app.run_store(  # type: ignore[attr-defined]
             lambda: mark_answer(self.service, attempt["attempt_id"], answer["question_id"], points, note),
-            lambda _: (self.notify(t("trainer.marked")), self.reload()),
+            self._marked,
         )
+
+    def _marked(self, _attempt: Any) -> None:
+        self.notify(t("trainer.marked"))
+        self.reload()
 
     def export(self) -> None:
         path = Path(self.query_one("#export-path", Input).value).expanduser()
