@@ -187,9 +187,7 @@ async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: 
         assert len(before) >= 2
 
 
-async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_right(
-    mini_service: ExamService, trainee_factory: object = None
-) -> None:
+async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_right(mini_service: ExamService) -> None:
     """A wrong practice answer enters the 错题本; two right answers in a row take it out."""
     from exam.tui.screens.practice import PracticeScreen
 
