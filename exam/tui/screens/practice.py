@@ -33,7 +33,7 @@ class PracticeSetupScreen(Screen[None]):
         return self.app.exam  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        banks = [(bank.title, bank.id) for bank in self.service.registry.banks.values()]
+        banks = [(Content(bank.title), bank.id) for bank in self.service.registry.banks.values()]
         yield Header()
         with Vertical(id="practice-setup"):
             yield Static(t("practice.title"), classes="screen-title")
@@ -57,7 +57,9 @@ class PracticeSetupScreen(Screen[None]):
     def _fill_topics(self) -> None:
         bank = self.query_one("#bank", Select).value
         topics = self.service.practice_topics().get(str(bank), [])
-        self.query_one("#topic", Select).set_options([(t("practice.all_topics"), ALL)] + [(tag, tag) for tag in topics])
+        self.query_one("#topic", Select).set_options(
+            [(t("practice.all_topics"), ALL)] + [(Content(tag), tag) for tag in topics]
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":

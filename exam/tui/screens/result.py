@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -70,7 +71,7 @@ class ResultScreen(Screen[None]):
         lang = 0 if current_language() == "zh" else 1
         for qtype, (count, got, possible) in type_breakdown(self.attempt).items():
             label = self.service.question_type(qtype).label[lang]
-            table.add_row(label, str(int(count)), f"{got:g} / {possible:g}")
+            table.add_row(Text(label), str(int(count)), f"{got:g} / {possible:g}")
         for button in self.query("#review"):
             button.focus()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -74,7 +75,7 @@ class ReviewScreen(Screen[None]):
                 label = self.service.question_type(drawn.question.type).label[lang]
                 with Vertical(classes=f"review-item {css}"):
                     yield Static(
-                        t("review.heading", number=number, type=label, got=f"{got:g}", points=f"{possible:g}"),
+                        Content(t("review.heading", number=number, type=label, got=f"{got:g}", points=f"{possible:g}")),
                         classes="review-heading",
                     )
                     yield from question_body(drawn)
@@ -101,6 +102,7 @@ def explanation_block(service: Any, question: Question) -> ComposeResult:
     label = service.citation_label(question)
     text = service.cited_text(question)
     if text:
-        yield Collapsible(Static(Content(text), classes="review-source"), title=t("review.source", label=label))
+        title = escape(t("review.source", label=label))  # the title is markup; the label comes from a plugin
+        yield Collapsible(Static(Content(text), classes="review-source"), title=title)
     else:
         yield Static(Content(t("review.source", label=label)))

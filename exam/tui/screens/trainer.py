@@ -40,7 +40,7 @@ class TrainerScreen(Screen[None]):
         return self.app.exam  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        papers = [(spec.title, spec.id) for spec in self.service.registry.papers.values()]
+        papers = [(Content(spec.title), spec.id) for spec in self.service.registry.papers.values()]
         yield Header()
         with Vertical(id="trainer"):
             yield Static(t("trainer.title"), classes="screen-title")
@@ -124,7 +124,7 @@ class TrainerScreen(Screen[None]):
         table.clear()
         for item in stats.items:
             table.add_row(
-                Text(item.question_id), labels.get(item.type, item.type), str(item.attempts), _pct(item.facility),
+                Text(item.question_id), Text(labels.get(item.type, item.type)), str(item.attempts), _pct(item.facility),
                 _pct(item.discrimination), Text(flag_text(item)),
             )  # fmt: skip
         self.pending = pending

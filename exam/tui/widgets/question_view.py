@@ -60,7 +60,8 @@ class QuestionView(Vertical):
     def compose(self) -> ComposeResult:
         question = self.drawn.question
         label = self.qtype.label[0 if current_language() == "zh" else 1]
-        yield Label(t("exam.meta", number=self.number, type=label, points=f"{self.drawn.points:g}"), classes="q-meta")
+        meta = t("exam.meta", number=self.number, type=label, points=f"{self.drawn.points:g}")
+        yield Label(Content(meta), classes="q-meta")
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
         yield Static(Content(stem), classes="q-stem")
         if self.kind == "choice":
