@@ -122,6 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.heading": ("第 {number} 题  {type}  得 {got} / {points} 分", "Q{number}  {type}  {got} / {points}"),
     "review.yours": ("你的答案：{text}", "Your answer: {text}"),
     "review.key": ("正确答案：{text}", "Answer: {text}"),
+    "review.key_corrected": ("答案已更正为：{text}（按更正后的答案计分）", "Key corrected to: {text} (scored by it)"),
     "review.unanswered": ("（未作答）", "(not answered)"),
     "review.explanation": ("解析：{text}", "Explanation: {text}"),
     "review.source": ("出处：{label}（展开看原文）", "Source: {label} (expand for the text)"),

@@ -311,3 +311,26 @@ async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamServic
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.trainee.id == "r001" and app.trainee.position == "主席"
+
+
+async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamService) -> None:
+    """After a trainer corrects a key in the bank, the review shows the corrected key next to the one drawn."""
+    import dataclasses
+
+    from exam.tui.screens.review import corrected_key
+
+    from exam.models import Trainee
+
+    attempt = mini_service.start_attempt("mini", Trainee(name="孙八", id="k001"))
+    drawn = next(d for d in mini_service.drawn(attempt).questions if d.question.type == "single")
+    assert corrected_key(mini_service, drawn) is None
+    bank = mini_service.registry.banks["constitution-2018"]
+    other = next(letter for letter in OPTION_LETTERS[: len(drawn.question.options)] if letter != drawn.question.answer)
+    fixed = dataclasses.replace(drawn.question, answer=other)
+    questions = tuple(fixed if q.id == fixed.id else q for q in bank.questions)
+    mini_service.registry.banks["constitution-2018"] = dataclasses.replace(bank, questions=questions)
+    try:
+        text = corrected_key(mini_service, drawn)
+        assert text is not None and drawn.question.options[OPTION_LETTERS.index(other)] in text
+    finally:
+        mini_service.registry.banks["constitution-2018"] = bank

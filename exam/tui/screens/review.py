@@ -44,6 +44,14 @@ def describe_key(drawn: DrawnQuestion) -> str:
     return describe_response(drawn, answer)
 
 
+def corrected_key(service: Any, drawn: DrawnQuestion) -> str | None:
+    """The bank's current key when a trainer corrected it after this paper was drawn (regrading follows it)."""
+    current = service.find_question(drawn.id)
+    if current is None or current.answer == drawn.question.answer or current.options != drawn.question.options:
+        return None
+    return describe_key(DrawnQuestion(current, drawn.points, drawn.option_order, drawn.section))
+
+
 class ReviewScreen(Screen[None]):
     """Scrollable review of every question."""
 
@@ -81,6 +89,9 @@ class ReviewScreen(Screen[None]):
                     yield from question_body(drawn)
                     yield Static(Content(t("review.yours", text=describe_response(drawn, answer.get("response")))))
                     yield Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key")
+                    corrected = corrected_key(self.service, drawn)
+                    if corrected is not None:
+                        yield Static(Content(t("review.key_corrected", text=corrected)), classes="review-key")
                     yield from explanation_block(self.service, drawn.question)
         yield Footer()
 
