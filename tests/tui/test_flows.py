@@ -317,9 +317,8 @@ async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamSer
     """After a trainer corrects a key in the bank, the review shows the corrected key next to the one drawn."""
     import dataclasses
 
-    from exam.tui.screens.review import corrected_key
-
     from exam.models import Trainee
+    from exam.tui.screens.review import corrected_key
 
     attempt = mini_service.start_attempt("mini", Trainee(name="孙八", id="k001"))
     drawn = next(d for d in mini_service.drawn(attempt).questions if d.question.type == "single")
