@@ -234,13 +234,14 @@ def parse_bank(
         first_line: dict[str, int | None] = {}
         for raw in raw_questions:
             qid = raw.get("id") if isinstance(raw, dict) else None
-            if isinstance(qid, str):
-                if qid in first_line:
-                    out.add(_line(raw, "id"), qid, t("bank.duplicate_id", line=first_line[qid]))
-                    continue
+            duplicate = isinstance(qid, str) and qid in first_line
+            if duplicate:
+                out.add(_line(raw, "id"), qid, t("bank.duplicate_id", line=first_line[qid]))
+            elif isinstance(qid, str):
                 first_line[qid] = _line(raw, "id")
+            # A duplicate is still checked, so its other mistakes are reported in the same run.
             question = parse_question(raw, bank_id or "bank", types, sources, out)
-            if question is not None:
+            if question is not None and not duplicate:
                 questions.append(question)
         if not raw_questions:
             out.add(_line(data, "questions"), None, t("bank.no_questions"))  # type: ignore[unreachable]

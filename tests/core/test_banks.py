@@ -308,3 +308,25 @@ def test_quote_must_be_found_in_a_known_source(tmp_path: Path, registry: Registr
         load_bank_file(write(tmp_path, bank_yaml(questions=questions)), registry.types, registry.sources)
     (problem,) = info.value.problems
     assert problem.item == "c1" and "quote" in problem.message
+
+
+def test_a_duplicate_id_does_not_hide_the_duplicate_questions_other_mistakes(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """The second question with a taken id is reported as a duplicate AND checked, so one run lists everything."""
+    path = write(
+        tmp_path,
+        textwrap.dedent(
+            """\
+            bank: {id: dup, title: 重复, version: "1"}
+            questions:
+              - {id: q1, type: judge, stem: 甲, answer: true, explanation: 解析, source: {doc: x, article: 1}, quote: 甲}
+              - {id: q1, type: judge, stem: 乙, answer: maybe, explanation: 解析, source: {doc: x}, quote: 乙}
+            """
+        ),
+    )
+    with pytest.raises(BankFormatError) as info:
+        load_bank_file(path, registry.types, registry.sources)
+    lines = {(p.line, p.item) for p in info.value.problems}
+    assert len(info.value.problems) == 3, [str(p) for p in info.value.problems]
+    assert lines == {(4, "q1")}
