@@ -320,7 +320,7 @@ def test_a_duplicate_id_does_not_hide_the_duplicate_questions_other_mistakes(
             """\
             bank: {id: dup, title: 重复, version: "1"}
             questions:
-              - {id: q1, type: judge, stem: 甲, answer: true, explanation: 解析, source: {doc: x, article: 1}, quote: 甲}
+              - {id: q1, type: judge, stem: 甲, answer: true, explanation: 解, source: {doc: x, article: 1}, quote: 甲}
               - {id: q1, type: judge, stem: 乙, answer: maybe, explanation: 解析, source: {doc: x}, quote: 乙}
             """
         ),
