@@ -233,11 +233,12 @@ def parse_bank(
     else:
         first_line: dict[str, int | None] = {}
         for raw in raw_questions:
-            qid = raw.get("id") if isinstance(raw, dict) else None
-            duplicate = isinstance(qid, str) and qid in first_line
-            if duplicate:
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            qid = raw_id if isinstance(raw_id, str) else None
+            duplicate = qid is not None and qid in first_line
+            if qid is not None and duplicate:
                 out.add(_line(raw, "id"), qid, t("bank.duplicate_id", line=first_line[qid]))
-            elif isinstance(qid, str):
+            elif qid is not None:
                 first_line[qid] = _line(raw, "id")
             # A duplicate is still checked, so its other mistakes are reported in the same run.
             question = parse_question(raw, bank_id or "bank", types, sources, out)

@@ -73,8 +73,10 @@ class ExamService:
             known = ", ".join(self.registry.papers)
             raise NotFoundError(t("service.unknown_paper", paper=paper_id, known=known)) from None
 
-    def papers_for(self, trainee: Trainee) -> list[PaperStatus]:
-        mine = self.store.list_attempts(trainee_id=trainee.id)
+    def papers_for(self, trainee: Trainee, summaries: list[AttemptDict] | None = None) -> list[PaperStatus]:
+        """Every paper with this trainee's attempts at it; ``summaries`` saves a second scan of the index."""
+        listed = self.store.list_attempts() if summaries is None else summaries
+        mine = [s for s in listed if s["trainee"]["id"] == trainee.id]
         result = []
         for spec in self.registry.papers.values():
             used = [a for a in mine if a["paper"] == spec.id]
@@ -86,9 +88,11 @@ class ExamService:
 
     def start_attempt(self, paper_id: str, trainee: Trainee, seed: str | None = None) -> AttemptDict:
         """Resume the trainee's open attempt at this paper, or draw a new paper and start one."""
-        self.finalise_expired()
         spec = self.paper(paper_id)
-        status = next(s for s in self.papers_for(trainee) if s.spec.id == paper_id)
+        summaries = self.store.list_attempts()
+        if self.finalise_expired(summaries):
+            summaries = self.store.list_attempts()
+        status = next(s for s in self.papers_for(trainee, summaries) if s.spec.id == paper_id)
         if status.in_progress:
             return self.store.get_attempt(status.in_progress)
         if status.attempts_left == 0:
@@ -203,11 +207,16 @@ class ExamService:
             self.registry.notify_submitted(public_attempt(attempt))
         return attempt, closed_now
 
-    def finalise_expired(self) -> list[AttemptDict]:
-        """Auto-submit every in-progress attempt whose deadline passed (e.g. while the app was down)."""
+    def finalise_expired(self, summaries: list[AttemptDict] | None = None) -> list[AttemptDict]:
+        """Auto-submit every in-progress attempt whose deadline passed (e.g. while the app was down).
+
+        Args:
+            summaries: The index as just listed, to save a scan; read from the store when not given.
+        """
         closed = []
-        for summary in self.store.list_attempts(status="in_progress"):
-            if from_iso(summary["deadline"]) <= self.clock():
+        listed = self.store.list_attempts() if summaries is None else summaries
+        for summary in listed:
+            if summary["status"] == "in_progress" and from_iso(summary["deadline"]) <= self.clock():
                 attempt, now = self.submit(summary["attempt_id"], auto=True)
                 if now:
                     closed.append(attempt)
