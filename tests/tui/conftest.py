@@ -32,8 +32,9 @@ MINI = PaperSpec(
 
 @pytest.fixture
 def mini_registry(registry: Registry) -> Registry:
-    """The built-in registry with only the small paper and its own plugin records (the shared one is not changed)."""
-    return dataclasses.replace(registry, papers={"mini": MINI}, plugins={})
+    """The built-in registry with only the small paper and its own plugin and bank tables (the shared one is not
+    changed when a test records a failure or swaps a bank)."""
+    return dataclasses.replace(registry, papers={"mini": MINI}, plugins={}, banks=dict(registry.banks))
 
 
 @pytest.fixture
