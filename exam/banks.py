@@ -19,7 +19,7 @@ BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 QUESTION_KEYS = {
     "id", "type", "stem", "options", "answer", "explanation", "source", "quote",
-    "difficulty", "tags", "points", "negated",
+    "difficulty", "tags", "points", "negated", "group", "application",
 }  # fmt: skip
 REQUIRED_KEYS = ("id", "type", "stem", "answer", "explanation", "source", "quote")
 BANK_KEYS = {"id", "title", "version", "description", "sources"}
@@ -165,6 +165,12 @@ def parse_question(
     negated = raw.get("negated", False)
     if not isinstance(negated, bool):
         bad("negated", t("bank.bad_negated"))
+    group = raw.get("group")
+    if group is not None and (not isinstance(group, str) or not QUESTION_ID.match(group)):
+        bad("group", t("bank.bad_group", value=repr(group)))
+    application = raw.get("application", False)
+    if not isinstance(application, bool):
+        bad("application", t("bank.bad_application", value=repr(application)))
 
     if len(out.problems) > before or qtype is None or answer is None or citation is None:
         return None
@@ -182,6 +188,8 @@ def parse_question(
         tags=tuple(t.strip() for t in tags),
         points=points,
         negated=negated,
+        group=group,
+        application=application,
         line=raw.line,
     )
 

@@ -41,6 +41,10 @@ class Question:
     tags: tuple[str, ...] = ()
     points: float = 1
     negated: bool = False
+    group: str | None = None
+    """Related questions (asking the same fact) share a bank-local group name; a paper draws at most one of them."""
+    application: bool = False
+    """An application question: a short township situation, which organ, which threshold, which level."""
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -69,6 +73,10 @@ class Question:
         }
         if self.negated:
             record["negated"] = True
+        if self.group:
+            record["group"] = self.group
+        if self.application:
+            record["application"] = True
         return record
 
     @classmethod
@@ -88,6 +96,8 @@ class Question:
             tags=tuple(data.get("tags") or ()),
             points=data.get("points", 1),
             negated=bool(data.get("negated", False)),
+            group=data.get("group"),
+            application=bool(data.get("application", False)),
         )
 
 

@@ -177,6 +177,8 @@ class SourceLibrary:
 BUILTIN_SOURCES: dict[str, tuple[str, str]] = {
     "constitution-2018": ("constitution-2018.yaml", "宪法"),
     "deputies-law-2025": ("deputies-law-2025.yaml", "代表法"),
+    "organic-law-2022": ("organic-law-2022.yaml", "地方组织法"),
+    "election-law-2020": ("election-law-2020.yaml", "选举法"),
     "speech": ("speech.txt", "讲话"),
 }
 

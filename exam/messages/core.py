@@ -191,6 +191,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "points must be a positive number up to 100, not {value}",
     ),
     "bank.bad_negated": ("negated 只能是 true 或 false", "negated must be true or false"),
+    "bank.bad_group": ("group（题组）应为字母、数字、“-”“_”“.”组成的名称，而不是 {value}", "group must be a name of letters, digits, '-', '_' or '.', not {value}"),
+    "bank.bad_application": ("application 只能是 true 或 false，而不是 {value}", "application must be true or false, not {value}"),
     "bank.not_bank": (
         "题库文件应以 bank: 和 questions: 两部分组成",
         "A bank file must consist of two parts: bank: and questions:",

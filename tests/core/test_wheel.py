@@ -42,7 +42,15 @@ def test_wheel_contains_the_packages_and_banks_and_nothing_generic(wheel: Path) 
     plugins under their own names; no top-level ``plugins``, ``tests`` or ``question_banks``."""
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names if not name.split("/")[0].endswith((".dist-info", ".data"))}
-    assert top == {"exam", "exam_bank_speech", "exam_bank_constitution", "exam_bank_deputies", "exam_final_exam"}
+    assert top == {
+        "exam",
+        "exam_bank_speech",
+        "exam_bank_constitution",
+        "exam_bank_deputies",
+        "exam_bank_organic",
+        "exam_bank_election",
+        "exam_final_exam",
+    }
     for bank in builtin_banks_present():
         assert f"exam/question_banks/{bank}.bank.yaml" in names
     assert "exam/question_banks/sources/speech.txt" in names
