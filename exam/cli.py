@@ -298,21 +298,23 @@ def plugins_cmd(app: AppContext, fmt: str) -> None:
 @click.pass_context
 def results_cmd(ctx: click.Context, paper: str | None, fmt: str) -> None:
     """``exam results`` lists attempts; its subcommands ``export`` and ``import`` come from :mod:`exam.trainer`."""
-    from exam.service import public_attempt
+    from exam.service import public_attempt, to_iso
     from exam.tables import print_table
 
     if ctx.invoked_subcommand is not None:
         return
-    store = ctx.find_object(AppContext).store  # type: ignore[union-attr]
-    summaries = store.list_attempts(paper=paper)
+    service = ctx.find_object(AppContext).service  # type: ignore[union-attr]
+    summaries = service.attempts(paper=paper)
+    for unreadable in getattr(summaries, "unreadable", ()):
+        click.secho(t("cli.unreadable_index", path=unreadable), fg="yellow", err=True)
     if fmt == "jsonl":
         for summary in summaries:
-            click.echo(json.dumps(public_attempt(store.get_attempt(summary["attempt_id"])), ensure_ascii=False))
+            click.echo(json.dumps(public_attempt(service.attempt(summary.attempt_id)), ensure_ascii=False))
         return
     rows = [
-        [s["attempt_id"][:8], s["trainee"]["name"], s["trainee"]["id"], s["trainee"].get("unit", ""), s["paper"],
-         t("status." + s["status"]), s["score"] if s["score"] is not None else "", s["max_score"],
-         t("cli.yes") if s["passed"] else (t("cli.no") if s["passed"] is not None else ""), s["started_at"]]
+        [s.attempt_id[:8], s.trainee.name, s.trainee.id, s.trainee.unit, s.paper,
+         t("status." + s.status.value), s.score if s.score is not None else "", s.max_score,
+         t("cli.yes") if s.passed else (t("cli.no") if s.passed is not None else ""), to_iso(s.started_at)]
         for s in summaries
     ]  # fmt: skip
     print_table(
@@ -333,6 +335,10 @@ def store_repair(app: AppContext) -> None:
     report = app.store.repair()
     for kept in report.set_aside:
         click.secho(t("cli.store_set_aside", path=kept), fg="yellow", err=True)
+    for path in report.unreadable:
+        click.secho(t("cli.store_unreadable", path=path), fg="yellow", err=True)
+    for path in report.removed:
+        click.secho(t("cli.store_removed", path=path), err=True)
     click.echo(t("cli.store_repaired", count=report.attempts, path=app.settings.db))
 
 

@@ -66,3 +66,15 @@ class NotFoundError(ExamError):
 
 class AttemptClosedError(ExamError):
     """An answer was given to an attempt that is already submitted."""
+
+
+class LeaseHeldError(ExamError):
+    """Another window is writing to this attempt; ``label`` says where (host and process)."""
+
+    def __init__(self, message: str, label: str) -> None:
+        super().__init__(message)
+        self.label = label
+
+
+class LeaseLostError(ExamError):
+    """This window no longer holds the attempt: another window took it over."""

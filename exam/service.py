@@ -1,38 +1,49 @@
 """The API the TUI and the CLI use: sign-in data, papers, attempts, answers, submission, review, practice.
 
-Nothing here imports Textual. Time comes from an injectable ``clock`` so tests can move it.
+The service owns attempt state: callers pass ids (and, for a running exam, the :class:`ExamSession` handle that
+:meth:`ExamService.open_attempt` gave them); every save and every close re-reads what is stored under the
+attempt's lock. Nothing here imports Textual. Wall time comes from an injectable ``clock`` and elapsed time from an
+injectable ``monotonic``, so tests can move either.
 """
 
 from __future__ import annotations
 
+import os
+import random
+import secrets
 import socket
+import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from exam.errors import AttemptClosedError, ExamError, NotFoundError
+from exam.attempts import Attempt, AttemptStatus, HistoryEntry, from_iso, to_iso
+from exam.errors import AttemptClosedError, ExamError, LeaseLostError, NotFoundError
 from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, Trainee
 from exam.papers import DrawnPaper, PaperSpec, assemble_paper, default_seed, practice_paper
 from exam.plugins import Registry
-from exam.qtypes import QuestionType
-from exam.store.base import AttemptDict, AttemptStore
+from exam.qtypes import GradingRules, QuestionType
+from exam.scoring import grade_paper, has_passed, score_answer, total_score
+from exam.store.base import AttemptStore, Lease, LiveState
 
 Clock = Callable[[], datetime]
+Monotonic = Callable[[], float]
+
+LEASE_HEARTBEAT_SECONDS = 5
+"""How often a running exam tells the store it is alive (and learns of extra time or a takeover)."""
+LEASE_STALE_SECONDS = 30
+"""A lease not renewed for this long belongs to a window that is gone; it can be taken without asking."""
+CLOCK_JUMP_SECONDS = 120
+"""A difference this large between the wall clock and the session's own elapsed time counts as a clock jump."""
+
+__all__ = ["ExamService", "ExamSession", "PaperStatus", "from_iso", "public_attempt", "system_clock", "to_iso"]
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC).astimezone()
-
-
-def to_iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def from_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -50,13 +61,60 @@ class PaperStatus:
         return max(0, self.spec.attempts - self.attempts_used)
 
 
+@dataclass
+class ExamSession:
+    """One window's hold on one in-progress attempt (from :meth:`ExamService.open_attempt`).
+
+    Its time runs on the monotonic clock from the moment it opened, so a wall clock moved back never grants time
+    and one moved forward never closes the attempt early. ``writable`` is false for a read-only view or after
+    another window took the attempt over.
+    """
+
+    attempt_id: str
+    holder: str
+    label: str
+    wall_start: datetime
+    mono_start: float
+    monotonic: Monotonic
+    paper: DrawnPaper
+    deadline: datetime
+    writable: bool = True
+    recorded_jump: float = 0.0
+    lost_reason: str = ""
+
+    def now(self) -> datetime:
+        """The session's time: the wall time it opened at plus the monotonic time elapsed since."""
+        return self.wall_start + timedelta(seconds=self.monotonic() - self.mono_start)
+
+    def seconds_left(self) -> float:
+        return (self.deadline - self.now()).total_seconds()
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """What a running exam learns each heartbeat: the stored deadline, and whether it may still write."""
+
+    deadline: datetime
+    writable: bool
+    closed: bool = False
+    reason: str = ""
+
+
 class ExamService:
     """Everything a trainee or trainer does, over a :class:`Registry` and an :class:`AttemptStore`."""
 
-    def __init__(self, registry: Registry, store: AttemptStore, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        store: AttemptStore,
+        clock: Clock = system_clock,
+        monotonic: Monotonic = time.monotonic,
+    ) -> None:
         self.registry = registry
         self.store = store
         self.clock = clock
+        self.monotonic = monotonic
+        self._papers: dict[str, DrawnPaper] = {}
 
     # -- catalogue --------------------------------------------------------------------------------------------------
 
@@ -73,61 +131,138 @@ class ExamService:
             known = ", ".join(self.registry.papers)
             raise NotFoundError(t("service.unknown_paper", paper=paper_id, known=known)) from None
 
-    def papers_for(self, trainee: Trainee, summaries: list[AttemptDict] | None = None) -> list[PaperStatus]:
+    def papers_for(self, trainee: Trainee, summaries: list[Attempt] | None = None) -> list[PaperStatus]:
         """Every paper with this trainee's attempts at it; ``summaries`` saves a second scan of the index."""
-        listed = self.store.list_attempts() if summaries is None else summaries
-        mine = [s for s in listed if s["trainee"]["id"] == trainee.id]
+        mine = self.store.list_attempts(trainee_id=trainee.id) if summaries is None else summaries
         result = []
         for spec in self.registry.papers.values():
-            used = [a for a in mine if a["paper"] == spec.id]
-            open_ = next((a["attempt_id"] for a in used if a["status"] == "in_progress"), None)
+            used = [a for a in mine if a.paper == spec.id and a.trainee.id == trainee.id]
+            open_ = next((a.attempt_id for a in used if not a.closed), None)
             result.append(PaperStatus(spec, len(used), open_))
         return result
 
-    # -- attempts -----------------------------------------------------------------------------------------------------
+    # -- starting and opening ---------------------------------------------------------------------------------------
 
-    def start_attempt(self, paper_id: str, trainee: Trainee, seed: str | None = None) -> AttemptDict:
-        """Resume the trainee's open attempt at this paper, or draw a new paper and start one."""
+    def start_attempt(self, paper_id: str, trainee: Trainee, seed: str | None = None) -> Attempt:
+        """Resume the trainee's open attempt at this paper, or draw a new paper and start one.
+
+        The attempts-allowed check and the creation happen under one lock, so any number of processes starting
+        at once end with exactly one attempt, which all of them get. Raises :class:`ExamError` when no attempt is
+        left.
+        """
         spec = self.paper(paper_id)
-        summaries = self.store.list_attempts()
-        if self.finalise_expired(summaries):
-            summaries = self.store.list_attempts()
-        status = next(s for s in self.papers_for(trainee, summaries) if s.spec.id == paper_id)
-        if status.in_progress:
-            return self.store.get_attempt(status.in_progress)
-        if status.attempts_left == 0:
-            raise ExamError(t("service.no_attempts_left", title=spec.title, attempts=spec.attempts))
-        attempt_no = status.attempts_used + 1
-        drawn = assemble_paper(spec, self.registry.banks, seed or default_seed(spec.id, trainee.id, attempt_no))
-        now = self.clock()
-        extra = self.extra_minutes(paper_id, trainee.id)
-        attempt: AttemptDict = {
-            "attempt_id": uuid.uuid4().hex,
-            "trainee": trainee.as_dict(),
-            "paper": spec.id,
-            "paper_title": spec.title,
-            "status": "in_progress",
-            "started_at": to_iso(now),
-            "submitted_at": None,
-            "deadline": to_iso(now + timedelta(minutes=spec.time_limit + extra)),
-            "score": None,
-            "max_score": drawn.max_score,
-            "passed": None,
-            "attempt_no": attempt_no,
-            "origin": socket.gethostname(),
-            "drawn": drawn.to_dict(),
-            "answers": [],
-            "history": [],
-        }
-        self.store.create_attempt(attempt)
-        return self.store.get_attempt(attempt["attempt_id"])
+        self.complete_pending_effects()
+        with self.store.serialised(trainee.id, paper_id):
+            mine = self.store.list_attempts(paper=paper_id, trainee_id=trainee.id)
+            for summary in mine:
+                if not summary.closed and self._close_if_abandoned(summary) is None:
+                    return self.store.get_attempt(summary.attempt_id)
+            used = len(mine)
+            if spec.attempts and used >= spec.attempts:
+                raise ExamError(t("service.no_attempts_left", title=spec.title, attempts=spec.attempts))
+            attempt_no = used + 1
+            drawn = assemble_paper(spec, self.registry.banks, seed or default_seed(spec.id, trainee.id, attempt_no))
+            now = self.clock()
+            extra = self.extra_minutes(paper_id, trainee.id)
+            attempt = Attempt(
+                attempt_id=uuid.uuid4().hex,
+                trainee=trainee,
+                paper=spec.id,
+                paper_title=spec.title,
+                status=AttemptStatus.IN_PROGRESS,
+                started_at=now,
+                deadline=now + timedelta(minutes=spec.time_limit + extra),
+                max_score=drawn.max_score,
+                attempt_no=attempt_no,
+                origin=socket.gethostname(),
+                drawn=drawn,
+            )
+            return self.store.create_attempt(attempt)
 
-    def drawn(self, attempt: AttemptDict) -> DrawnPaper:
-        return DrawnPaper.from_dict(attempt["drawn"])
+    def open_attempt(self, attempt_id: str, takeover: bool = False, read_only: bool = False) -> ExamSession:
+        """Open an in-progress attempt in this window: take its lease (one writer per attempt).
 
-    def seconds_left(self, attempt: AttemptDict) -> float:
-        """Seconds until the stored absolute deadline (negative once past)."""
-        return (from_iso(attempt["deadline"]) - self.clock()).total_seconds()
+        Raises :class:`~exam.errors.LeaseHeldError` when another live window holds it and neither ``takeover``
+        nor ``read_only`` is given; with ``read_only`` the session can show but not save.
+        """
+        attempt = self.store.get_attempt(attempt_id)
+        if attempt.closed:
+            raise AttemptClosedError(t("service.already_submitted"))
+        session = ExamSession(
+            attempt_id=attempt_id,
+            holder=secrets.token_hex(16),
+            label=t("lease.label", host=socket.gethostname(), pid=os.getpid()),
+            wall_start=self.clock(),
+            mono_start=self.monotonic(),
+            monotonic=self.monotonic,
+            paper=attempt.paper_snapshot,
+            deadline=attempt.deadline,
+            writable=not read_only,
+        )
+        self._papers[attempt_id] = attempt.paper_snapshot
+        if read_only:
+            return session
+        stale_before = self.clock() - timedelta(seconds=LEASE_STALE_SECONDS)
+        self.store.acquire_lease(attempt_id, self._lease(session), takeover, stale_before)
+        if takeover:
+            self._append_history(attempt_id, "takeover", {"new": session.label})
+        return session
+
+    def close_session(self, session: ExamSession) -> None:
+        """The window closes: give up the lease so another window can open the attempt without asking."""
+        if session.writable:
+            self.store.release_lease(session.attempt_id, session.holder)
+
+    def heartbeat(self, session: ExamSession) -> Heartbeat:
+        """Renew the lease, pick up the stored deadline (extra time), and record a wall-clock jump once.
+
+        Returns whether the session may still write; after a takeover it may not, and ``reason`` says why.
+        """
+        try:
+            state = self.store.live_state(session.attempt_id)
+        except AttemptClosedError:
+            return Heartbeat(session.deadline, False, closed=True)
+        session.deadline = state.deadline
+        self._note_clock_jump(session)
+        if not session.writable:
+            return Heartbeat(state.deadline, False, reason=session.lost_reason)
+        try:
+            self.store.renew_lease(session.attempt_id, self._lease(session))
+        except LeaseLostError as exc:
+            session.writable = False
+            session.lost_reason = str(exc)
+            return Heartbeat(state.deadline, False, reason=session.lost_reason)
+        except AttemptClosedError:
+            return Heartbeat(state.deadline, False, closed=True)
+        return Heartbeat(state.deadline, True)
+
+    def _lease(self, session: ExamSession) -> Lease:
+        return Lease(session.holder, session.label, self.clock())
+
+    def _note_clock_jump(self, session: ExamSession) -> None:
+        offset = (self.clock() - session.now()).total_seconds()
+        if abs(offset - session.recorded_jump) < CLOCK_JUMP_SECONDS:
+            return
+        session.recorded_jump = offset
+        self._append_history(
+            session.attempt_id,
+            "clock_jump",
+            {"seconds": round(offset), "wall": to_iso(self.clock()), "session": to_iso(session.now())},
+        )
+
+    def _append_history(self, attempt_id: str, action: str, detail: Mapping[str, Any], by: str = "") -> None:
+        entry = HistoryEntry(action, to_iso(self.clock()), by, dict(detail))
+        self.store.update_attempt(attempt_id, lambda a: a.with_history(entry))
+
+    # -- answering --------------------------------------------------------------------------------------------------
+
+    def drawn(self, attempt_id: str) -> DrawnPaper:
+        """The paper drawn for an attempt (cached: it never changes once drawn)."""
+        paper = self._papers.get(attempt_id)
+        if paper is None:
+            paper = self.store.get_attempt(attempt_id).paper_snapshot
+            self._papers[attempt_id] = paper
+        return paper
 
     def check_response(self, question: Question, response: Any) -> Any:
         """Validate a response's shape for its type; ``None`` clears the answer."""
@@ -147,89 +282,176 @@ class ExamService:
             return response if response.strip() else None
         raise ExamError(t("service.bad_response", type=question.type, response=repr(response)))
 
-    def save_answer(self, attempt_id: str, question_id: str, response: Any, attempt: AttemptDict | None = None) -> Any:
-        """Durably record a response; returns the normalised response. Raises once the time is up."""
-        attempt = attempt or self.store.get_attempt(attempt_id)
-        if attempt["status"] != "in_progress":
-            raise AttemptClosedError(t("service.already_submitted"))
-        if self.seconds_left(attempt) <= 0:
-            self.submit(attempt_id, auto=True)
-            raise AttemptClosedError(t("service.time_up"))
-        drawn = DrawnPaper.from_dict(attempt["drawn"])
+    def save_answer(self, attempt_id: str, question_id: str, response: Any, session: ExamSession | None = None) -> Any:
+        """Durably record a response; returns the normalised response.
+
+        Checked under the attempt's lock against what is stored: the lease (a window that lost the attempt gets
+        :class:`~exam.errors.LeaseLostError`) and the stored deadline, by the session's clock. Once the deadline has
+        passed the attempt is closed and :class:`~exam.errors.AttemptClosedError` raised.
+        """
+        if session is not None and not session.writable:
+            raise LeaseLostError(session.lost_reason or t("lease.read_only"))
         try:
-            question = drawn.get(question_id).question
+            question = self.drawn(attempt_id).get(question_id).question
         except KeyError:
             raise NotFoundError(t("service.no_question", question=question_id)) from None
         value = self.check_response(question, response)
-        self.store.save_answer(attempt_id, question_id, value, to_iso(self.clock()))
+        now = session.now() if session is not None else self.clock()
+
+        def check(state: LiveState) -> None:
+            if session is not None and (state.lease is None or state.lease.holder != session.holder):
+                session.writable = False
+                session.lost_reason = t("lease.lost", where=state.lease.label if state.lease else "?")
+                raise LeaseLostError(session.lost_reason)
+            if now >= state.deadline:
+                raise _TimeUp
+
+        try:
+            self.store.save_answer(attempt_id, question_id, value, to_iso(now), check)
+        except _TimeUp:
+            self.close_if_due(attempt_id, session)
+            raise AttemptClosedError(t("service.time_up")) from None
         return value
 
-    def grade(self, attempt: AttemptDict) -> AttemptDict:
-        """Score every question from the stored responses and the drawn paper (pure; no writes)."""
-        drawn = DrawnPaper.from_dict(attempt["drawn"])
-        responses = attempt.get("responses") or {}
-        answers = []
-        total = 0.0
-        for item in drawn.questions:
-            qtype = self.question_type(item.question.type)
-            response = (responses.get(item.id) or {}).get("response")
-            points = qtype.grade(item.question, response, item.points, drawn.rules)
-            points = max(0.0, min(float(item.points), points))
-            total += points
-            answers.append(
-                {
-                    "question_id": item.id,
-                    "type": item.question.type,
-                    "response": response,
-                    "points": points,
-                    "max_points": item.points,
-                    "needs_review": not qtype.auto_final and response is not None,
-                }
+    # -- closing ----------------------------------------------------------------------------------------------------
+
+    def submit(self, attempt_id: str, session: ExamSession | None = None) -> tuple[Attempt, bool]:
+        """Hand the attempt in (the trainee's choice); exactly once. Returns ``(attempt, closed by this call)``.
+
+        A submission after the stored deadline counts as automatic and is stamped with the deadline.
+        """
+        if session is not None and not session.writable:
+            raise LeaseLostError(session.lost_reason or t("lease.read_only"))
+        return self._finalise(attempt_id, session.now() if session else self.clock(), auto=False)
+
+    def close_if_due(self, attempt_id: str, session: ExamSession | None = None) -> Attempt | None:
+        """Close the attempt automatically if its *stored* deadline has passed (by the session's clock, or the wall
+        clock without one); returns the closed attempt, or ``None`` while time is left (e.g. extra time granted)."""
+        now = session.now() if session else self.clock()
+        try:
+            state = self.store.live_state(attempt_id)
+        except AttemptClosedError:
+            return self._finalise(attempt_id, now, auto=True)[0]
+        if session is not None:
+            session.deadline = state.deadline
+        if now < state.deadline:
+            return None
+        return self._finalise(attempt_id, now, auto=True)[0]
+
+    def _finalise(self, attempt_id: str, now: datetime, auto: bool) -> tuple[Attempt, bool]:
+        def finish(attempt: Attempt) -> Attempt:
+            drawn = attempt.paper_snapshot
+            answers = grade_paper(drawn, {q: r.value for q, r in attempt.responses.items()}, self.registry.types)
+            score = total_score(a.points for a in answers)
+            late = now >= attempt.deadline
+            return replace(
+                attempt,
+                answers=answers,
+                score=score,
+                passed=has_passed(score, drawn.pass_mark),
+                status=AttemptStatus.AUTO_SUBMITTED if (auto or late) else AttemptStatus.SUBMITTED,
+                submitted_at=min(now, attempt.deadline),
             )
-        score = round(total, 2)
-        return dict(attempt, answers=answers, score=score, passed=score >= drawn.pass_mark)
-
-    def submit(self, attempt_id: str, auto: bool = False) -> tuple[AttemptDict, bool]:
-        """Finalise exactly once. An automatic submission is stamped with the deadline, never later."""
-
-        def finish(attempt: AttemptDict) -> AttemptDict:
-            graded = self.grade(attempt)
-            now = self.clock()
-            deadline = from_iso(attempt["deadline"])
-            late = now >= deadline
-            graded["status"] = "auto_submitted" if (auto or late) else "submitted"
-            graded["submitted_at"] = to_iso(min(now, deadline))
-            return graded
 
         attempt, closed_now = self.store.finalise(attempt_id, finish)
-        if closed_now:
-            self._record_wrong_answers(attempt)
-            self.registry.notify_submitted(public_attempt(attempt))
+        self._papers.pop(attempt_id, None)
+        self.complete_pending_effects(only=attempt_id)
         return attempt, closed_now
 
-    def finalise_expired(self, summaries: list[AttemptDict] | None = None) -> list[AttemptDict]:
-        """Auto-submit every in-progress attempt whose deadline passed (e.g. while the app was down).
+    def _close_if_abandoned(self, summary: Attempt) -> Attempt | None:
+        """Close an in-progress attempt whose stored deadline passed, unless a live window still holds it (that
+        window closes it by its own clock). Returns the closed attempt, or ``None`` if it stays open."""
+        try:
+            state = self.store.live_state(summary.attempt_id)
+        except AttemptClosedError:
+            return self._finalise(summary.attempt_id, self.clock(), auto=True)[0]
+        now = self.clock()
+        if now < state.deadline:
+            return None
+        lease = state.lease
+        if lease is not None and lease.heartbeat >= now - timedelta(seconds=LEASE_STALE_SECONDS):
+            return None
+        return self._finalise(summary.attempt_id, now, auto=True)[0]
 
-        Args:
-            summaries: The index as just listed, to save a scan; read from the store when not given.
-        """
+    def finalise_expired(self, summaries: list[Attempt] | None = None) -> list[Attempt]:
+        """Auto-submit every in-progress attempt whose stored deadline passed and that no live window holds
+        (e.g. the app was closed). ``summaries``: the index as just listed, to save a scan."""
+        listed = self.store.list_attempts(status=AttemptStatus.IN_PROGRESS) if summaries is None else summaries
         closed = []
-        listed = self.store.list_attempts() if summaries is None else summaries
         for summary in listed:
-            if summary["status"] == "in_progress" and from_iso(summary["deadline"]) <= self.clock():
-                attempt, now = self.submit(summary["attempt_id"], auto=True)
-                if now:
+            if not summary.closed and summary.deadline <= self.clock():
+                attempt = self._close_if_abandoned(summary)
+                if attempt is not None:
                     closed.append(attempt)
         return closed
 
-    def in_progress_for(self, trainee: Trainee) -> AttemptDict | None:
-        self.finalise_expired()
-        for summary in self.store.list_attempts(trainee_id=trainee.id, status="in_progress"):
-            return self.store.get_attempt(summary["attempt_id"])
+    # -- side effects of closing, exactly once ----------------------------------------------------------------------
+
+    def complete_pending_effects(self, only: str | None = None) -> int:
+        """Carry out the side effects of closed attempts that are still pending (the 错题本 update, then the
+        ``exam_attempt_submitted`` notification); returns how many attempts were completed.
+
+        Called right after every close, and at every start so that a process that died in between is made good.
+        The 错题本 update is idempotent (the book records which attempts it holds); the notification is marked done
+        right after the plugins return, so it repeats only if the process dies in that instant.
+        """
+        pending = self.store.pending_effects()
+        done = 0
+        for attempt_id, effects in pending.items():
+            if only is not None and attempt_id != only:
+                continue
+            attempt = self.store.get_attempt(attempt_id)
+            for effect in effects:
+                if effect == "wrong_book":
+                    self._record_wrong_answers(attempt)
+                elif effect == "notify":
+                    self.registry.notify_submitted(public_attempt(attempt))
+                self.store.effect_done(attempt_id, effect)
+            done += 1
+        return done
+
+    # -- reading attempts ---------------------------------------------------------------------------------------------
+
+    def attempt(self, attempt_id: str) -> Attempt:
+        """One whole attempt (paper, responses, answers, history)."""
+        return self.store.get_attempt(attempt_id)
+
+    def attempts(
+        self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
+    ) -> list[Attempt]:
+        """Summaries of the stored attempts, oldest first (see :meth:`AttemptStore.list_attempts`)."""
+        return self.store.list_attempts(paper=paper, trainee_id=trainee_id, status=status)
+
+    def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
+        """Apply ``change`` to the stored attempt under its lock (trainer tools: regrading, marking, extra time)."""
+        return self.store.update_attempt(attempt_id, change)
+
+    def import_attempts(self, attempts: list[Attempt]) -> tuple[int, int]:
+        """Add closed attempts from another machine; returns ``(added, skipped as already present)``."""
+        return self.store.import_attempts(attempts)
+
+    def in_progress_for(self, trainee: Trainee) -> Attempt | None:
+        """The trainee's open attempt (after closing any whose time ran out while nobody held it)."""
+        self.complete_pending_effects()
+        for summary in self.store.list_attempts(trainee_id=trainee.id, status=AttemptStatus.IN_PROGRESS):
+            if self._close_if_abandoned(summary) is None:
+                return self.store.get_attempt(summary.attempt_id)
         return None
 
-    def history(self, trainee: Trainee) -> list[AttemptDict]:
-        return [a for a in self.store.list_attempts(trainee_id=trainee.id) if a["status"] != "in_progress"]
+    def history(self, trainee: Trainee) -> list[Attempt]:
+        return [a for a in self.store.list_attempts(trainee_id=trainee.id) if a.closed]
+
+    def seconds_left(self, attempt: Attempt) -> float:
+        """Seconds until the attempt's stored deadline by the wall clock (negative once past)."""
+        return (attempt.deadline - self.clock()).total_seconds()
+
+    def flags(self, attempt_id: str) -> list[int]:
+        """The question numbers (0-based) the trainee flagged in an attempt."""
+        value = self.store.get_record("flags", attempt_id)
+        return [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
+
+    def set_flags(self, attempt_id: str, flags: list[int]) -> None:
+        self.store.put_record("flags", attempt_id, sorted(set(flags)))
 
     # -- trainer settings ---------------------------------------------------------------------------------------------
 
@@ -240,6 +462,10 @@ class ExamService:
         self.paper(paper_id)
         self.store.put_record("extra_time", f"{paper_id}|{trainee_id}", int(minutes))
 
+    def roster_records(self) -> dict[str, Any]:
+        """The imported roster as stored: 考号 → ``{name, id, unit, position}``."""
+        return self.store.all_records("roster")
+
     def roster(self) -> list[Trainee]:
         """Everyone on the imported roster (``exam roster import``), ordered by 单位 then 考号; empty if none."""
         from exam.trainer.roster import roster_members
@@ -248,25 +474,27 @@ class ExamService:
 
     # -- 错题本 (wrong-answer book) and practice -------------------------------------------------------------------
 
-    def _record_wrong_answers(self, attempt: AttemptDict) -> None:
-        trainee_id = attempt["trainee"]["id"]
-        book = self.store.get_record("wrong_book", trainee_id) or {}
-        changed = False
-        for answer in attempt.get("answers", []):
-            if answer["type"] == "short":
-                continue
-            if answer["points"] < answer["max_points"]:
-                entry = book.setdefault(answer["question_id"], {"streak": 0, "wrong": 0})
-                entry["streak"] = 0
-                entry["wrong"] += 1
-                changed = True
-        if changed:
-            self.store.put_record("wrong_book", trainee_id, book)
+    def _record_wrong_answers(self, attempt: Attempt) -> None:
+        """Add the attempt's wrong answers to the trainee's 错题本, once per attempt."""
+
+        def change(value: Any) -> Any:
+            book = WrongBook.from_json(value)
+            if attempt.attempt_id in book.applied:
+                return book.to_json()
+            for answer in attempt.answers:
+                if answer.type != "short" and answer.points < answer.max_points:
+                    entry = book.entries.setdefault(answer.question_id, {"streak": 0, "wrong": 0})
+                    entry["streak"] = 0
+                    entry["wrong"] += 1
+            book.applied.append(attempt.attempt_id)
+            return book.to_json()
+
+        self.store.update_record("wrong_book", attempt.trainee.id, change)
 
     def wrong_book(self, trainee: Trainee) -> list[Question]:
         """Questions still in the trainee's 错题本 (leave after two correct practice answers in a row)."""
-        book = self.store.get_record("wrong_book", trainee.id) or {}
-        return [q for qid, entry in book.items() if entry["streak"] < 2 and (q := self.find_question(qid))]
+        book = WrongBook.from_json(self.store.get_record("wrong_book", trainee.id))
+        return [q for qid, entry in book.entries.items() if entry["streak"] < 2 and (q := self.find_question(qid))]
 
     def find_question(self, question_id: str) -> Question | None:
         bank_id = question_id.split(":", 1)[0]
@@ -285,29 +513,29 @@ class ExamService:
         ]
         if not pool:
             raise NotFoundError(t("service.no_practice"))
-        import random
-
         seed = f"{trainee.id}|{bank_id}|{tag}|{to_iso(self.clock())}"
         chosen = random.Random(seed).sample(pool, min(count, len(pool)))
         return practice_paper(chosen, t("service.practice_title"), seed)
 
     def practice_answer(self, trainee: Trainee, question: Question, response: Any) -> tuple[float, bool]:
         """Grade one practice response and update the 错题本; returns ``(points, fully correct)``."""
-        from exam.qtypes import GradingRules
-
         value = self.check_response(question, response)
         qtype = self.question_type(question.type)
-        points = qtype.grade(question, value, question.points, GradingRules("all_or_nothing"))
+        points = score_answer(qtype, question, value, question.points, GradingRules("all_or_nothing"))
         correct = points >= question.points
-        book = self.store.get_record("wrong_book", trainee.id) or {}
-        entry = book.get(question.id)
-        if not correct and question.type != "short":
-            entry = book.setdefault(question.id, {"streak": 0, "wrong": 0})
-            entry["streak"], entry["wrong"] = 0, entry["wrong"] + 1
-        elif entry is not None and correct:
-            entry["streak"] += 1
-        if entry is not None:
-            self.store.put_record("wrong_book", trainee.id, book)
+
+        def change(old: Any) -> Any:
+            book = WrongBook.from_json(old)
+            entry = book.entries.get(question.id)
+            if not correct and question.type != "short":
+                entry = book.entries.setdefault(question.id, {"streak": 0, "wrong": 0})
+                entry["streak"], entry["wrong"] = 0, entry["wrong"] + 1
+            elif entry is not None and correct:
+                entry["streak"] += 1
+            return book.to_json()
+
+        if not correct or question.id in WrongBook.from_json(self.store.get_record("wrong_book", trainee.id)).entries:
+            self.store.update_record("wrong_book", trainee.id, change)
         return points, correct
 
     def practice_topics(self) -> dict[str, list[str]]:
@@ -340,35 +568,54 @@ class ExamService:
         return question.source.label(self.registry.sources)
 
 
-def public_attempt(attempt: AttemptDict) -> AttemptDict:
-    """The documented ``exam results --format jsonl`` record of an attempt."""
-    trainee = attempt["trainee"]
-    if attempt["status"] == "in_progress":
-        drawn = attempt.get("drawn", {}).get("questions", [])
-        responses = attempt.get("responses") or {}
+class _TimeUp(Exception):
+    """Raised inside the store's save check when the stored deadline has passed."""
+
+
+@dataclass
+class WrongBook:
+    """A trainee's 错题本 record: per question ``{streak, wrong}``, and the attempts already counted in it.
+
+    Stored as ``{"entries": {...}, "applied": [attempt ids]}``; the first release stored the entries alone.
+    """
+
+    entries: dict[str, dict[str, int]] = field(default_factory=dict)
+    applied: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, value: Any) -> WrongBook:
+        if not isinstance(value, dict):
+            return cls()
+        if "entries" in value and isinstance(value["entries"], dict):
+            return cls(dict(value["entries"]), list(value.get("applied") or []))
+        return cls({k: v for k, v in value.items() if isinstance(v, dict)}, [])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entries": self.entries, "applied": self.applied}
+
+
+def public_attempt(attempt: Attempt) -> dict[str, Any]:
+    """The documented ``exam results --format jsonl`` record of an attempt (whole, not a summary)."""
+    if attempt.closed:
         answers = [
-            {
-                "question_id": q["question"]["id"],
-                "response": (responses.get(q["question"]["id"]) or {}).get("response"),
-                "points": None,
-                "max_points": q["points"],
-            }
-            for q in drawn
+            {"question_id": a.question_id, "response": a.response, "points": a.points, "max_points": a.max_points}
+            for a in attempt.answers
         ]
     else:
         answers = [
-            {k: a[k] for k in ("question_id", "response", "points", "max_points")} for a in attempt.get("answers", [])
+            {"question_id": q.id, "response": attempt.response(q.id), "points": None, "max_points": q.points}
+            for q in (attempt.drawn.questions if attempt.drawn else ())
         ]
     return {
-        "attempt_id": attempt["attempt_id"],
-        "trainee": {"name": trainee["name"], "id": trainee["id"], "unit": trainee.get("unit", "")},
-        "paper": attempt["paper"],
-        "status": attempt["status"],
-        "started_at": attempt["started_at"],
-        "submitted_at": attempt["submitted_at"],
-        "deadline": attempt["deadline"],
-        "score": attempt["score"],
-        "max_score": attempt["max_score"],
-        "passed": attempt["passed"],
+        "attempt_id": attempt.attempt_id,
+        "trainee": {"name": attempt.trainee.name, "id": attempt.trainee.id, "unit": attempt.trainee.unit},
+        "paper": attempt.paper,
+        "status": attempt.status.value,
+        "started_at": to_iso(attempt.started_at),
+        "submitted_at": to_iso(attempt.submitted_at) if attempt.submitted_at else None,
+        "deadline": to_iso(attempt.deadline),
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "passed": attempt.passed,
         "answers": answers,
     }

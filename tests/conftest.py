@@ -16,15 +16,28 @@ from exam.store import TinyDBAttemptStore
 
 
 class FakeClock:
-    """A clock that only moves when told to."""
+    """A wall clock and a monotonic clock that only move when told to.
+
+    ``advance`` moves both (time passes); ``jump`` moves only the wall clock (someone sets the computer's clock).
+    Give ``clock`` and ``clock.monotonic`` to :class:`~exam.service.ExamService`.
+    """
 
     def __init__(self, start: datetime | None = None) -> None:
         self.now = start or datetime(2026, 11, 26, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+        self.elapsed = 1000.0
 
     def __call__(self) -> datetime:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.elapsed
+
     def advance(self, **kwargs: float) -> None:
+        step = timedelta(**kwargs)
+        self.now += step
+        self.elapsed += step.total_seconds()
+
+    def jump(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
 
 
@@ -51,7 +64,7 @@ def store(store_dir: Path) -> TinyDBAttemptStore:
 
 @pytest.fixture
 def service(registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> ExamService:
-    return ExamService(registry, store, clock)
+    return ExamService(registry, store, clock, clock.monotonic)
 
 
 @pytest.fixture

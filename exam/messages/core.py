@@ -130,9 +130,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "can get at most {got} without repeating one",
     ),
     "cli.store_set_aside": (
-        "答卷文件无法读取，已移到一旁保留（未删除）：{path}。如有备份或其他机器导出的成绩，可用导入功能恢复。",
-        "Unreadable attempt file set aside (kept, not deleted): {path}. Restore it from a backup or another "
+        "损坏的文件已移到一旁保留（未删除）：{path}。如有备份或其他机器导出的成绩，可用导入功能恢复。",
+        "Damaged file set aside (kept, not deleted): {path}. Restore it from a backup or another "
         "machine's export if you have one.",
+    ),
+    "cli.store_unreadable": (
+        "无法打开（未改动，请检查权限或是否为文件夹）：{path}",
+        "Could not be opened (left as it is; check its permissions, or whether it is a folder): {path}",
+    ),
+    "cli.store_removed": (
+        "已清除未完成创建的残留文件：{path}",
+        "Removed a leftover of an attempt never created: {path}",
+    ),
+    "cli.unreadable_index": (
+        "有答卷无法列出（索引文件打不开）：{path}。请检查权限，或运行 exam store repair。",
+        "Some attempts cannot be listed (the index file cannot be opened): {path}. Check its permissions, or run exam store repair.",
     ),
     # -- bank files (exam/banks.py) -------------------------------------------------------------------------------
     "bank.source_shape": (
@@ -191,8 +203,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "points must be a positive number up to 100, not {value}",
     ),
     "bank.bad_negated": ("negated 只能是 true 或 false", "negated must be true or false"),
-    "bank.bad_group": ("group（题组）应为字母、数字、“-”“_”“.”组成的名称，而不是 {value}", "group must be a name of letters, digits, '-', '_' or '.', not {value}"),
-    "bank.bad_application": ("application 只能是 true 或 false，而不是 {value}", "application must be true or false, not {value}"),
+    "bank.bad_group": (
+        "group（题组）应为字母、数字、“-”“_”“.”组成的名称，而不是 {value}",
+        "group must be a name of letters, digits, '-', '_' or '.', not {value}",
+    ),
+    "bank.bad_application": (
+        "application 只能是 true 或 false，而不是 {value}",
+        "application must be true or false, not {value}",
+    ),
     "bank.not_bank": (
         "题库文件应以 bank: 和 questions: 两部分组成",
         "A bank file must consist of two parts: bank: and questions:",
@@ -456,9 +474,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the results store (exam/store) -------------------------------------------------------------------------------
     "store.corrupt": (
         "数据文件已损坏，没有做任何改动：{path}（{error}）。已另存一份到 {copy}。"
-        "请从备份恢复该文件，或运行 exam store repair 重建索引。",
+        "请从备份恢复该文件；或者运行 exam store repair，把损坏的文件移到一边并重建索引。",
         "A data file is damaged; nothing was changed: {path} ({error}). A copy was kept as {copy}. "
-        "Restore the file from a backup, or run exam store repair to rebuild the index.",
+        "Restore the file from a backup, or run exam store repair to move the damaged file aside and rebuild the index.",
     ),
     "store.disk_full": (
         "磁盘已满，无法保存到 {path}。已保存的内容没有丢失；请腾出空间后重试。",
@@ -479,6 +497,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "答卷 {attempt} 已交卷，不能再作答",
         "Attempt {attempt} has been handed in; no more answers can be saved",
     ),
+    "store.file_busy": (
+        "文件 {path} 正被另一个程序使用（等待超过 {seconds} 秒）。可能有一个考试窗口卡住了：关闭它后重试。",
+        "The file {path} is in use by another program (waited more than {seconds} s). An exam window may be stuck: close it and try again.",
+    ),
+    "store.is_directory": (
+        "{path} 应当是文件，现在却是一个文件夹。请把该文件夹移走后重试。",
+        "{path} should be a file but is a folder. Move the folder away and try again.",
+    ),
+    "store.no_read_permission": (
+        "没有读取权限：{path}。请检查该文件的权限（文件没有被改动）。",
+        "No permission to read {path}. Check the file's permissions (the file was not changed).",
+    ),
+    "store.cannot_read": ("无法读取 {path}：{error}", "Cannot read {path}: {error}"),
+    "store.wrong_shape": ("内容不是本程序写入的格式", "the content is not in the format this program writes"),
+    "store.empty_file": ("文件是空的", "the file is empty"),
+    "store.not_an_attempt": ("不是一份答卷（{error}）", "not an attempt ({error})"),
+    "store.lock_unusable": (
+        "无法使用锁文件 {path}。请确认它是一个普通文件且可写；若它是文件夹，请移走后重试。",
+        "Cannot use the lock file {path}. Make sure it is an ordinary, writable file; if it is a folder, move it away and try again.",
+    ),
+    "store.newer_format": (
+        "数据目录 {path} 由更新版本的考试程序写入（格式版本 {version}），请升级本程序后再打开。",
+        "The store {path} was written by a newer version of the program (format {version}); upgrade before opening it.",
+    ),
+    "lease.label": ("电脑 {host} 上的考试窗口（进程 {pid}）", "the exam window on {host} (process {pid})"),
+    "lease.held": (
+        "这份答卷正在另一个窗口中作答：{where}。可以只查看，或者接管到本窗口（另一个窗口随即变为只读）。",
+        "This attempt is open in another window: {where}. You can view it read-only, or take it over here (the other window then becomes read-only).",
+    ),
+    "lease.lost": (
+        "这份答卷已被另一个窗口接管（{where}），本窗口变为只读，之后的作答不会保存。",
+        "This attempt was taken over by another window ({where}); this window is now read-only and further answers are not saved.",
+    ),
+    "lease.read_only": ("本窗口为只读，作答不会保存", "This window is read-only; answers are not saved"),
     "store.import_in_progress": (
         "答卷 {attempt} 尚未交卷，不能导入",
         "Attempt {attempt} has not been handed in, so it cannot be imported",

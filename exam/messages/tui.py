@@ -89,6 +89,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "exam.warn_5": ("距考试结束还有 5 分钟。", "5 minutes left."),
     "exam.warn_1": ("距考试结束还有 1 分钟！时间到将自动交卷。", "1 minute left! The paper is submitted at zero."),
+    "exam.read_only": (
+        "只读：这份答卷在另一个窗口作答，本窗口的操作不会保存。",
+        "Read-only: this attempt is being answered in another window; nothing done here is saved.",
+    ),
+    "exam.submit_failed": (
+        "交卷没有成功：{error}。已作答的内容都已保存，请稍后按 Ctrl+S 再试；时间到时仍会自动交卷。",
+        "Handing in did not succeed: {error}. Every answer is saved; press Ctrl+S to try again. The paper is still handed in automatically when time is up.",
+    ),
+    "lease.dialog_title": ("答卷已在另一个窗口打开", "The attempt is open in another window"),
+    "lease.read_only_button": ("只查看", "View read-only"),
+    "lease.takeover_button": ("接管到本窗口", "Take over here"),
     "exam.deadline_changed": ("培训组织者调整了考试时间。", "The trainer changed the time limit."),
     "exam.time_up_title": ("考试时间到", "Time is up"),
     "exam.time_up_body": (

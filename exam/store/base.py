@@ -1,57 +1,145 @@
-"""The storage interface the rest of the program uses. Another backend implements :class:`AttemptStore`."""
+"""The storage interface the service uses. Another backend implements :class:`AttemptStore`.
+
+Only :class:`~exam.service.ExamService` calls a store; everything else goes through the service. Attempts cross
+this boundary as :class:`~exam.attempts.Attempt` objects; how they are laid out on disk is the backend's affair.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-AttemptDict = dict[str, Any]
-"""An attempt in the documented ``exam results --format jsonl`` shape, plus ``drawn`` (the paper snapshot)."""
+from exam.attempts import Attempt
 
-STATUSES = ("in_progress", "submitted", "auto_submitted")
+EFFECTS = ("wrong_book", "notify")
+"""Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`)."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who may write to an in-progress attempt: one window (session) at a time.
+
+    ``holder`` is a random session token; ``label`` says where that window runs (host, process) for the message a
+    second window shows; ``heartbeat`` is when the holder last said it is alive.
+    """
+
+    holder: str
+    label: str
+    heartbeat: datetime
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """The small, often-read part of an in-progress attempt: its stored deadline and its lease (if any)."""
+
+    deadline: datetime
+    lease: Lease | None = None
 
 
 class AttemptStore(ABC):
-    """Attempts, answers and the trainee's own records (错题本, roster).
+    """Attempts, answers and the small records (错题本, roster, settings) of one installation.
 
-    Every method that writes returns only once the data is durable on disk.
+    Every method that writes returns only once the data is durable. Methods raise
+    :class:`~exam.errors.StoreError` (or a subclass) with a message naming the file or server and the recovery;
+    :class:`~exam.errors.NotFoundError` for an unknown attempt; never a bare ``OSError`` or ``KeyError``.
     """
 
-    @abstractmethod
-    def create_attempt(self, attempt: AttemptDict) -> None:
-        """Store a new in-progress attempt (with ``attempt_id``, ``trainee``, ``paper``, ``deadline``, ``drawn``)."""
+    # -- attempts ----------------------------------------------------------------------------------------------
 
     @abstractmethod
-    def save_answer(self, attempt_id: str, question_id: str, response: Any, at: str) -> None:
-        """Record one response durably; raises :class:`~exam.errors.AttemptClosedError` once submitted."""
+    @contextlib.contextmanager
+    def serialised(self, trainee_id: str, paper_id: str) -> Iterator[None]:
+        """Hold the lock under which one trainee's attempts at one paper are checked and created.
 
-    @abstractmethod
-    def get_attempt(self, attempt_id: str) -> AttemptDict:
-        """The attempt with every acknowledged answer (``answers`` keyed by question id in ``responses``)."""
-
-    @abstractmethod
-    def finalise(self, attempt_id: str, finish: Callable[[AttemptDict], AttemptDict]) -> tuple[AttemptDict, bool]:
-        """Close an attempt exactly once.
-
-        ``finish`` gets the in-progress attempt (with all saved responses) under the store's lock and returns the
-        graded, closed attempt, which is stored. Returns ``(attempt, True)`` when this call closed it, or the stored
-        attempt and ``False`` when it was already closed.
+        Inside it the caller lists the trainee's attempts, decides, and calls :meth:`create_attempt`; any number
+        of processes doing this at once end with one attempt. The wait is bounded (``StoreBusyError``).
         """
 
     @abstractmethod
-    def update_attempt(self, attempt_id: str, change: Callable[[AttemptDict], AttemptDict]) -> AttemptDict:
-        """Apply ``change`` to a closed or open attempt under the lock (regrading, extra time)."""
+    def create_attempt(self, attempt: Attempt) -> Attempt:
+        """Store a new in-progress attempt (with its drawn paper); crash-atomic: after a crash at any point the
+        attempt either exists completely (indexed, with an empty answer journal) or not at all."""
+
+    @abstractmethod
+    def live_state(self, attempt_id: str) -> LiveState:
+        """The stored deadline and lease of an in-progress attempt; ``AttemptClosedError`` once closed."""
+
+    @abstractmethod
+    def save_answer(
+        self,
+        attempt_id: str,
+        question_id: str,
+        value: Any,
+        at: str,
+        check: Callable[[LiveState], None] | None = None,
+    ) -> None:
+        """Record one response durably.
+
+        ``check`` is called with the stored :class:`LiveState` under the attempt's lock, just before the write;
+        it raises to refuse the save (time up, lease lost). Raises ``AttemptClosedError`` once the attempt is closed,
+        even when the close happens while this call waits.
+        """
+
+    @abstractmethod
+    def get_attempt(self, attempt_id: str) -> Attempt:
+        """The whole attempt; for an in-progress one with every acknowledged response and the stored deadline."""
+
+    @abstractmethod
+    def finalise(self, attempt_id: str, finish: Callable[[Attempt], Attempt]) -> tuple[Attempt, bool]:
+        """Close an attempt exactly once.
+
+        ``finish`` gets the in-progress attempt (all saved responses) under the lock and returns it graded and
+        closed; the store writes it together with the pending side effects :data:`EFFECTS`, which the caller then
+        carries out and acknowledges with :meth:`effect_done`. Returns ``(attempt, True)`` when this call closed it,
+        ``(stored attempt, False)`` when it was closed already.
+        """
+
+    @abstractmethod
+    def pending_effects(self) -> dict[str, tuple[str, ...]]:
+        """Side effects of closed attempts not yet carried out (a process died in between): attempt id → effects."""
+
+    @abstractmethod
+    def effect_done(self, attempt_id: str, effect: str) -> None:
+        """Record that one side effect of closing ``attempt_id`` has been carried out."""
+
+    @abstractmethod
+    def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
+        """Apply ``change`` to the stored attempt under its lock (regrading, marking, extra time); returns it."""
 
     @abstractmethod
     def list_attempts(
         self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
-    ) -> list[AttemptDict]:
-        """Summaries (no ``drawn``, no ``answers``), oldest first."""
+    ) -> list[Attempt]:
+        """Summaries (no paper, responses or answers), oldest first."""
 
     @abstractmethod
-    def import_attempts(self, attempts: Iterable[AttemptDict]) -> tuple[int, int]:
+    def import_attempts(self, attempts: Iterable[Attempt]) -> tuple[int, int]:
         """Add closed attempts from another machine; returns ``(added, skipped as already present)``."""
+
+    # -- leases: one writer per attempt ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def acquire_lease(self, attempt_id: str, lease: Lease, takeover: bool, stale_before: datetime) -> None:
+        """Make ``lease`` the attempt's writer.
+
+        Refused with ``LeaseHeldError`` (naming the holder) when another holder's heartbeat is at or after
+        ``stale_before`` and ``takeover`` is false. Taking over waits for answers being written and makes the old
+        holder's later saves fail.
+        """
+
+    @abstractmethod
+    def renew_lease(self, attempt_id: str, lease: Lease) -> None:
+        """Refresh the heartbeat; ``LeaseLostError`` when another window has taken the attempt over."""
+
+    @abstractmethod
+    def release_lease(self, attempt_id: str, holder: str) -> None:
+        """Give the attempt up (the window closes); no effect if ``holder`` no longer holds it."""
+
+    # -- small records ----------------------------------------------------------------------------------------------
 
     @abstractmethod
     def get_record(self, table: str, key: str) -> Any:
@@ -62,5 +150,9 @@ class AttemptStore(ABC):
         """Store such a record durably."""
 
     @abstractmethod
+    def update_record(self, table: str, key: str, change: Callable[[Any], Any]) -> Any:
+        """Read-modify-write one record under the lock (``change`` gets ``None`` when absent); returns the result."""
+
+    @abstractmethod
     def all_records(self, table: str) -> dict[str, Any]:
-        """Every record of ``table``."""
+        """Every record of ``table``, ordered by key."""

@@ -1,18 +1,20 @@
 """The default store: TinyDB files made crash-safe and multi-process-safe.
 
-Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user data dir)::
+Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user data dir), created 0700::
 
+    format.json                  {"format": "township-exam-store", "version": 2}
     store.lock                   file lock serialising writers across processes
-    index/<xx>.json              TinyDB: one summary row per attempt, sharded by the first two hex digits of the id
+    index/<xx>.json              one summary row per attempt (TinyDB layout), sharded by the id's first two hex digits
+    staging/<id>.json            an attempt being created: it becomes real when its index row is written
     attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
-    records/<table>/<xx>.json    TinyDB: small records (错题本, roster, flags, trainer settings), sharded by the
-                                 first two hex digits of the SHA-1 of the key
+    attempts/<xx>/<id>.live      while in progress: the stored deadline and the lease (who may write)
+    effects/<id>.json            side effects of closing not yet carried out (错题本, plugin notification)
+    records/<table>/<xx>.json    TinyDB: small records (错题本, roster, flags, settings), sharded by key hash
 
 Saving an answer appends one line to the attempt's journal and fsyncs it, so its cost does not grow with the number
-of stored attempts. Submitting folds the journal into the attempt file and updates one small index shard. Every
-TinyDB write goes through :class:`~exam.store.atomic.AtomicJSONStorage` (temp file, fsync, ``os.replace``, fsync of
-the folder). See docs/storage.md.
+of stored attempts. Every JSON write is an atomic replace followed by an fsync of the folder. The steps of creating
+and closing an attempt, and what a crash between any two of them leaves, are in docs/storage.md.
 """
 
 from __future__ import annotations
@@ -22,49 +24,90 @@ import hashlib
 import json
 import os
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
-from exam.errors import AttemptClosedError, NotFoundError, StoreBusyError, StoreError
+from exam.attempts import Attempt, AttemptStatus, from_iso, to_iso
+from exam.errors import (
+    AttemptClosedError,
+    LeaseHeldError,
+    LeaseLostError,
+    NotFoundError,
+    StoreBusyError,
+    StoreCorruptError,
+    StoreError,
+)
 from exam.i18n import t
 from exam.store.atomic import (
+    CORRUPT_MARK,
     FILE_MODE,
     AtomicJSONStorage,
     append_durably,
-    atomic_write_bytes,
     cleanup_stale_temps,
+    corrupt,
     exclusive_file,
     fsync_dir,
+    make_private_dir,
+    os_message,
+    read_bytes,
     read_json,
+    set_aside,
+    write_json,
 )
-from exam.store.base import AttemptDict, AttemptStore
+from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState
 
 ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
-SUMMARY_KEYS = (
-    "attempt_id", "trainee", "paper", "paper_title", "status", "started_at", "submitted_at", "deadline",
-    "score", "max_score", "passed", "origin",
-)  # fmt: skip
+FORMAT = {"format": "township-exam-store", "version": 2}
 LOCK_TIMEOUT = 30.0
-LOCK_POLL = 0.01
-"""Seconds between tries for a busy lock (filelock's default, 0.05 s, idles most of the time when many write)."""
+"""Seconds to wait for the store lock before giving up with a message."""
+JOURNAL_LOCK_TIMEOUT = 10.0
+"""Seconds to wait for one attempt's journal lock (an answer being written, or a close in progress)."""
+SUMMARY_KEYS = frozenset(("attempt_id", "trainee", "paper", "status", "started_at", "deadline"))
+
+
+class Listing(list[Attempt]):
+    """Attempt summaries, plus the files that could not be read (so a listing never omits one silently)."""
+
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class RepairReport:
-    """What ``exam store repair`` did: how many attempts are indexed, and which unreadable files it set aside."""
+    """What ``exam store repair`` did.
+
+    ``attempts``: how many attempts are indexed now; ``set_aside``: damaged files moved out of the way (kept);
+    ``unreadable``: files that could not be opened (left where they are); ``removed``: leftovers of attempts whose
+    creation never finished.
+    """
 
     attempts: int
     set_aside: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
-def summary_of(attempt: AttemptDict) -> AttemptDict:
-    return {key: attempt.get(key) for key in SUMMARY_KEYS}
+def _is_shard(data: Any) -> bool:
+    rows = data.get("_default") if isinstance(data, dict) else None
+    return isinstance(rows, dict) and all(isinstance(r, dict) and r.keys() >= SUMMARY_KEYS for r in rows.values())
+
+
+def _is_attempt_document(data: Any) -> bool:
+    rows = data.get("attempt") if isinstance(data, dict) else None
+    return isinstance(rows, dict) and len(rows) == 1 and isinstance(next(iter(rows.values())), dict)
+
+
+def _is_live(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("deadline"), str)
+
+
+def _is_effects(data: Any) -> bool:
+    return isinstance(data, list) and all(e in EFFECTS for e in data)
 
 
 _RECORD_START = b'{"q":'
@@ -72,10 +115,10 @@ _RECORD_START = b'{"q":'
 
 
 def _journal_entry(line: bytes) -> dict[str, Any] | None:
-    """One journal record, or ``None`` for a blank line or a torn one (a crash in the middle of an append).
+    """One journal record, or ``None`` for a blank, torn or damaged line.
 
-    A torn record has no newline, so the next record (acknowledged later) is glued to it: that one is recovered
-    from the last record start on the line.
+    A torn record (a crash in the middle of an append) has no newline, so the next record (acknowledged later) is
+    glued to it: that one is recovered from the last record start on the line.
     """
     for start in (0, line.rfind(_RECORD_START)):
         if start < 0 or not line[start:].strip():
@@ -84,37 +127,65 @@ def _journal_entry(line: bytes) -> dict[str, Any] | None:
             entry = json.loads(line[start:])
         except (json.JSONDecodeError, UnicodeDecodeError):
             continue
-        if isinstance(entry, dict) and {"q", "r", "t"} <= entry.keys():
+        if isinstance(entry, dict) and {"q", "r", "t"} <= entry.keys() and isinstance(entry["q"], str):
             return entry
     return None
 
 
 class TinyDBAttemptStore(AttemptStore):
-    """Attempts in per-attempt TinyDB files with a sharded TinyDB index and per-attempt answer journals."""
+    """Attempts in per-attempt TinyDB files with a sharded index, answer journals and small live-state files."""
 
-    def __init__(self, root: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        lock_timeout: float = LOCK_TIMEOUT,
+        journal_lock_timeout: float = JOURNAL_LOCK_TIMEOUT,
+    ) -> None:
         self.root = Path(root)
-        try:
-            for sub in ("index", "attempts", "records"):
-                (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            raise StoreError(t("store.cannot_create", path=self.root, error=exc.strerror)) from exc
-        self._lock = FileLock(str(self.root / "store.lock"), timeout=lock_timeout, mode=FILE_MODE)
+        self.journal_lock_timeout = journal_lock_timeout
+        make_private_dir(self.root)
+        for sub in ("index", "attempts", "records", "staging", "effects"):
+            make_private_dir(self.root / sub)
+        self._lock_path = self.root / "store.lock"
+        self._lock = FileLock(str(self._lock_path), timeout=lock_timeout, mode=FILE_MODE)
         cleanup_stale_temps(self.root)
+        self._check_format()
 
     # -- locking and paths -------------------------------------------------------------------------------------
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store-wide writer lock (re-entrant within a process)."""
+        """Hold the store-wide writer lock (re-entrant within a thread; bounded wait)."""
         try:
-            with self._lock.acquire(poll_interval=LOCK_POLL):
+            with self._lock.acquire(poll_interval=0.01):
                 yield
         except Timeout as exc:
-            raise StoreBusyError(t("store.busy", seconds=f"{self._lock.timeout:.0f}", path=self.root)) from exc
+            raise StoreBusyError(t("store.busy", seconds=f"{self._lock.timeout:.0f}", path=self._lock_path)) from exc
+        except IsADirectoryError as exc:
+            raise StoreError(t("store.lock_unusable", path=self._lock_path)) from exc
+        except PermissionError as exc:
+            raise StoreError(t("store.lock_unusable", path=self._lock_path)) from exc
+
+    def _check_format(self) -> None:
+        path = self.root / "format.json"
+        found = read_json(path, lambda d: isinstance(d, dict) and isinstance(d.get("version"), int))
+        if found is not None and found["version"] > FORMAT["version"]:
+            raise StoreError(t("store.newer_format", path=self.root, version=found["version"]))
+        if found is None or found["version"] < FORMAT["version"]:
+            with self.locked():
+                self._migrate_v1()
+                write_json(path, FORMAT)
+
+    def _migrate_v1(self) -> None:
+        """Stores made by the first release have no live-state files: make them for in-progress attempts."""
+        for shard in (self.root / "index").glob("*.json"):
+            for row in self._shard_rows(shard).values():
+                live = self._live_path(row["attempt_id"])
+                if row["status"] == AttemptStatus.IN_PROGRESS and not live.exists():
+                    write_json(live, {"deadline": row["deadline"], "lease": None})
 
     def _check_id(self, attempt_id: str) -> str:
-        if not ATTEMPT_ID.match(attempt_id):
+        if not isinstance(attempt_id, str) or not ATTEMPT_ID.match(attempt_id):
             raise NotFoundError(t("store.bad_attempt_id", attempt=attempt_id))
         return attempt_id
 
@@ -124,175 +195,411 @@ class TinyDBAttemptStore(AttemptStore):
     def _journal_path(self, attempt_id: str) -> Path:
         return self._attempt_path(attempt_id).with_suffix(".journal")
 
-    def _index(self, attempt_id: str) -> TinyDB:
-        return TinyDB(self.root / "index" / f"{attempt_id[:2]}.json", storage=AtomicJSONStorage)
+    def _live_path(self, attempt_id: str) -> Path:
+        return self._attempt_path(attempt_id).with_suffix(".live")
 
-    @staticmethod
-    def _attempt_db(path: Path) -> TinyDB:
-        return TinyDB(path, storage=AtomicJSONStorage)
+    def _staging_path(self, attempt_id: str) -> Path:
+        return self.root / "staging" / f"{self._check_id(attempt_id)}.json"
 
-    def _read_attempt_file(self, attempt_id: str) -> AttemptDict:
-        path = self._attempt_path(attempt_id)
-        data = read_json(path)
-        if not data:
-            raise NotFoundError(t("store.attempt_not_found", attempt=attempt_id))
-        rows = list(data.get("attempt", {}).values()) if isinstance(data, dict) else []
-        if len(rows) != 1 or not isinstance(rows[0], dict):
-            raise StoreError(t("store.attempt_file_bad", path=path))
-        return rows[0]  # type: ignore[no-any-return]
+    def _effects_path(self, attempt_id: str) -> Path:
+        return self.root / "effects" / f"{self._check_id(attempt_id)}.json"
 
-    def _write_attempt_file(self, attempt: AttemptDict) -> None:
-        path = self._attempt_path(attempt["attempt_id"])
-        path.parent.mkdir(exist_ok=True, mode=0o700)
-        # One atomic write of the whole TinyDB document (table "attempt", doc id 1). TinyDB's truncate() + insert()
-        # would be two writes, and a crash between them would leave an empty, unreadable attempt file.
-        AtomicJSONStorage(path).write({"attempt": {"1": attempt}})
+    def _shard_path(self, attempt_id: str) -> Path:
+        return self.root / "index" / f"{attempt_id[:2]}.json"
 
-    def _write_index(self, attempt: AttemptDict) -> None:
-        index = self._index(attempt["attempt_id"])
-        index.upsert(summary_of(attempt), Query().attempt_id == attempt["attempt_id"])
+    # -- the index ----------------------------------------------------------------------------------------------
 
-    # -- answers journal -------------------------------------------------------------------------------------------
-
-    def _read_journal(self, attempt_id: str) -> dict[str, Any]:
-        """Replay the journal: last response per question wins; a torn final line (crash mid-write) is ignored."""
-        responses: dict[str, Any] = {}
+    def _shard_rows(self, shard: Path) -> dict[str, dict[str, Any]]:
+        """The rows of one index shard by attempt id. A damaged shard is rebuilt from the attempt files (the index
+        holds nothing else), after a copy of it is kept."""
         try:
-            raw = self._journal_path(attempt_id).read_bytes()
-        except FileNotFoundError:
-            return responses
+            data = read_json(shard, _is_shard)
+        except StoreCorruptError:
+            with self.locked():
+                rows = self._rebuild_shard(shard.stem)
+            return rows
+        rows = (data or {}).get("_default", {})
+        return {row["attempt_id"]: row for row in rows.values()}
+
+    def _rebuild_shard(self, prefix: str) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for path in sorted((self.root / "attempts" / prefix).glob("*.json")):
+            if ATTEMPT_ID.match(path.stem):
+                with contextlib.suppress(StoreError):
+                    rows[path.stem] = self._read_attempt_file(path.stem).to_json(summary=True)
+        self._write_shard(prefix, rows)
+        return rows
+
+    def _write_shard(self, prefix: str, rows: dict[str, dict[str, Any]]) -> None:
+        write_json(
+            self.root / "index" / f"{prefix}.json", {"_default": {str(i): r for i, r in enumerate(rows.values(), 1)}}
+        )
+
+    def _index_row(self, attempt_id: str) -> dict[str, Any] | None:
+        return self._shard_rows(self._shard_path(attempt_id)).get(attempt_id)
+
+    def _write_index(self, attempt: Attempt) -> None:
+        rows = self._shard_rows(self._shard_path(attempt.attempt_id))
+        rows[attempt.attempt_id] = attempt.to_json(summary=True)
+        self._write_shard(attempt.attempt_id[:2], rows)
+
+    # -- attempt files --------------------------------------------------------------------------------------------
+
+    def _read_attempt_file(self, attempt_id: str, path: Path | None = None) -> Attempt:
+        path = path or self._attempt_path(attempt_id)
+        data = read_json(path, _is_attempt_document)
+        if data is None:
+            staged = self._staging_path(attempt_id)
+            if path != staged and staged.exists() and self._index_row(attempt_id) is not None:
+                return self._read_attempt_file(attempt_id, staged)  # created; the final rename did not happen yet
+            raise NotFoundError(t("store.attempt_not_found", attempt=attempt_id))
+        record = next(iter(data["attempt"].values()))
+        try:
+            attempt = Attempt.from_json(record)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise corrupt(path, read_bytes(path) or b"", t("store.not_an_attempt", error=exc)) from exc
+        if attempt.attempt_id != attempt_id:
+            raise corrupt(path, read_bytes(path) or b"", t("store.not_an_attempt", error=attempt.attempt_id))
+        return attempt
+
+    def _write_attempt_file(self, attempt: Attempt, path: Path | None = None) -> None:
+        path = path or self._attempt_path(attempt.attempt_id)
+        make_private_dir(path.parent)
+        record = attempt.to_json()
+        if not attempt.closed:
+            record["responses"] = {}  # the journal holds them while the attempt is open
+        # One atomic write of the whole TinyDB document (table "attempt", doc id 1).
+        write_json(path, {"attempt": {"1": record}})
+
+    def _read_journal(self, attempt_id: str) -> dict[str, dict[str, Any]]:
+        """Replay the journal: last response per question wins; torn or damaged lines are skipped."""
+        raw = read_bytes(self._journal_path(attempt_id)) or b""
+        responses: dict[str, dict[str, Any]] = {}
         for line in raw.split(b"\n"):
             entry = _journal_entry(line)
             if entry is not None:
                 responses[entry["q"]] = {"response": entry["r"], "at": entry["t"]}
         return responses
 
-    # -- AttemptStore ------------------------------------------------------------------------------------------------
+    def _read_live(self, attempt_id: str) -> LiveState | None:
+        data = read_json(self._live_path(attempt_id), _is_live)
+        if data is None:
+            return None
+        lease = data.get("lease")
+        return LiveState(
+            deadline=from_iso(data["deadline"]),
+            lease=Lease(lease["holder"], lease.get("label", ""), from_iso(lease["heartbeat"])) if lease else None,
+        )
 
-    def create_attempt(self, attempt: AttemptDict) -> None:
-        attempt_id = self._check_id(attempt["attempt_id"])
-        record = dict(attempt, status="in_progress", responses={})
+    def _write_live(self, attempt_id: str, state: LiveState) -> None:
+        lease = state.lease
+        write_json(
+            self._live_path(attempt_id),
+            {
+                "deadline": to_iso(state.deadline),
+                "lease": {"holder": lease.holder, "label": lease.label, "heartbeat": to_iso(lease.heartbeat)}
+                if lease
+                else None,
+            },
+        )
+
+    # -- crash recovery -------------------------------------------------------------------------------------------
+
+    def _recover_staging(self) -> list[str]:
+        """Finish or undo creations a crash interrupted (under the lock); returns the files removed."""
+        removed: list[str] = []
+        for staged in sorted((self.root / "staging").glob("*.json")):
+            attempt_id = staged.stem
+            if not ATTEMPT_ID.match(attempt_id):
+                continue
+            final = self._attempt_path(attempt_id)
+            if self._index_row(attempt_id) is not None:
+                make_private_dir(final.parent)
+                os.replace(staged, final)
+                fsync_dir(final.parent)
+                continue
+            for leftover in (staged, self._journal_path(attempt_id), self._live_path(attempt_id)):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+                    removed.append(str(leftover))
+        return removed
+
+    # -- AttemptStore: attempts -------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def serialised(self, trainee_id: str, paper_id: str) -> Iterator[None]:
         with self.locked():
-            if self._attempt_path(attempt_id).exists():
-                raise StoreError(t("store.attempt_exists", attempt=attempt_id))
-            self._write_attempt_file(record)
-            journal = self._journal_path(attempt_id)
-            fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-            os.fsync(fd)
-            os.close(fd)
-            fsync_dir(journal.parent)
-            self._write_index(record)
+            self._recover_staging()
+            yield
 
-    def save_answer(self, attempt_id: str, question_id: str, response: Any, at: str) -> None:
-        line = json.dumps({"q": question_id, "r": response, "t": at}, ensure_ascii=False, separators=(",", ":"))
+    def create_attempt(self, attempt: Attempt) -> Attempt:
+        attempt_id = self._check_id(attempt.attempt_id)
+        if attempt.closed or attempt.drawn is None:
+            raise ValueError("create_attempt() takes a new in-progress attempt with its drawn paper")
+        attempt = replace(attempt, responses={})
+        with self.locked():
+            final = self._attempt_path(attempt_id)
+            if final.exists() or self._staging_path(attempt_id).exists():
+                raise StoreError(t("store.attempt_exists", attempt=attempt_id))
+            make_private_dir(final.parent)
+            # 1. the whole attempt, in staging: invisible until step 4
+            self._write_attempt_file(attempt, self._staging_path(attempt_id))
+            # 2. an empty journal and 3. the live state (deadline, no lease yet)
+            journal = self._journal_path(attempt_id)
+            try:
+                fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+                os.fsync(fd)
+                os.close(fd)
+            except OSError as exc:
+                raise StoreError(os_message(exc, journal)) from exc
+            self._write_live(attempt_id, LiveState(attempt.deadline))
+            # 4. the index row: from here on the attempt exists
+            self._write_index(attempt)
+            # 5. move the attempt file into place (a crash before this is finished by _recover_staging)
+            os.replace(self._staging_path(attempt_id), final)
+            fsync_dir(final.parent)
+            fsync_dir(self.root / "staging")
+        return attempt
+
+    def live_state(self, attempt_id: str) -> LiveState:
+        state = self._read_live(attempt_id)
+        if state is None:
+            raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id))
+        return state
+
+    def save_answer(
+        self,
+        attempt_id: str,
+        question_id: str,
+        value: Any,
+        at: str,
+        check: Callable[[LiveState], None] | None = None,
+    ) -> None:
+        line = json.dumps({"q": question_id, "r": value, "t": at}, ensure_ascii=False, separators=(",", ":"))
+        journal = self._journal_path(attempt_id)
+
+        def guard() -> None:
+            if check is not None:
+                check(self.live_state(attempt_id))
+
         try:
-            append_durably(self._journal_path(attempt_id), line.encode("utf-8") + b"\n")
+            append_durably(journal, line.encode("utf-8") + b"\n", self.journal_lock_timeout, guard)
         except FileNotFoundError:
             raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id)) from None
         except OSError as exc:
-            from exam.store.atomic import _os_message
+            raise StoreError(os_message(exc, journal)) from exc
 
-            raise StoreError(_os_message(exc, self._journal_path(attempt_id))) from exc
-
-    def get_attempt(self, attempt_id: str) -> AttemptDict:
+    def get_attempt(self, attempt_id: str) -> Attempt:
         attempt = self._read_attempt_file(attempt_id)
-        if attempt["status"] == "in_progress":
-            attempt["responses"] = self._read_journal(attempt_id)
-        return attempt
+        if attempt.closed:
+            return attempt
+        from exam.attempts import Response
 
-    def finalise(self, attempt_id: str, finish: Callable[[AttemptDict], AttemptDict]) -> tuple[AttemptDict, bool]:
+        responses = {qid: Response(r["response"], r["at"]) for qid, r in self._read_journal(attempt_id).items()}
+        live = self._read_live(attempt_id)
+        return replace(attempt, responses=responses, deadline=live.deadline if live else attempt.deadline)
+
+    def finalise(self, attempt_id: str, finish: Callable[[Attempt], Attempt]) -> tuple[Attempt, bool]:
         journal = self._journal_path(attempt_id)
-        # The exclusive journal lock waits for answers being appended right now and makes later ones fail, so every
-        # acknowledged answer is in what ``finish`` grades.
-        with self.locked(), exclusive_file(journal):
+        # The exclusive journal lock waits (bounded) for answers being appended right now and makes later ones
+        # fail, so every acknowledged answer is in what ``finish`` grades.
+        with self.locked(), exclusive_file(journal, self.journal_lock_timeout):
             attempt = self.get_attempt(attempt_id)
-            if attempt["status"] != "in_progress":
-                # A crash between writing the closed attempt and the end of this method leaves a stale index row
-                # (the attempt would be offered for resuming) and a journal; finish the job now.
-                if self._index(attempt_id).get(Query().attempt_id == attempt_id) != summary_of(attempt):
+            if attempt.closed:
+                # A crash after the closed attempt was written leaves a stale index row or journal: finish the job.
+                if self._index_row(attempt_id) != attempt.to_json(summary=True):
                     self._write_index(attempt)
-                with contextlib.suppress(FileNotFoundError):
-                    journal.unlink()
+                self._drop_open_files(attempt_id)
                 return attempt, False
             closed = finish(attempt)
-            if closed["status"] == "in_progress":
-                raise StoreError("finalise() must close the attempt")
-            self._write_attempt_file(closed)
-            self._write_index(closed)
-            with contextlib.suppress(FileNotFoundError):
-                journal.unlink()
+            if not closed.closed:
+                raise ValueError("finalise() must close the attempt")
+            write_json(self._effects_path(attempt_id), list(EFFECTS))  # 1. what is still to be done
+            self._write_attempt_file(closed)  # 2. the closed attempt: from here on it is handed in
+            self._write_index(closed)  # 3. its index row
+            self._drop_open_files(attempt_id)  # 4. journal and live state
             return closed, True
 
-    def update_attempt(self, attempt_id: str, change: Callable[[AttemptDict], AttemptDict]) -> AttemptDict:
+    def _drop_open_files(self, attempt_id: str) -> None:
+        for path in (self._journal_path(attempt_id), self._live_path(attempt_id)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        fsync_dir(self._attempt_path(attempt_id).parent)
+
+    def pending_effects(self) -> dict[str, tuple[str, ...]]:
+        folder = self.root / "effects"
+        if not any(folder.iterdir()):
+            return {}
+        pending: dict[str, tuple[str, ...]] = {}
         with self.locked():
-            attempt = change(self.get_attempt(attempt_id))
+            for path in sorted(folder.glob("*.json")):
+                attempt_id = path.stem
+                if not ATTEMPT_ID.match(attempt_id):
+                    continue
+                try:
+                    effects = read_json(path, _is_effects) or []
+                    closed = self._read_attempt_file(attempt_id).closed
+                except NotFoundError:
+                    closed = False
+                except StoreCorruptError:
+                    set_aside(path)
+                    effects, closed = list(EFFECTS), True  # redo: each effect is idempotent or deduplicated
+                if not closed:  # a crash before the close was written: nothing happened
+                    path.unlink(missing_ok=True)
+                elif effects:
+                    pending[attempt_id] = tuple(effects)
+                else:
+                    path.unlink(missing_ok=True)
+        return pending
+
+    def effect_done(self, attempt_id: str, effect: str) -> None:
+        path = self._effects_path(attempt_id)
+        with self.locked():
+            try:
+                remaining = [e for e in read_json(path, _is_effects) or [] if e != effect]
+            except StoreCorruptError:
+                remaining = [e for e in EFFECTS if e != effect]
+            if remaining:
+                write_json(path, remaining)
+            else:
+                path.unlink(missing_ok=True)
+                fsync_dir(path.parent)
+
+    def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
+        with self.locked(), exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout):
+            before = self.get_attempt(attempt_id)
+            attempt = change(before)
+            if attempt is before:
+                return attempt
+            if attempt.closed != before.closed:
+                raise ValueError("update_attempt() cannot open or close an attempt; use finalise()")
             self._write_attempt_file(attempt)
             self._write_index(attempt)
+            if not attempt.closed and attempt.deadline != before.deadline:
+                live = self._read_live(attempt_id)
+                self._write_live(attempt_id, LiveState(attempt.deadline, live.lease if live else None))
             return attempt
 
     def list_attempts(
         self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
-    ) -> list[AttemptDict]:
-        rows: list[AttemptDict] = []
+    ) -> Listing:
+        rows: list[Attempt] = []
+        unreadable: list[str] = []
         for shard in sorted((self.root / "index").glob("*.json")):
-            data = read_json(shard) or {}
-            rows.extend(data.get("_default", {}).values())
-        if paper:
-            rows = [r for r in rows if r["paper"] == paper]
-        if trainee_id:
-            rows = [r for r in rows if r["trainee"]["id"] == trainee_id]
-        if status:
-            rows = [r for r in rows if r["status"] == status]
-        return sorted(rows, key=lambda r: (r["started_at"], r["attempt_id"]))
+            try:
+                found = self._shard_rows(shard)
+            except StoreError:  # cannot be opened (permissions, a folder in its place): say so, go on
+                unreadable.append(str(shard))
+                continue
+            for row in found.values():
+                if paper and row["paper"] != paper:
+                    continue
+                if trainee_id and row["trainee"]["id"] != trainee_id:
+                    continue
+                if status and row["status"] != status:
+                    continue
+                try:
+                    rows.append(Attempt.from_json(row))
+                except (KeyError, ValueError, TypeError, AttributeError):
+                    unreadable.append(f"{shard} [{row.get('attempt_id')}]")
+        listing = Listing(sorted(rows, key=lambda r: (r.started_at, r.attempt_id)))
+        listing.unreadable = tuple(unreadable)
+        return listing
 
-    def import_attempts(self, attempts: Iterable[AttemptDict]) -> tuple[int, int]:
+    def import_attempts(self, attempts: Iterable[Attempt]) -> tuple[int, int]:
         added = skipped = 0
         with self.locked():
             for attempt in attempts:
-                attempt_id = self._check_id(attempt["attempt_id"])
+                attempt_id = self._check_id(attempt.attempt_id)
                 if self._attempt_path(attempt_id).exists():
                     skipped += 1
                     continue
-                if attempt.get("status") == "in_progress":
+                if not attempt.closed:
                     raise StoreError(t("store.import_in_progress", attempt=attempt_id))
                 self._write_attempt_file(attempt)
                 self._write_index(attempt)
                 added += 1
         return added, skipped
 
-    def rebuild_index(self) -> int:
-        """Rebuild every index shard from the attempt files (``exam store repair``); returns the attempt count."""
-        return self.repair().attempts
+    # -- leases ---------------------------------------------------------------------------------------------------
+
+    def acquire_lease(self, attempt_id: str, lease: Lease, takeover: bool, stale_before: datetime) -> None:
+        with self.locked(), exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
+            if not exists:
+                raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id))
+            state = self.live_state(attempt_id)
+            current = state.lease
+            held = current is not None and current.holder != lease.holder and current.heartbeat >= stale_before
+            if held and not takeover:
+                assert current is not None
+                raise LeaseHeldError(t("lease.held", where=current.label), current.label)
+            self._write_live(attempt_id, LiveState(state.deadline, lease))
+
+    def renew_lease(self, attempt_id: str, lease: Lease) -> None:
+        with exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
+            if not exists:
+                raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id))
+            state = self.live_state(attempt_id)
+            if state.lease is None or state.lease.holder != lease.holder:
+                raise LeaseLostError(t("lease.lost", where=state.lease.label if state.lease else "?"))
+            self._write_live(attempt_id, LiveState(state.deadline, lease))
+
+    def release_lease(self, attempt_id: str, holder: str) -> None:
+        with exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
+            if not exists:
+                return
+            state = self._read_live(attempt_id)
+            if state is not None and state.lease is not None and state.lease.holder == holder:
+                self._write_live(attempt_id, LiveState(state.deadline, None))
+
+    # -- repair ---------------------------------------------------------------------------------------------------
 
     def repair(self) -> RepairReport:
-        """Rebuild the index from the attempt files (``exam store repair``), setting unreadable ones aside.
+        """Rebuild the index from the attempt files (``exam store repair``).
 
-        An attempt file that cannot be read is renamed to ``<id>.json.corrupt-<time>`` (kept, never deleted) and
-        listed in the report; every readable attempt is indexed again.
+        Damaged attempt files and record shards are moved aside (kept as ``NAME.corrupt-<hash>``, never deleted);
+        files that merely cannot be opened are listed and left alone; leftovers of unfinished creations and
+        journals or live files without an attempt are removed.
         """
         with self.locked():
-            shards: dict[str, list[AttemptDict]] = {}
-            set_aside: list[str] = []
+            removed = self._recover_staging()
+            shards: dict[str, dict[str, dict[str, Any]]] = {}
+            set_aside_files: list[str] = []
+            unreadable: list[str] = []
             for path in sorted((self.root / "attempts").glob("*/*.json")):
                 if not ATTEMPT_ID.match(path.stem):
                     continue
                 try:
                     attempt = self._read_attempt_file(path.stem)
-                except (StoreError, NotFoundError):  # corrupt, empty, or not an attempt file at all
-                    kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-                    os.replace(path, kept)
-                    set_aside.append(str(kept))
+                except StoreCorruptError:
+                    set_aside_files.append(str(set_aside(path)))
                     continue
-                shards.setdefault(path.stem[:2], []).append(summary_of(attempt))
+                except StoreError:  # cannot be opened: intact as far as we know
+                    unreadable.append(str(path))
+                    continue
+                shards.setdefault(path.stem[:2], {})[path.stem] = attempt.to_json(summary=True)
+            for leftover in sorted((self.root / "attempts").glob("*/*")):
+                if leftover.suffix in (".journal", ".live") and not leftover.with_suffix(".json").exists():
+                    if str(leftover.with_suffix(".json")) in unreadable:
+                        continue
+                    leftover.unlink()
+                    removed.append(str(leftover))
             for old in (self.root / "index").glob("*.json"):
                 if old.stem not in shards:
                     old.unlink()
-            for shard, rows in shards.items():
-                data = {"_default": {str(i): row for i, row in enumerate(rows, 1)}}
-                atomic_write_bytes(
-                    self.root / "index" / f"{shard}.json", json.dumps(data, ensure_ascii=False).encode("utf-8")
-                )
-            return RepairReport(sum(len(rows) for rows in shards.values()), tuple(set_aside))
+            for prefix, rows in shards.items():
+                self._write_shard(prefix, rows)
+            for table in (self.root / "records").iterdir() if (self.root / "records").is_dir() else ():
+                for shard in table.glob("*.json"):
+                    try:
+                        read_json(shard, _is_record_shard)
+                    except StoreCorruptError:
+                        set_aside_files.append(str(set_aside(shard)))
+                    except StoreError:
+                        unreadable.append(str(shard))
+            return RepairReport(
+                sum(len(rows) for rows in shards.values()), tuple(set_aside_files), tuple(unreadable), tuple(removed)
+            )
 
     # -- small records ------------------------------------------------------------------------------------------------
 
@@ -302,24 +609,37 @@ class TinyDBAttemptStore(AttemptStore):
         return self.root / "records" / table
 
     def _records(self, table: str, key: str) -> TinyDB:
-        # One shard per hash prefix of the key: a trainee's 错题本 or an attempt's flags is rewritten without
-        # rewriting everyone else's, so the cost stays flat as trainees and attempts pile up.
+        # One shard per hash prefix of the key: a trainee's 错题本 is rewritten without rewriting everyone else's.
         shard = hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
         return TinyDB(self._records_dir(table) / f"{shard}.json", storage=AtomicJSONStorage)
 
     def get_record(self, table: str, key: str) -> Any:
         row = self._records(table, key).get(Query().key == key)
-        return row["value"] if row else None  # type: ignore[index,call-overload]
+        return row["value"] if isinstance(row, dict) and "value" in row else None
 
     def put_record(self, table: str, key: str, value: Any) -> None:
+        self.update_record(table, key, lambda _old: value)
+
+    def update_record(self, table: str, key: str, change: Callable[[Any], Any]) -> Any:
         with self.locked():
-            self._records_dir(table).mkdir(exist_ok=True, mode=0o700)
-            self._records(table, key).upsert({"key": key, "value": value}, Query().key == key)
+            make_private_dir(self._records_dir(table))
+            db = self._records(table, key)
+            row = db.get(Query().key == key)
+            value = change(row["value"] if isinstance(row, dict) and "value" in row else None)
+            db.upsert({"key": key, "value": value}, Query().key == key)
+            return value
 
     def all_records(self, table: str) -> dict[str, Any]:
-        """Every record of ``table``, ordered by key."""
         rows: dict[str, Any] = {}
         for shard in sorted(self._records_dir(table).glob("*.json")):
-            for row in (read_json(shard) or {}).get("_default", {}).values():
+            for row in (read_json(shard, _is_record_shard) or {}).get("_default", {}).values():
                 rows[row["key"]] = row["value"]
         return dict(sorted(rows.items()))
+
+
+def _is_record_shard(data: Any) -> bool:
+    rows = data.get("_default", {}) if isinstance(data, dict) else None
+    return isinstance(rows, dict) and all(isinstance(r, dict) and {"key", "value"} <= r.keys() for r in rows.values())
+
+
+__all__ = ["CORRUPT_MARK", "Listing", "RepairReport", "TinyDBAttemptStore"]

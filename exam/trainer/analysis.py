@@ -29,8 +29,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from exam.attempts import Attempt
 from exam.models import OPTION_LETTERS, Question
-from exam.store.base import AttemptDict
 
 NEGATIVE_DISCRIMINATION = "negative_discrimination"
 DISTRACTOR_OVER_KEY = "distractor_over_key"
@@ -61,14 +61,11 @@ class ScoredAttempt:
         return sum(item.points for item in self.items)
 
     @classmethod
-    def from_attempt(cls, attempt: AttemptDict) -> ScoredAttempt:
-        """Read a closed attempt's ``answers`` (``question_id``, ``points``, ``max_points``, ``response``)."""
+    def from_attempt(cls, attempt: Attempt) -> ScoredAttempt:
+        """Read a closed attempt's answers (question id, points, maximum, response)."""
         return cls(
-            attempt["attempt_id"],
-            tuple(
-                ItemScore(a["question_id"], float(a["points"] or 0), float(a["max_points"]), a.get("response"))
-                for a in attempt.get("answers") or ()
-            ),
+            attempt.attempt_id,
+            tuple(ItemScore(a.question_id, a.points, a.max_points, a.response) for a in attempt.answers),
         )
 
 

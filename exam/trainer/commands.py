@@ -81,7 +81,7 @@ def _paper_title(app: Any, paper: str) -> str:
 def _check_paper(app: Any, paper: str) -> None:
     """An unknown paper is an error only when no attempts of it are stored either (results from another machine
     may be of a paper whose plugin is not installed here)."""
-    if paper in app.registry.papers or app.store.list_attempts(paper=paper):
+    if paper in app.registry.papers or app.service.attempts(paper=paper):
         return
     raise NotFoundError(t("scores.unknown_paper", paper=paper, known=", ".join(app.registry.papers) or "-"))
 
@@ -127,7 +127,7 @@ def _register_results(cli: click.Group) -> None:
 
         app = _app()
         _check_output(output, force)
-        count = export_results(app.store, output, paper, app.service.clock, _progress(t("results.progress_export")))
+        count = export_results(app.service, output, paper, app.service.clock, _progress(t("results.progress_export")))
         click.echo(t("results.exported", count=count, path=output))
 
     @results.command("import", cls=Command, help="results.import_help", short_help="results.import_short")
@@ -136,7 +136,7 @@ def _register_results(cli: click.Group) -> None:
         from exam.trainer.results_io import import_results
 
         app = _app()
-        imported, errors = import_results(app.store, files)
+        imported, errors = import_results(app.service, files)
         for result in imported:
             click.echo(t("results.imported_file", path=result.path, added=result.added, skipped=result.skipped))
         for error in errors:
@@ -193,7 +193,7 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         _finalise_expired(app)
         selection = Selection(paper, date_from, date_to, unit, all_attempts)
         report = build_report(
-            app.store,
+            app.service,
             selection,
             _paper_title(app, paper),
             app.service.find_question,
@@ -220,7 +220,7 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         _check_paper(app, paper)
         _finalise_expired(app)
         report = build_report(
-            app.store,
+            app.service,
             Selection(paper, date_from, date_to, unit, all_attempts),
             _paper_title(app, paper),
             app.service.find_question,
@@ -304,11 +304,11 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         from exam.trainer.regrade import mark_answer, resolve_attempt
 
         app = _app()
-        attempt_id = resolve_attempt(app.store, attempt)
+        attempt_id = resolve_attempt(app.service, attempt)
         updated = mark_answer(app.service, attempt_id, question, points, note)
-        record = updated["history"][-1]
+        record = updated.history[-1].detail
         click.echo(
-            t("mark.done", name=updated["trainee"].get("name", ""), question=record["question_id"],
+            t("mark.done", name=updated.trainee.name, question=record["question_id"],
               old=_plain(record["old"]), new=_plain(record["new"]), old_score=_plain(record["old_score"]),
               new_score=_plain(record["new_score"]))
         )  # fmt: skip
@@ -321,18 +321,18 @@ def _commands(command_cls: type[click.Command], group_cls: type[click.Group]) ->
         from exam.trainer.scoresheet import format_key, format_response
 
         app = _app()
-        pending = pending_reviews(app.store, paper)
+        pending = pending_reviews(app.service, paper)
         if not pending:
             click.echo(t("mark.none_pending"))
             return
         rows = []
         for attempt, answer in pending:
-            number = next(i for i, a in enumerate(attempt["answers"], 1) if a["question_id"] == answer["question_id"])
-            question = app.service.find_question(answer["question_id"])
+            number = next(i for i, a in enumerate(attempt.answers, 1) if a.question_id == answer.question_id)
+            question = app.service.find_question(answer.question_id)
             rows.append(
-                [attempt["attempt_id"][:8], number, attempt["trainee"].get("name", ""), answer["question_id"],
-                 format_response(answer["type"], answer.get("response")), _plain(answer["points"]),
-                 _plain(answer["max_points"]), format_key(question) if question else ""]
+                [attempt.attempt_id[:8], number, attempt.trainee.name, answer.question_id,
+                 format_response(answer.type, answer.response), _plain(answer.points),
+                 _plain(answer.max_points), format_key(question) if question else ""]
             )  # fmt: skip
         print_table(
             [t("regrade.col_attempt"), t("mark.col_number"), t("scores.col_name"), t("stats.col_question"),

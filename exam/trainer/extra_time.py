@@ -2,17 +2,19 @@
 
 The minutes are kept by :meth:`ExamService.set_extra_minutes` and added to the time limit when the trainee starts
 the paper. A trainee already sitting the paper when the extra time is granted gets it at once: the stored deadline
-of the running attempt moves by the added minutes, recorded in its history.
+of the running attempt moves by the added minutes, recorded in its history; the running exam picks it up at its
+next heartbeat, and never closes before the stored deadline.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from exam.attempts import Attempt, AttemptStatus, HistoryEntry, to_iso
 from exam.errors import ExamError
 from exam.i18n import t
-from exam.service import ExamService, from_iso, to_iso
-from exam.store.base import AttemptDict
+from exam.service import ExamService
 from exam.trainer.regrade import current_user
 
 
@@ -20,7 +22,8 @@ def grant_extra_time(service: ExamService, paper: str, trainee_id: str, minutes:
     """Set the trainee's extra minutes for ``paper``; returns how many running attempts were extended.
 
     Only added minutes reach a running attempt: taking time away applies to later attempts, never to one under
-    way, and an attempt already over time is left to be submitted as it stands.
+    way, and an attempt already over time is left to be submitted as it stands. Raises :class:`ExamError` for a
+    blank trainee or minutes outside 0–600.
     """
     trainee_id = trainee_id.strip()
     if not trainee_id:
@@ -34,24 +37,24 @@ def grant_extra_time(service: ExamService, paper: str, trainee_id: str, minutes:
         return 0
     who = by or current_user()
     count = 0
-    for summary in service.store.list_attempts(paper=paper, trainee_id=trainee_id, status="in_progress"):
-        if service.seconds_left(summary) <= 0:
-            continue
+    for summary in service.attempts(paper=paper, trainee_id=trainee_id, status=AttemptStatus.IN_PROGRESS):
 
-        def change(attempt: AttemptDict) -> AttemptDict:
-            if attempt["status"] != "in_progress":
+        def change(attempt: Attempt) -> Attempt:
+            if attempt.closed or service.seconds_left(attempt) <= 0:
                 return attempt
-            deadline = to_iso(from_iso(attempt["deadline"]) + timedelta(minutes=added))
-            record = {
-                "action": "extra_time",
-                "by": who,
-                "at": to_iso(service.clock()),
-                "old": attempt["deadline"],
-                "new": deadline,
-                "reason": t("extra.history_reason", old=old, new=minutes),
-            }
-            return dict(attempt, deadline=deadline, history=[*(attempt.get("history") or []), record])
+            deadline = attempt.deadline + timedelta(minutes=added)
+            entry = HistoryEntry(
+                "extra_time",
+                to_iso(service.clock()),
+                who,
+                {
+                    "old": to_iso(attempt.deadline),
+                    "new": to_iso(deadline),
+                    "reason": t("extra.history_reason", old=old, new=minutes),
+                },
+            )
+            return replace(attempt, deadline=deadline).with_history(entry)
 
-        service.store.update_attempt(summary["attempt_id"], change)
-        count += 1
+        if service.update_attempt(summary.attempt_id, change).deadline != summary.deadline:
+            count += 1
     return count

@@ -2,24 +2,22 @@
 
 Regrading scores the stored responses again against the *current* bank question with the same id; the paper
 snapshot stored with the attempt is left as the trainee saw it. Answers a trainer marked by hand keep their points.
-Every change is appended to ``attempt["history"]`` as ``{action, by, at, old, new, reason, ...}``.
+Every change is appended to the attempt's history as a :class:`~exam.attempts.HistoryEntry`
+(``{action, by, at, old, new, reason, ...}`` on disk).
 """
 
 from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
 
+from exam.attempts import Attempt, GradedAnswer, HistoryEntry, to_iso
 from exam.errors import ExamError, NotFoundError
 from exam.i18n import t
-from exam.papers import DrawnPaper
-from exam.service import ExamService, to_iso
-from exam.store.base import AttemptDict, AttemptStore
-
-CLOSED = ("submitted", "auto_submitted")
+from exam.scoring import clamp_points, has_passed, score_answer, total_score
+from exam.service import ExamService
 
 
 class MarkingError(ExamError):
@@ -61,69 +59,62 @@ def current_user() -> str:
 
 
 def regrade_answers(
-    service: ExamService, attempt: AttemptDict
-) -> tuple[list[dict[str, Any]], list[QuestionChange], list[str]]:
+    service: ExamService, attempt: Attempt
+) -> tuple[tuple[GradedAnswer, ...], list[QuestionChange], list[str]]:
     """The attempt's answers scored against the current bank; returns ``(answers, changes, notes)`` (pure)."""
-    drawn = DrawnPaper.from_dict(attempt["drawn"])
-    answers: list[dict[str, Any]] = []
+    drawn = attempt.paper_snapshot
+    answers: list[GradedAnswer] = []
     changes: list[QuestionChange] = []
     notes: list[str] = []
-    for answer in attempt.get("answers") or ():
-        answer = dict(answer)
-        answers.append(answer)
-        if answer.get("marked_by"):
-            continue  # a trainer's mark stands
-        qid = answer["question_id"]
+    for answer in attempt.answers:
+        if answer.marked_by:
+            answers.append(answer)  # a trainer's mark stands
+            continue
+        qid = answer.question_id
         current = service.find_question(qid)
+        item = next((q for q in drawn.questions if q.id == qid), None)
         if current is None:
             notes.append(t("regrade.note_missing", question=qid))
-            continue
-        try:
-            item = drawn.get(qid)
-        except KeyError:
-            continue
-        if current.type != item.question.type or current.type not in service.registry.types:
+        elif item is not None and (current.type != item.question.type or current.type not in service.registry.types):
             notes.append(t("regrade.note_type", question=qid))
-            continue
-        if current.options != item.question.options:
-            notes.append(t("regrade.note_options", question=qid))
-        qtype = service.registry.types[current.type]
-        points = qtype.grade(current, answer.get("response"), item.points, drawn.rules)
-        points = round(max(0.0, min(float(item.points), points)), 2)
-        old = float(answer.get("points") or 0)
-        if abs(points - old) > 1e-9:
-            changes.append(QuestionChange(qid, old, points))
-            answer["points"] = points
-    return answers, changes, notes
+        elif item is not None:
+            if current.options != item.question.options:
+                notes.append(t("regrade.note_options", question=qid))
+            qtype = service.registry.types[current.type]
+            points = score_answer(qtype, current, answer.response, item.points, drawn.rules)
+            if abs(points - answer.points) > 1e-9:
+                changes.append(QuestionChange(qid, answer.points, points))
+                answer = replace(answer, points=points)
+        answers.append(answer)
+    return tuple(answers), changes, notes
 
 
 def plan_regrade(
     service: ExamService,
     paper: str,
-    progress: Callable[[list[AttemptDict]], Iterable[AttemptDict]] | None = None,
+    progress: Callable[[list[Attempt]], Iterable[Attempt]] | None = None,
 ) -> list[RegradeChange]:
     """What regrading every closed attempt of ``paper`` would change (nothing is written)."""
     service.paper(paper)
-    summaries = [s for s in service.store.list_attempts(paper=paper) if s["status"] in CLOSED]
+    summaries = [s for s in service.attempts(paper=paper) if s.closed]
     plan = []
     for summary in progress(summaries) if progress else summaries:
-        attempt = service.store.get_attempt(summary["attempt_id"])
-        plan.append(_change_for(service, attempt))
+        plan.append(_change_for(service, service.attempt(summary.attempt_id)))
     return plan
 
 
-def _change_for(service: ExamService, attempt: AttemptDict) -> RegradeChange:
+def _change_for(service: ExamService, attempt: Attempt) -> RegradeChange:
     answers, changes, notes = regrade_answers(service, attempt)
-    new_score = round(sum(float(a.get("points") or 0) for a in answers), 2)
-    drawn = DrawnPaper.from_dict(attempt["drawn"])
+    old_score = attempt.score or 0.0
+    new_score = total_score(a.points for a in answers) if changes else old_score
     return RegradeChange(
-        attempt_id=attempt["attempt_id"],
-        trainee_name=attempt["trainee"].get("name", ""),
-        trainee_id=attempt["trainee"].get("id", ""),
-        old_score=float(attempt.get("score") or 0),
-        new_score=new_score if changes else float(attempt.get("score") or 0),
-        old_passed=attempt.get("passed"),
-        new_passed=(new_score >= drawn.pass_mark) if changes else bool(attempt.get("passed")),
+        attempt_id=attempt.attempt_id,
+        trainee_name=attempt.trainee.name,
+        trainee_id=attempt.trainee.id,
+        old_score=old_score,
+        new_score=new_score,
+        old_passed=attempt.passed,
+        new_passed=has_passed(new_score, attempt.paper_snapshot.pass_mark) if changes else bool(attempt.passed),
         changes=tuple(changes),
         notes=tuple(notes),
     )
@@ -145,38 +136,39 @@ def apply_regrade(
         if not entry.changed:
             continue
         written: list[bool] = []
-        service.store.update_attempt(entry.attempt_id, partial(_regraded, service, who, reason, written))
+        service.update_attempt(entry.attempt_id, partial(_regraded, service, who, reason, written))
         count += bool(written)
     return count
 
 
-def _regraded(service: ExamService, who: str, reason: str, written: list[bool], attempt: AttemptDict) -> AttemptDict:
+def _regraded(service: ExamService, who: str, reason: str, written: list[bool], attempt: Attempt) -> Attempt:
     """The attempt regraded with a history record (run under the store lock); ``written`` tells if it changed."""
     answers, changes, _notes = regrade_answers(service, attempt)
     if not changes:
         return attempt
-    drawn = DrawnPaper.from_dict(attempt["drawn"])
-    score = round(sum(float(a.get("points") or 0) for a in answers), 2)
-    record = {
-        "action": "regrade",
-        "by": who,
-        "at": to_iso(service.clock()),
-        "old": attempt.get("score"),
-        "new": score,
-        "reason": reason,
-        "questions": [{"question_id": c.question_id, "old": c.old, "new": c.new} for c in changes],
-    }
+    score = total_score(a.points for a in answers)
+    record = HistoryEntry(
+        "regrade",
+        to_iso(service.clock()),
+        who,
+        {
+            "old": attempt.score,
+            "new": score,
+            "reason": reason,
+            "questions": [{"question_id": c.question_id, "old": c.old, "new": c.new} for c in changes],
+        },
+    )
     written.append(True)
-    history = [*(attempt.get("history") or []), record]
-    return dict(attempt, answers=answers, score=score, passed=score >= drawn.pass_mark, history=history)
+    passed = has_passed(score, attempt.paper_snapshot.pass_mark)
+    return replace(attempt, answers=answers, score=score, passed=passed).with_history(record)
 
 
-def resolve_attempt(store: AttemptStore, reference: str) -> str:
+def resolve_attempt(service: ExamService, reference: str) -> str:
     """A full attempt id from the id or a unique prefix of it (``exam results`` shows the first 8 characters)."""
     reference = reference.strip().lower()
     if not reference:
         raise NotFoundError(t("mark.no_attempt", attempt=reference))
-    matches = [s["attempt_id"] for s in store.list_attempts() if s["attempt_id"].startswith(reference)]
+    matches = [s.attempt_id for s in service.attempts() if s.attempt_id.startswith(reference)]
     if not matches:
         raise NotFoundError(t("mark.no_attempt", attempt=reference))
     if len(matches) > 1:
@@ -191,53 +183,57 @@ def mark_answer(
     points: float,
     note: str = "",
     by: str | None = None,
-) -> AttemptDict:
+) -> Attempt:
     """Set the points of one answer by hand (阅卷), clear ``needs_review`` and record it in the history.
 
     Args:
         service: The exam service (store and clock).
         attempt_id: The attempt (full id).
         question: The question id, or its number on the trainee's paper (1 = first question).
-        points: From 0 to the question's points on this paper.
+        points: From 0 to the question's points on this paper (rounded by :func:`exam.scoring.clamp_points`).
         note: Why (kept in the history).
         by: Who (default: the login name).
+
+    Raises:
+        MarkingError: the attempt is open, the question is not on it, or the points are out of range.
     """
     who = by or current_user()
 
-    def change(attempt: AttemptDict) -> AttemptDict:
-        if attempt["status"] not in CLOSED:
+    def change(attempt: Attempt) -> Attempt:
+        if not attempt.closed:
             raise MarkingError(t("mark.open_attempt"))
-        answers = [dict(a) for a in attempt.get("answers") or ()]
+        answers = list(attempt.answers)
         index = _answer_index(answers, question)
         answer = answers[index]
-        maximum = float(answer["max_points"])
-        if not 0 <= points <= maximum:
-            raise MarkingError(t("mark.out_of_range", points=points, max=_plain(maximum)))
-        old = answer.get("points")
-        answer.update(points=round(float(points), 2), needs_review=False, marked_by=who)
-        score = round(sum(float(a.get("points") or 0) for a in answers), 2)
-        drawn = DrawnPaper.from_dict(attempt["drawn"])
-        record = {
-            "action": "mark",
-            "by": who,
-            "at": to_iso(service.clock()),
-            "question_id": answer["question_id"],
-            "old": old,
-            "new": answer["points"],
-            "old_score": attempt.get("score"),
-            "new_score": score,
-            "reason": note,
-        }
-        history = [*(attempt.get("history") or []), record]
-        return dict(attempt, answers=answers, score=score, passed=score >= drawn.pass_mark, history=history)
+        if not 0 <= points <= answer.max_points:
+            raise MarkingError(t("mark.out_of_range", points=points, max=_plain(answer.max_points)))
+        answers[index] = replace(
+            answer, points=clamp_points(float(points), answer.max_points), needs_review=False, marked_by=who
+        )
+        score = total_score(a.points for a in answers)
+        record = HistoryEntry(
+            "mark",
+            to_iso(service.clock()),
+            who,
+            {
+                "question_id": answer.question_id,
+                "old": answer.points,
+                "new": answers[index].points,
+                "old_score": attempt.score,
+                "new_score": score,
+                "reason": note,
+            },
+        )
+        passed = has_passed(score, attempt.paper_snapshot.pass_mark)
+        return replace(attempt, answers=tuple(answers), score=score, passed=passed).with_history(record)
 
-    return service.store.update_attempt(attempt_id, change)
+    return service.update_attempt(attempt_id, change)
 
 
-def _answer_index(answers: list[dict[str, Any]], question: str) -> int:
+def _answer_index(answers: list[GradedAnswer], question: str) -> int:
     reference = question.strip()
     for index, answer in enumerate(answers):
-        if answer["question_id"] == reference:
+        if answer.question_id == reference:
             return index
     if reference.isdigit() and 1 <= int(reference) <= len(answers):
         return int(reference) - 1
@@ -248,12 +244,12 @@ def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def pending_reviews(store: AttemptStore, paper: str | None = None) -> list[tuple[AttemptDict, dict[str, Any]]]:
+def pending_reviews(service: ExamService, paper: str | None = None) -> list[tuple[Attempt, GradedAnswer]]:
     """``(attempt, answer)`` for every answer still waiting for a trainer's mark (简答题)."""
-    pending: list[tuple[AttemptDict, dict[str, Any]]] = []
-    for summary in store.list_attempts(paper=paper):
-        if summary["status"] not in CLOSED:
+    pending: list[tuple[Attempt, GradedAnswer]] = []
+    for summary in service.attempts(paper=paper):
+        if not summary.closed:
             continue
-        attempt = store.get_attempt(summary["attempt_id"])
-        pending.extend((attempt, a) for a in attempt.get("answers") or () if a.get("needs_review"))
+        attempt = service.attempt(summary.attempt_id)
+        pending.extend((attempt, a) for a in attempt.answers if a.needs_review)
     return pending

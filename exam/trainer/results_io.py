@@ -21,11 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from exam.attempts import Attempt
 from exam.errors import ExamError
 from exam.i18n import t
 from exam.papers import DrawnPaper
+from exam.service import ExamService
 from exam.store.atomic import atomic_write_bytes
-from exam.store.base import AttemptDict, AttemptStore
 
 FORMAT_NAME = "township-exam-results"
 FORMAT_VERSION = 1
@@ -54,17 +55,17 @@ class ImportResult:
 
 
 def export_results(
-    store: AttemptStore,
+    service: ExamService,
     path: Path,
     paper: str | None = None,
     clock: Callable[[], datetime] | None = None,
-    progress: Callable[[list[AttemptDict]], Iterable[AttemptDict]] | None = None,
+    progress: Callable[[list[Attempt]], Iterable[Attempt]] | None = None,
 ) -> int:
     """Write every closed attempt (of ``paper``, if given) to ``path``; returns how many.
 
     The file is written atomically: a reader never sees half of it.
     """
-    summaries = [s for s in store.list_attempts(paper=paper) if s["status"] in CLOSED]
+    summaries = [s for s in service.attempts(paper=paper) if s.closed]
     now = (clock or (lambda: datetime.now().astimezone()))()
     header = {
         "format": FORMAT_NAME,
@@ -75,12 +76,13 @@ def export_results(
     }
     lines = [json.dumps(header, ensure_ascii=False)]
     for summary in progress(summaries) if progress else summaries:
-        lines.append(json.dumps(store.get_attempt(summary["attempt_id"]), ensure_ascii=False, separators=(",", ":")))
+        record = service.attempt(summary.attempt_id).to_json()
+        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     atomic_write_bytes(Path(path), ("\n".join(lines) + "\n").encode("utf-8"))
     return len(summaries)
 
 
-def read_results_file(path: str | Path) -> list[AttemptDict]:
+def read_results_file(path: str | Path) -> list[Attempt]:
     """Every attempt of a results file, after checking all of it; raises :class:`ResultsFileError` at the first
     bad line (with its number)."""
     path = Path(path)
@@ -95,7 +97,7 @@ def read_results_file(path: str | Path) -> list[AttemptDict]:
     except UnicodeDecodeError as exc:
         bad_line = raw[: exc.start].count(b"\n") + 1
         raise ResultsFileError(path, bad_line, t("results.not_utf8")) from None
-    attempts: list[AttemptDict] = []
+    attempts: list[Attempt] = []
     header_seen = False
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -113,7 +115,10 @@ def read_results_file(path: str | Path) -> list[AttemptDict]:
         problem = attempt_problem(data)
         if problem:
             raise ResultsFileError(path, number, problem)
-        attempts.append(data)
+        try:
+            attempts.append(Attempt.from_json(data))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise ResultsFileError(path, number, t("results.bad_field", field=str(exc))) from None
     if not header_seen:
         raise ResultsFileError(path, None, t("results.not_export"))
     return attempts
@@ -180,7 +185,7 @@ def _answer_ok(answer: Any) -> bool:
 
 
 def import_results(
-    store: AttemptStore, paths: Sequence[str | Path]
+    service: ExamService, paths: Sequence[str | Path]
 ) -> tuple[list[ImportResult], list[ResultsFileError]]:
     """Import each file on its own: a good file is stored even when another is refused.
 
@@ -194,6 +199,6 @@ def import_results(
         except ResultsFileError as exc:
             errors.append(exc)
             continue
-        added, skipped = store.import_attempts(attempts)
+        added, skipped = service.import_attempts(attempts)
         results.append(ImportResult(str(path), added, skipped))
     return results, errors

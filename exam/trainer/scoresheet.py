@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from exam.attempts import Attempt, AttemptStatus
 from exam.exporters import BarChart, ScoreSheet, SheetTable
 from exam.i18n import t
 from exam.models import Question
-from exam.store.base import AttemptDict, AttemptStore
+from exam.service import ExamService
 from exam.trainer.analysis import (
     DISTRACTOR_OVER_KEY,
     NEGATIVE_DISCRIMINATION,
@@ -27,11 +28,10 @@ from exam.trainer.analysis import (
     analyse,
 )
 
-CLOSED = ("submitted", "auto_submitted")
 BANDS = ((0, 59), (60, 69), (70, 79), (80, 89), (90, 100))
 """Score bands in percent of full marks (by the whole percent below the score: 69.5 % is in 60–69 %)."""
 
-Progress = Callable[[Sequence[AttemptDict]], Iterable[AttemptDict]]
+Progress = Callable[[Sequence[Attempt]], Iterable[Attempt]]
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,13 @@ class Selection:
     unit: str | None = None
     all_attempts: bool = False
 
-    def matches(self, summary: AttemptDict) -> bool:
+    def matches(self, summary: Attempt) -> bool:
         """Whether a stored attempt (summary or full) is in the selection."""
-        if summary.get("paper") != self.paper or summary.get("status") not in CLOSED:
+        if summary.paper != self.paper or not summary.closed:
             return False
-        if self.unit is not None and (summary["trainee"].get("unit") or "").strip() != self.unit.strip():
+        if self.unit is not None and summary.trainee.unit.strip() != self.unit.strip():
             return False
-        day = datetime.fromisoformat(summary["started_at"]).date()
+        day = summary.started_at.date()
         if self.date_from is not None and day < self.date_from:
             return False
         return not (self.date_to is not None and day > self.date_to)
@@ -70,7 +70,7 @@ class ScoreReport:
 
     selection: Selection
     paper_title: str
-    attempts: list[AttemptDict]
+    attempts: list[Attempt]
     absent: list[dict[str, str]]
     statistics: PaperStatistics
     questions: dict[str, Question] = field(default_factory=dict)
@@ -94,32 +94,30 @@ class ScoreReport:
 # -- choosing the attempts ----------------------------------------------------------------------------------------
 
 
-def collect_attempts(store: AttemptStore, selection: Selection, progress: Progress | None = None) -> list[AttemptDict]:
+def collect_attempts(service: ExamService, selection: Selection, progress: Progress | None = None) -> list[Attempt]:
     """The full attempts of the selection (each trainee's best unless ``all_attempts``), ranked best first."""
-    summaries = [s for s in store.list_attempts(paper=selection.paper) if selection.matches(s)]
+    summaries = [s for s in service.attempts(paper=selection.paper) if selection.matches(s)]
     if not selection.all_attempts:
         summaries = best_per_trainee(summaries)
     loading = progress(summaries) if progress else summaries
-    attempts = [store.get_attempt(s["attempt_id"]) for s in loading]
+    attempts = [service.attempt(s.attempt_id) for s in loading]
     return sorted(attempts, key=_rank_key)
 
 
-def best_per_trainee(attempts: Iterable[AttemptDict]) -> list[AttemptDict]:
+def best_per_trainee(attempts: Iterable[Attempt]) -> list[Attempt]:
     """Each trainee's highest-scoring attempt; between equal scores the earlier one."""
-    best: dict[str, AttemptDict] = {}
+    best: dict[str, Attempt] = {}
     for attempt in attempts:
-        trainee_id = attempt["trainee"]["id"]
+        trainee_id = attempt.trainee.id
         current = best.get(trainee_id)
-        if current is None or (_score(attempt), current["started_at"]) > (_score(current), attempt["started_at"]):
+        if current is None or (_score(attempt), current.started_at) > (_score(current), attempt.started_at):
             best[trainee_id] = attempt
     return list(best.values())
 
 
-def absentees(
-    roster: Mapping[str, Any], attempts: Iterable[AttemptDict], unit: str | None = None
-) -> list[dict[str, str]]:
+def absentees(roster: Mapping[str, Any], attempts: Iterable[Attempt], unit: str | None = None) -> list[dict[str, str]]:
     """Roster members (``store.all_records("roster")``) with no attempt among ``attempts``, in 考号 order."""
-    sat = {a["trainee"]["id"] for a in attempts}
+    sat = {a.trainee.id for a in attempts}
     absent = []
     for key, member in sorted(roster.items()):
         if not isinstance(member, Mapping):
@@ -134,12 +132,12 @@ def absentees(
     return absent
 
 
-def scored_attempts(attempts: Iterable[AttemptDict]) -> list[ScoredAttempt]:
+def scored_attempts(attempts: Iterable[Attempt]) -> list[ScoredAttempt]:
     return [ScoredAttempt.from_attempt(a) for a in attempts]
 
 
 def build_report(
-    store: AttemptStore,
+    service: ExamService,
     selection: Selection,
     paper_title: str = "",
     find_question: Callable[[str], Question | None] | None = None,
@@ -149,7 +147,7 @@ def build_report(
     """Everything a score sheet and ``exam stats`` show, read from the store.
 
     Args:
-        store: Where the attempts and the roster are.
+        service: Where the attempts and the roster come from.
         selection: Which attempts.
         paper_title: Shown in 汇总.
         find_question: The current bank question by id (the key after a correction); the snapshot stored with an
@@ -157,8 +155,8 @@ def build_report(
         type_labels: Display name of each question type (``单选题``).
         progress: Wraps the loading of attempts (a progress bar).
     """
-    attempts = collect_attempts(store, selection, progress)
-    absent = absentees(store.all_records("roster"), attempts, selection.unit)
+    attempts = collect_attempts(service, selection, progress)
+    absent = absentees(service.roster_records(), attempts, selection.unit)
     questions = snapshot_questions(attempts)
     if find_question is not None:
         for qid in list(questions):
@@ -167,7 +165,7 @@ def build_report(
                 questions[qid] = current
     return ScoreReport(
         selection=selection,
-        paper_title=paper_title or (attempts[0].get("paper_title", "") if attempts else selection.paper),
+        paper_title=paper_title or (attempts[0].paper_title if attempts else selection.paper),
         attempts=attempts,
         absent=absent,
         statistics=analyse(scored_attempts(attempts), questions),
@@ -176,14 +174,12 @@ def build_report(
     )
 
 
-def snapshot_questions(attempts: Iterable[AttemptDict]) -> dict[str, Question]:
+def snapshot_questions(attempts: Iterable[Attempt]) -> dict[str, Question]:
     """The questions as stored with the attempts (what the trainees saw), by id, in paper order."""
     questions: dict[str, Question] = {}
     for attempt in attempts:
-        for drawn in (attempt.get("drawn") or {}).get("questions", []):
-            qid = drawn["question"]["id"]
-            if qid not in questions:
-                questions[qid] = Question.from_dict(drawn["question"])
+        for drawn in attempt.drawn.questions if attempt.drawn else ():
+            questions.setdefault(drawn.id, drawn.question)
     return questions
 
 
@@ -191,7 +187,7 @@ def snapshot_questions(attempts: Iterable[AttemptDict]) -> dict[str, Question]:
 
 
 def score_table(
-    attempts: Sequence[AttemptDict], absent: Sequence[Mapping[str, str]], type_labels: Mapping[str, str]
+    attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], type_labels: Mapping[str, str]
 ) -> SheetTable:
     """成绩单: one row per attempt (ranked), then one 缺考 row per absent roster member."""
     types = question_types(attempts)
@@ -204,26 +200,26 @@ def score_table(
     ranks = competition_ranks([_score(a) for a in attempts])
     rows: list[tuple[Any, ...]] = []
     for attempt, rank in zip(attempts, ranks, strict=True):
-        trainee = attempt["trainee"]
-        started = _local(attempt["started_at"])
-        submitted = _local(attempt["submitted_at"]) if attempt.get("submitted_at") else None
+        trainee = attempt.trainee
+        started = _local(attempt.started_at)
+        submitted = _local(attempt.submitted_at) if attempt.submitted_at else None
         by_type = dict.fromkeys(types, 0.0)
-        for answer in attempt.get("answers") or ():
-            by_type[answer["type"]] = by_type.get(answer["type"], 0.0) + float(answer["points"] or 0)
+        for answer in attempt.answers:
+            by_type[answer.type] = by_type.get(answer.type, 0.0) + answer.points
         rows.append(
             (
                 len(rows) + 1,
-                trainee.get("name", ""),
-                trainee.get("id", ""),
-                trainee.get("unit", ""),
-                trainee.get("position", ""),
-                number(attempt.get("score")),
-                number(attempt.get("max_score")),
-                t("scores.passed") if attempt.get("passed") else t("scores.failed"),
+                trainee.name,
+                trainee.id,
+                trainee.unit,
+                trainee.position,
+                number(attempt.score),
+                number(attempt.max_score),
+                t("scores.passed") if attempt.passed else t("scores.failed"),
                 submitted - started if submitted else None,
                 started,
                 submitted,
-                t("scores.how_auto") if attempt["status"] == "auto_submitted" else t("scores.how_self"),
+                t("scores.how_auto") if attempt.status == AttemptStatus.AUTO_SUBMITTED else t("scores.how_self"),
                 rank,
                 *[number(round(by_type[name], 2)) for name in types],
                 attempt_note(attempt),
@@ -237,7 +233,7 @@ def score_table(
     return SheetTable(t("scores.sheet_scores"), headers, tuple(rows))
 
 
-def detail_table(attempts: Sequence[AttemptDict], type_labels: Mapping[str, str]) -> SheetTable:
+def detail_table(attempts: Sequence[Attempt], type_labels: Mapping[str, str]) -> SheetTable:
     """答题明细: one row per attempt, a response column and a points column per question."""
     question_ids = paper_order(attempts)
     headers = [t("scores.col_name"), t("scores.col_id"), t("scores.col_unit"), t("scores.col_attempt")]
@@ -245,19 +241,14 @@ def detail_table(attempts: Sequence[AttemptDict], type_labels: Mapping[str, str]
         headers += [t("scores.col_response", question=qid), t("scores.col_points", question=qid)]
     rows = []
     for attempt in attempts:
-        answers = {a["question_id"]: a for a in attempt.get("answers") or ()}
-        row: list[Any] = [
-            attempt["trainee"].get("name", ""),
-            attempt["trainee"].get("id", ""),
-            attempt["trainee"].get("unit", ""),
-            attempt["attempt_id"][:8],
-        ]
+        answers = {a.question_id: a for a in attempt.answers}
+        row: list[Any] = [attempt.trainee.name, attempt.trainee.id, attempt.trainee.unit, attempt.attempt_id[:8]]
         for qid in question_ids:
             answer = answers.get(qid)
             if answer is None:
                 row += [None, None]
             else:
-                row += [format_response(answer["type"], answer.get("response")), number(answer["points"])]
+                row += [format_response(answer.type, answer.response), number(answer.points)]
         rows.append(tuple(row))
     return SheetTable(t("scores.sheet_detail"), tuple(headers), tuple(rows))
 
@@ -300,13 +291,13 @@ def analysis_table(
 
 
 def summary_table(
-    paper_title: str, attempts: Sequence[AttemptDict], absent: Sequence[Mapping[str, str]], stats: PaperStatistics
+    paper_title: str, attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], stats: PaperStatistics
 ) -> SheetTable:
     """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart."""
     scores = [_score(a) for a in attempts]
-    trainees = {a["trainee"]["id"] for a in attempts}
-    passed = sum(1 for a in attempts if a.get("passed"))
-    max_score = max((float(a.get("max_score") or 0) for a in attempts), default=0.0)
+    trainees = {a.trainee.id for a in attempts}
+    passed = sum(1 for a in attempts if a.passed)
+    max_score = max((a.max_score for a in attempts), default=0.0)
     rows: list[tuple[Any, ...]] = [
         (t("scores.sum_paper"), paper_title),
         (t("scores.sum_expected"), len(trainees) + len(absent)),
@@ -334,25 +325,25 @@ def summary_table(
 # -- helpers ------------------------------------------------------------------------------------------------------
 
 
-def question_types(attempts: Iterable[AttemptDict]) -> list[str]:
+def question_types(attempts: Iterable[Attempt]) -> list[str]:
     """Question types in the order they first appear on the papers (sections come in paper order)."""
     types: list[str] = []
     for attempt in attempts:
-        for answer in attempt.get("answers") or ():
-            if answer["type"] not in types:
-                types.append(answer["type"])
+        for answer in attempt.answers:
+            if answer.type not in types:
+                types.append(answer.type)
     return types
 
 
-def paper_order(attempts: Iterable[AttemptDict]) -> list[str]:
+def paper_order(attempts: Iterable[Attempt]) -> list[str]:
     """Every question id drawn in ``attempts``, by section then id (each trainee's paper is its own draw)."""
     sections: dict[str, int] = {}
     keys: dict[str, tuple[int, str]] = {}
     for attempt in attempts:
-        for drawn in (attempt.get("drawn") or {}).get("questions", []):
-            section = drawn.get("section") or drawn["question"]["type"]
+        for drawn in attempt.drawn.questions if attempt.drawn else ():
+            section = drawn.section or drawn.question.type
             order = sections.setdefault(section, len(sections))
-            keys.setdefault(drawn["question"]["id"], (order, drawn["question"]["id"]))
+            keys.setdefault(drawn.id, (order, drawn.id))
     return sorted(keys, key=lambda qid: keys[qid])
 
 
@@ -364,11 +355,11 @@ def competition_ranks(scores: Sequence[float]) -> list[int]:
     return ranks
 
 
-def band_counts(attempts: Iterable[AttemptDict]) -> list[int]:
+def band_counts(attempts: Iterable[Attempt]) -> list[int]:
     """How many attempts fall in each of :data:`BANDS` (percent of full marks)."""
     counts = [0] * len(BANDS)
     for attempt in attempts:
-        maximum = float(attempt.get("max_score") or 0)
+        maximum = attempt.max_score
         percent = math.floor(100 * _score(attempt) / maximum + 1e-9) if maximum else 0
         index = next(
             (i for i, (low, high) in enumerate(BANDS) if low <= percent <= high), len(BANDS) - 1 if percent > 100 else 0
@@ -441,13 +432,13 @@ def paper_figures(stats: PaperStatistics) -> list[tuple[str, Any]]:
     ]
 
 
-def attempt_note(attempt: AttemptDict) -> str:
+def attempt_note(attempt: Attempt) -> str:
     """备注: short answers still to be marked, and whether the attempt was regraded or marked by hand."""
     notes = []
-    pending = sum(1 for a in attempt.get("answers") or () if a.get("needs_review"))
+    pending = sum(1 for a in attempt.answers if a.needs_review)
     if pending:
         notes.append(t("scores.note_review", count=pending))
-    actions = {entry.get("action") for entry in attempt.get("history") or () if isinstance(entry, Mapping)}
+    actions = {entry.action for entry in attempt.history}
     if "regrade" in actions:
         notes.append(t("scores.note_regraded"))
     if "mark" in actions:
@@ -467,21 +458,20 @@ def rounded(value: float | None, digits: int = 2) -> float | int | None:
     return None if value is None else number(round(value, digits))
 
 
-def _score(attempt: AttemptDict) -> float:
-    return float(attempt.get("score") or 0)
+def _score(attempt: Attempt) -> float:
+    return attempt.score or 0.0
 
 
-def _rank_key(attempt: AttemptDict) -> tuple[float, float, str, str]:
-    started = datetime.fromisoformat(attempt["started_at"])
-    submitted = datetime.fromisoformat(attempt["submitted_at"]) if attempt.get("submitted_at") else started
+def _rank_key(attempt: Attempt) -> tuple[float, float, str, str]:
+    submitted = attempt.submitted_at or attempt.started_at
     return (
         -_score(attempt),
-        (submitted - started) / timedelta(seconds=1),
-        attempt["trainee"]["id"],
-        attempt["attempt_id"],
+        (submitted - attempt.started_at) / timedelta(seconds=1),
+        attempt.trainee.id,
+        attempt.attempt_id,
     )
 
 
-def _local(text: str) -> datetime:
+def _local(moment: datetime) -> datetime:
     """The recorded wall time (Excel has no time zones)."""
-    return datetime.fromisoformat(text).replace(tzinfo=None)
+    return moment.replace(tzinfo=None)

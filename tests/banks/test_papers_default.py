@@ -140,7 +140,7 @@ def test_default_paper_answered_with_its_keys_scores_full_marks(
     questions) and submits scores 100 and passes: the keys, the paper and the grader agree end to end."""
     spec = _paper(registry, title)
     attempt = service.start_attempt(spec.id, trainee)
-    for item in service.drawn(attempt).questions:
+    for item in attempt.paper_snapshot.questions:
         question = item.question
         if question.type == "multiple":
             response: object = list(question.answer)  # type: ignore[arg-type]
@@ -150,8 +150,8 @@ def test_default_paper_answered_with_its_keys_scores_full_marks(
             response = question.answer.reference  # type: ignore[union-attr]
         else:
             response = question.answer
-        service.save_answer(attempt["attempt_id"], question.id, response)
-    submitted, closed_now = service.submit(attempt["attempt_id"])
+        service.save_answer(attempt.attempt_id, question.id, response)
+    submitted, closed_now = service.submit(attempt.attempt_id)
     assert closed_now
-    assert submitted["score"] == TOTAL_POINTS
-    assert submitted["passed"] is True
+    assert submitted.score == TOTAL_POINTS
+    assert submitted.passed is True

@@ -14,40 +14,41 @@ import json
 import random
 import sys
 import uuid
-from typing import Any
+from dataclasses import replace
+from datetime import datetime, timedelta
 
+from exam.attempts import Attempt, AttemptStatus
 from exam.errors import NotFoundError
+from exam.models import Trainee
+from exam.papers import DrawnPaper
+from exam.qtypes import GradingRules
 from exam.store import TinyDBAttemptStore
 
-NOW = "2026-11-26T09:00:00+08:00"
+NOW = datetime.fromisoformat("2026-11-26T09:00:00+08:00")
+PAPER = DrawnPaper("tiny", "小测验", "seed", 30, 0, GradingRules(), True)
 
 
 def new_attempt(store: TinyDBAttemptStore) -> str:
     attempt_id = uuid.uuid4().hex
     store.create_attempt(
-        {
-            "attempt_id": attempt_id,
-            "trainee": {"name": "崩溃测试", "id": "k1", "unit": "", "position": ""},
-            "paper": "tiny",
-            "paper_title": "小测验",
-            "status": "in_progress",
-            "started_at": NOW,
-            "submitted_at": None,
-            "deadline": "2026-11-26T09:30:00+08:00",
-            "score": None,
-            "max_score": 5,
-            "passed": None,
-            "drawn": {"paper_id": "tiny", "questions": []},
-            "answers": [],
-            "history": [],
-        }
+        Attempt(
+            attempt_id=attempt_id,
+            trainee=Trainee("崩溃测试", "k1"),
+            paper="tiny",
+            paper_title="小测验",
+            status=AttemptStatus.IN_PROGRESS,
+            started_at=NOW,
+            deadline=NOW + timedelta(minutes=30),
+            max_score=5,
+            drawn=PAPER,
+        )
     )
     print(f"attempt {attempt_id}", flush=True)
     return attempt_id
 
 
-def close(attempt: dict[str, Any]) -> dict[str, Any]:
-    return dict(attempt, status="submitted", submitted_at=NOW, score=0, passed=False)
+def close(attempt: Attempt) -> Attempt:
+    return replace(attempt, status=AttemptStatus.SUBMITTED, submitted_at=NOW, score=0, passed=False)
 
 
 def main() -> None:
@@ -58,7 +59,7 @@ def main() -> None:
     current = None
     if resume != "-":
         try:
-            if store.get_attempt(resume)["status"] == "in_progress":
+            if store.get_attempt(resume).status == "in_progress":
                 current = resume
         except NotFoundError:
             pass
@@ -67,7 +68,7 @@ def main() -> None:
     n = int(first_n)
     while True:
         response = [f"答{n}“引号”\\", n, rng.random() < 0.5]
-        store.save_answer(current, f"q{n}", response, NOW)
+        store.save_answer(current, f"q{n}", response, NOW.isoformat())
         print(f"ack {n} {current} q{n} {json.dumps(response, ensure_ascii=False)}", flush=True)
         n += 1
         if rng.random() < 0.1:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from exam.attempts import Attempt, AttemptStatus
 from exam.models import Bank, Question, ShortAnswer, Trainee
 from exam.papers import PaperSpec, SectionSpec, assemble_paper
 from exam.plugins import PluginInfo, Registry
@@ -215,26 +216,20 @@ def tiny_registry() -> Registry:
     return registry
 
 
-def new_attempt_record(registry: Registry, trainee: Trainee, now: datetime, seed: str) -> dict[str, Any]:
+def new_attempt_record(registry: Registry, trainee: Trainee, now: datetime, seed: str) -> Attempt:
     """An in-progress attempt of the tiny paper, as ``ExamService.start_attempt`` builds it, for
     ``AttemptStore.create_attempt`` (skips the service's scans of every stored attempt, which would dominate
     tests that create a thousand attempts)."""
     drawn = assemble_paper(TINY_PAPER, registry.banks, seed)
-    return {
-        "attempt_id": uuid.uuid4().hex,
-        "trainee": trainee.as_dict(),
-        "paper": TINY_PAPER.id,
-        "paper_title": TINY_PAPER.title,
-        "status": "in_progress",
-        "started_at": now.isoformat(timespec="seconds"),
-        "submitted_at": None,
-        "deadline": (now + timedelta(minutes=TINY_PAPER.time_limit)).isoformat(timespec="seconds"),
-        "score": None,
-        "max_score": drawn.max_score,
-        "passed": None,
-        "attempt_no": 1,
-        "origin": "test",
-        "drawn": drawn.to_dict(),
-        "answers": [],
-        "history": [],
-    }
+    return Attempt(
+        attempt_id=uuid.uuid4().hex,
+        trainee=trainee,
+        paper=TINY_PAPER.id,
+        paper_title=TINY_PAPER.title,
+        status=AttemptStatus.IN_PROGRESS,
+        started_at=now,
+        deadline=now + timedelta(minutes=TINY_PAPER.time_limit),
+        max_score=drawn.max_score,
+        origin="test",
+        drawn=drawn,
+    )

@@ -273,21 +273,21 @@ def test_banks_list_shows_each_bank_with_counts_and_plugin(
 @pytest.fixture
 def results_store(registry: Registry, store_dir: Path, clock: FakeClock) -> tuple[Path, dict[str, str]]:
     """Three attempts at the speech paper: submitted, auto-submitted and in progress."""
-    service = ExamService(registry, TinyDBAttemptStore(store_dir), clock)
+    service = ExamService(registry, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
     ids = {}
     submitted = service.start_attempt("speech", Trainee("张三", "320101", "城关镇"))
-    for item in submitted["drawn"]["questions"][:3]:
-        service.save_answer(submitted["attempt_id"], item["question"]["id"], item["question"]["answer"])
-    service.submit(submitted["attempt_id"])
-    ids["submitted"] = submitted["attempt_id"]
+    for item in submitted.paper_snapshot.questions[:3]:
+        service.save_answer(submitted.attempt_id, item.question.id, item.question.answer)
+    service.submit(submitted.attempt_id)
+    ids["submitted"] = submitted.attempt_id
     late = service.start_attempt("speech", Trainee("[/]李四", "320102", '=HYPERLINK("x")'))
     clock.advance(minutes=21)
     service.finalise_expired()
-    ids["auto_submitted"] = late["attempt_id"]
+    ids["auto_submitted"] = late.attempt_id
     open_ = service.start_attempt("speech", Trainee("王五", "320103"))
-    first = open_["drawn"]["questions"][0]["question"]
-    service.save_answer(open_["attempt_id"], first["id"], first["answer"])
-    ids["in_progress"] = open_["attempt_id"]
+    first = open_.paper_snapshot.questions[0].question
+    service.save_answer(open_.attempt_id, first.id, first.answer)
+    ids["in_progress"] = open_.attempt_id
     return store_dir, ids
 
 

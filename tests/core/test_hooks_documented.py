@@ -269,7 +269,7 @@ class Meddler:
 
 def _service(tmp_path: Path, clock: FakeClock, *plugins: tuple[str, object]) -> ExamService:
     registry = load_registry(extra_plugins=plugins)
-    return ExamService(registry, TinyDBAttemptStore(tmp_path / "store"), clock)
+    return ExamService(registry, TinyDBAttemptStore(tmp_path / "store"), clock, clock.monotonic)
 
 
 def test_exam_attempt_submitted_receives_the_documented_attempt_once_per_submission(
@@ -280,26 +280,26 @@ def test_exam_attempt_submitted_receives_the_documented_attempt_once_per_submiss
     recorder = Recorder()
     service = _service(tmp_path, clock, ("recorder", recorder))
     attempt = service.start_attempt("speech", trainee)
-    first = attempt["drawn"]["questions"][0]["question"]
-    service.save_answer(attempt["attempt_id"], first["id"], first["answer"])
-    service.submit(attempt["attempt_id"])
-    service.submit(attempt["attempt_id"])
+    first = attempt.paper_snapshot.questions[0].question
+    service.save_answer(attempt.attempt_id, first.id, first.answer)
+    service.submit(attempt.attempt_id)
+    service.submit(attempt.attempt_id)
     assert len(recorder.events) == 1
     event = recorder.events[0]
     assert set(event) == DOCUMENTED_KEYS
-    assert event["attempt_id"] == attempt["attempt_id"] and event["status"] == "submitted"
+    assert event["attempt_id"] == attempt.attempt_id and event["status"] == "submitted"
     assert event["trainee"] == {"name": trainee.name, "id": trainee.id, "unit": trainee.unit}
     assert len(event["answers"]) == 30
     assert all(set(a) == {"question_id", "response", "points", "max_points"} for a in event["answers"])
-    assert event["answers"][0]["response"] == first["answer"]
+    assert event["answers"][0]["response"] == first.answer
 
     other = service.start_attempt("speech", Trainee("李四", "2"))
     clock.advance(minutes=25)
     service.finalise_expired()
     service.finalise_expired()
-    assert [e["attempt_id"] for e in recorder.events] == [attempt["attempt_id"], other["attempt_id"]]
+    assert [e["attempt_id"] for e in recorder.events] == [attempt.attempt_id, other.attempt_id]
     assert recorder.events[1]["status"] == "auto_submitted"
-    assert recorder.events[1]["submitted_at"] == other["deadline"]
+    assert recorder.events[1]["submitted_at"] == other.to_json()["deadline"]
 
 
 def test_exam_attempt_submitted_exception_does_not_stop_the_submission(
@@ -310,9 +310,9 @@ def test_exam_attempt_submitted_exception_does_not_stop_the_submission(
     before, after = Recorder(), Recorder()
     service = _service(tmp_path, clock, ("before", before), ("meddler", Meddler()), ("after", after))
     attempt = service.start_attempt("speech", trainee)
-    closed, closed_now = service.submit(attempt["attempt_id"])
-    assert closed_now and closed["status"] == "submitted"
-    assert service.store.get_attempt(attempt["attempt_id"])["status"] == "submitted"
+    closed, closed_now = service.submit(attempt.attempt_id)
+    assert closed_now and closed.status == "submitted"
+    assert service.store.get_attempt(attempt.attempt_id).status == "submitted"
     assert service.store.list_attempts(status="submitted")
     (failure,) = [f for f in service.registry.failures if f.plugin == "meddler"]
     assert "exam_attempt_submitted" in failure.reason and "通知服务不可用" in failure.reason

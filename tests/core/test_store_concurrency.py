@@ -35,11 +35,11 @@ def submit_many(root: str, worker: int, now: datetime, barrier: Any, results: An
             trainee = Trainee(f"学员{worker}-{i}", f"{worker:02}{i:03}")
             attempt = new_attempt_record(service.registry, trainee, now, f"{worker}-{i}")
             service.store.create_attempt(attempt)
-            question = attempt["drawn"]["questions"][0]["question"]
-            service.save_answer(attempt["attempt_id"], question["id"], question["answer"])
-            closed, closed_now = service.submit(attempt["attempt_id"])
-            assert closed_now and closed["status"] == "submitted"
-            submitted.append(attempt["attempt_id"])
+            question = attempt.paper_snapshot.questions[0].question
+            service.save_answer(attempt.attempt_id, question.id, question.answer)
+            closed, closed_now = service.submit(attempt.attempt_id)
+            assert closed_now and closed.status == "submitted"
+            submitted.append(attempt.attempt_id)
         results.put((worker, submitted, None))
     except BaseException as exc:  # reported to the test rather than lost in a child's stderr
         results.put((worker, [], f"{type(exc).__name__}: {exc}"))
@@ -68,9 +68,9 @@ def test_twenty_processes_submitting_fifty_attempts_each(tmp_path: Path, clock: 
     store = TinyDBAttemptStore(root)
     listed = store.list_attempts()
     assert len(listed) == PROCESSES * ATTEMPTS_EACH
-    assert {a["attempt_id"] for a in listed} == set(submitted)
-    assert Counter(a["status"] for a in listed) == {"submitted": PROCESSES * ATTEMPTS_EACH}
-    assert all(a["score"] == 2 for a in listed)  # one right single-choice answer each
+    assert {a.attempt_id for a in listed} == set(submitted)
+    assert Counter(a.status for a in listed) == {"submitted": PROCESSES * ATTEMPTS_EACH}
+    assert all(a.score == 2 for a in listed)  # one right single-choice answer each
     for path in root.rglob("*.json"):
         assert TEMP_MARK not in path.name
         json.loads(path.read_bytes())

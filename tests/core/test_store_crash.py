@@ -32,7 +32,7 @@ def check_store(root: Path, acked: dict[tuple[str, str], Any]) -> None:
         if not path.is_file() or TEMP_MARK in path.name or path.suffix == ".lock":
             continue  # a temp file of an interrupted write is ignored (and cleaned up later) by design
         raw = path.read_bytes()
-        if path.suffix == ".json":
+        if path.suffix in (".json", ".live"):
             json.loads(raw)
         elif path.suffix == ".journal":
             complete = raw.split(b"\n")[:-1]  # a torn last line (no newline) is allowed: it was never acknowledged
@@ -41,13 +41,13 @@ def check_store(root: Path, acked: dict[tuple[str, str], Any]) -> None:
         else:
             raise AssertionError(f"unexpected file in the store: {path}")
     store = TinyDBAttemptStore(root)
-    listed = {a["attempt_id"] for a in store.list_attempts()}
+    listed = {a.attempt_id for a in store.list_attempts()}
     by_attempt: dict[str, dict[str, Any]] = {}
     for (attempt_id, question_id), response in acked.items():
         assert attempt_id in listed
         if attempt_id not in by_attempt:
-            by_attempt[attempt_id] = store.get_attempt(attempt_id)["responses"]
-        assert by_attempt[attempt_id][question_id]["response"] == response, (attempt_id, question_id)
+            by_attempt[attempt_id] = store.get_attempt(attempt_id).responses
+        assert by_attempt[attempt_id][question_id].value == response, (attempt_id, question_id)
 
 
 def test_sigkill_never_loses_an_acknowledged_answer_or_leaves_an_unreadable_store(tmp_path: Path) -> None:

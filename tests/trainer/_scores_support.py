@@ -11,7 +11,7 @@ from exam.models import OPTION_LETTERS, Bank, Trainee
 from exam.papers import PaperSpec, SectionSpec
 from exam.plugins import Registry
 from exam.service import ExamService
-from exam.store.base import AttemptDict
+from exam.attempts import Attempt
 from tests.conftest import FakeClock
 
 MINI_BANK = "mini"
@@ -52,24 +52,33 @@ def sit(
     responses: Mapping[str, Any],
     minutes: float = 5,
     auto: bool = False,
-) -> AttemptDict:
+) -> Attempt:
     """Start ``paper``, save ``responses`` (question id -> response; ``None`` leaves it blank), let ``minutes`` pass
-    and submit (``auto``: as the timer would)."""
+    and submit (``auto``: the time limit runs out instead, and the timer closes the attempt)."""
     attempt = service.start_attempt(paper, trainee)
     for question_id, response in responses.items():
         if response is not None:
-            service.save_answer(attempt["attempt_id"], question_id, response)
-    clock.advance(minutes=minutes)
-    closed, _ = service.submit(attempt["attempt_id"], auto=auto)
+            service.save_answer(attempt.attempt_id, question_id, response)
+    closed = _close(service, clock, attempt, minutes, auto)
     clock.advance(minutes=1)
     return closed
 
 
-def right_answers(service: ExamService, attempt: AttemptDict, correct: int | None = None) -> dict[str, Any]:
+def _close(service: ExamService, clock: FakeClock, attempt: Attempt, minutes: float, auto: bool) -> Attempt:
+    if not auto:
+        clock.advance(minutes=minutes)
+        return service.submit(attempt.attempt_id)[0]
+    clock.now = attempt.deadline
+    closed = service.close_if_due(attempt.attempt_id)
+    assert closed is not None
+    return closed
+
+
+def right_answers(service: ExamService, attempt: Attempt, correct: int | None = None) -> dict[str, Any]:
     """Responses for a drawn paper: the key for the first ``correct`` questions (all by default), a wrong answer
     for the rest (the short answer always gets its reference text)."""
     answers: dict[str, Any] = {}
-    drawn = service.drawn(attempt)
+    drawn = attempt.paper_snapshot
     for index, item in enumerate(drawn.questions):
         question = item.question
         right = correct is None or index < correct
@@ -89,13 +98,12 @@ def right_answers(service: ExamService, attempt: AttemptDict, correct: int | Non
 
 def sit_paper(
     service: ExamService, clock: FakeClock, trainee: Trainee, paper: str, correct: int | None = None, **kwargs: Any
-) -> AttemptDict:
+) -> Attempt:
     """Sit a built-in paper answering the first ``correct`` questions right (see :func:`right_answers`)."""
     attempt = service.start_attempt(paper, trainee)
     answers = right_answers(service, attempt, correct)
     for question_id, response in answers.items():
-        service.save_answer(attempt["attempt_id"], question_id, response)
-    clock.advance(minutes=kwargs.get("minutes", 5))
-    closed, _ = service.submit(attempt["attempt_id"], auto=kwargs.get("auto", False))
+        service.save_answer(attempt.attempt_id, question_id, response)
+    closed = _close(service, clock, attempt, kwargs.get("minutes", 5), kwargs.get("auto", False))
     clock.advance(minutes=1)
     return closed

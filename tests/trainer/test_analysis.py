@@ -134,10 +134,10 @@ def test_the_same_example_sat_through_the_service_gives_the_same_figures(
     registry: Registry, store: TinyDBAttemptStore, clock: FakeClock
 ) -> None:
     """Attempts sat through ExamService and read back from the store give the hand-computed statistics."""
-    service = ExamService(mini_registry(registry), store, clock)
+    service = ExamService(mini_registry(registry), store, clock, clock.monotonic)
     for n, row in enumerate(RESPONSES, 1):
         sit(service, clock, Trainee(f"学员{n}", f"S{n}"), "mini", {f"mini:q{i}": r for i, r in enumerate(row, 1)})
-    report = build_report(store, Selection("mini"), find_question=service.find_question)
+    report = build_report(service, Selection("mini"), find_question=service.find_question)
     check_hand_figures(report.statistics)
 
 
@@ -187,7 +187,7 @@ def test_exam_stats_prints_the_figures_and_the_flagged_question(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``exam stats`` shows each question's figures, the paper's CIC and "请核对答案" for q3 only."""
-    service = ExamService(mini_registry(registry), store, clock)
+    service = ExamService(mini_registry(registry), store, clock, clock.monotonic)
     for n, row in enumerate(RESPONSES, 1):
         sit(service, clock, Trainee(f"学员{n}", f"S{n}"), "mini", {f"mini:q{i}": r for i, r in enumerate(row, 1)})
     monkeypatch.setattr(AppContext, "registry", property(lambda self: service.registry))

@@ -20,11 +20,11 @@ from tests.trainer._scores_support import sit_paper
 @pytest.fixture
 def laptop_b(registry: Registry, tmp_path: Path, clock: FakeClock) -> ExamService:
     """A second machine with its own store."""
-    return ExamService(registry, TinyDBAttemptStore(tmp_path / "laptop-b"), clock)
+    return ExamService(registry, TinyDBAttemptStore(tmp_path / "laptop-b"), clock, clock.monotonic)
 
 
 def ids(store: TinyDBAttemptStore) -> list[str]:
-    return sorted(s["attempt_id"] for s in store.list_attempts())
+    return sorted(s.attempt_id for s in store.list_attempts())
 
 
 def test_export_writes_a_header_and_full_closed_attempts(
@@ -35,15 +35,15 @@ def test_export_writes_a_header_and_full_closed_attempts(
     done = sit_paper(service, clock, trainee, "speech", correct=12)
     service.start_attempt("speech", Trainee("李四", "320199"))
     out = tmp_path / "room1.jsonl"
-    assert export_results(service.store, out) == 1
+    assert export_results(service, out) == 1
     lines = out.read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
     assert (header["format"], header["version"], header["attempts"]) == (FORMAT_NAME, FORMAT_VERSION, 1)
     record = json.loads(lines[1])
     assert len(lines) == 2
-    assert record["attempt_id"] == done["attempt_id"]
-    assert record["drawn"] == done["drawn"] and record["answers"] == done["answers"]
-    assert record["history"] == [] and record["score"] == done["score"]
+    assert record == done.to_json()
+    assert record["attempt_id"] == done.attempt_id and record["drawn"] == done.paper_snapshot.to_dict()
+    assert record["history"] == [] and record["score"] == done.score
 
 
 def test_two_machines_merge_without_duplicates(
@@ -57,16 +57,16 @@ def test_two_machines_merge_without_duplicates(
     assert main(["--db", str(service.store.root), "results", "export", "-o", str(a_file)]) == 0
     assert main(["--db", str(laptop_b.store.root), "results", "import", str(a_file)]) == 0
     assert "新增 2 份" in capsys.readouterr().out
-    assert ids(laptop_b.store) == sorted([a1["attempt_id"], a2["attempt_id"], b1["attempt_id"]])
+    assert ids(laptop_b.store) == sorted([a1.attempt_id, a2.attempt_id, b1.attempt_id])
     assert main(["--db", str(laptop_b.store.root), "results", "export", "-o", str(b_file)]) == 0
     assert main(["--db", str(service.store.root), "results", "import", str(b_file), str(a_file)]) == 0
     out = capsys.readouterr().out
     assert "新增 1 份答卷，跳过 4 份" in out
     assert ids(service.store) == ids(laptop_b.store)
     assert len(ids(service.store)) == 3
-    merged = service.store.get_attempt(b1["attempt_id"])
-    assert merged["score"] == b1["score"] and merged["drawn"] == b1["drawn"]
-    assert [s["attempt_id"] for s in service.store.list_attempts(paper="speech")].count(b1["attempt_id"]) == 1
+    merged = service.store.get_attempt(b1.attempt_id)
+    assert merged.score == b1.score and merged.drawn == b1.drawn
+    assert [s.attempt_id for s in service.store.list_attempts(paper="speech")].count(b1.attempt_id) == 1
 
 
 def test_a_malformed_line_is_reported_with_its_number_and_nothing_of_that_file_is_imported(
@@ -76,7 +76,7 @@ def test_a_malformed_line_is_reported_with_its_number_and_nothing_of_that_file_i
     for n in range(3):
         sit_paper(service, clock, Trainee(f"学员{n}", f"10{n}"), "speech", correct=n)
     good = tmp_path / "good.jsonl"
-    export_results(service.store, good)
+    export_results(service, good)
     lines = good.read_text(encoding="utf-8").splitlines()
     broken = tmp_path / "broken.jsonl"
     broken.write_text("\n".join([lines[0], lines[1], lines[2][:-10], lines[3]]) + "\n", encoding="utf-8")
@@ -85,7 +85,7 @@ def test_a_malformed_line_is_reported_with_its_number_and_nothing_of_that_file_i
     assert info.value.line == 3
     other = tmp_path / "other.jsonl"
     sit_paper(laptop_b, clock, Trainee("丙", "2001"), "speech", correct=5)
-    export_results(laptop_b.store, other)
+    export_results(laptop_b, other)
     fresh = TinyDBAttemptStore(tmp_path / "collector")
     assert main(["--db", str(fresh.root), "results", "import", str(broken), str(other)]) == 1
     captured = capsys.readouterr()
@@ -110,7 +110,7 @@ def test_attempt_lines_are_checked_field_by_field(
     """A missing snapshot, an open attempt, a bad id, a text score or a bad answer is refused with the field named."""
     sit_paper(service, clock, trainee, "speech", correct=3)
     out = tmp_path / "r.jsonl"
-    export_results(service.store, out)
+    export_results(service, out)
     header, body = out.read_text(encoding="utf-8").splitlines()
     attempt = json.loads(body)
     change(attempt)  # type: ignore[operator]
@@ -157,8 +157,8 @@ def test_results_still_lists_attempts_as_table_and_jsonl(
     """``exam results`` (now a group) still prints the table and the jsonl records."""
     done = sit_paper(service, clock, trainee, "speech", correct=10)
     assert main(["--db", str(service.store.root), "results"]) == 0
-    assert done["attempt_id"][:8] in capsys.readouterr().out
+    assert done.attempt_id[:8] in capsys.readouterr().out
     assert main(["--db", str(service.store.root), "results", "--paper", "speech", "--format", "jsonl"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["attempt_id"] for r in records] == [done["attempt_id"]]
+    assert [r["attempt_id"] for r in records] == [done.attempt_id]
     assert "drawn" not in records[0]

@@ -72,7 +72,7 @@ def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
     assert scores.column_dimensions["J"].width >= 19  # 开始时间 fits a full date and time
     detail = [c.value for c in workbook["答题明细"][1]]
     assert detail[:4] == ["姓名", "考号", "单位", "答卷编号"]
-    assert len(detail) == 4 + 2 * len({q for a in sat.values() for q in (x["question_id"] for x in a["answers"])})
+    assert len(detail) == 4 + 2 * len({q for a in sat.values() for q in (x.question_id for x in a.answers)})
     assert [c.value for c in workbook["试题分析"][1]][:6] == [
         "序号",
         "题目编号",
@@ -105,7 +105,7 @@ def test_score_rows_are_ranked_with_numbers_stored_as_numbers(sat: dict, store_d
     assert by_id["320104"][11] == "超时自动交卷"
     assert by_id["320106"][5] == 0 and by_id["320106"][7] == "不合格"
     for row in rows[:6]:
-        assert row[5] == sat[row[2]]["score"]
+        assert row[5] == sat[row[2]].score
         assert sum(v for v in row[13:17]) == pytest.approx(row[5])  # score per question type adds up
     for cell in ws["F"][1:7] + ws["M"][1:7]:
         assert cell.data_type == "n"
@@ -151,10 +151,10 @@ def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
     assert summary["应考人数"] == 7
     assert summary["参考人数"] == 6
     assert summary["缺考人数"] == 1
-    scores = sorted(a["score"] for a in sat.values())
+    scores = sorted(a.score for a in sat.values())
     assert summary["最高分"] == scores[-1] and summary["最低分"] == scores[0]
     assert summary["平均分"] == pytest.approx(round(sum(scores) / 6, 2))
-    passed = sum(1 for a in sat.values() if a["passed"])
+    passed = sum(1 for a in sat.values() if a.passed)
     assert summary["合格人数"] == passed
     assert summary["及格率（%）"] == pytest.approx(round(100 * passed / 6, 2))
     bands = {k: v for k, v in summary.items() if str(k).endswith("%") and "–" in str(k)}
@@ -174,7 +174,7 @@ def test_item_analysis_sheet_lists_every_question_with_figures(sat: dict, store_
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
     rows = rows_of(load_workbook(out)["试题分析"])[1:]
-    drawn = {q for a in sat.values() for q in (x["question_id"] for x in a["answers"])}
+    drawn = {q for a in sat.values() for q in (x.question_id for x in a.answers)}
     question_rows = [row for row in rows if isinstance(row[0], int)]
     assert {row[1] for row in question_rows} == drawn
     assert all(isinstance(row[6], (int, float)) and 0 <= row[6] <= 100 for row in question_rows)

@@ -39,7 +39,7 @@ def mini_registry(registry: Registry) -> Registry:
 
 @pytest.fixture
 def mini_service(mini_registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> ExamService:
-    return ExamService(mini_registry, store, clock)
+    return ExamService(mini_registry, store, clock, clock.monotonic)
 
 
 def make_app(service: ExamService) -> ExamApp:

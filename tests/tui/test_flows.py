@@ -87,7 +87,7 @@ async def test_exam_flow_answers_every_type_flags_submits_and_reviews(mini_servi
         card = screen.query_one(AnswerCard)
         assert card.query_one(f"#card-{screen.current}").has_class("flagged")
 
-        stored = mini_service.store.get_attempt(screen.attempt["attempt_id"])["responses"]
+        stored = mini_service.store.get_attempt(screen.attempt_id).responses
         assert set(stored) == {q.id for q in paper.questions}, "every answer is on disk before submitting"
 
         await pilot.press("ctrl+s")
@@ -97,12 +97,12 @@ async def test_exam_flow_answers_every_type_flags_submits_and_reviews(mini_servi
         assert "1 题做了标记" in str(app.screen.query_one(".dialog-body", Static).render())
         await pilot.click("#confirm")
         await settle(pilot)
-        assert isinstance(app.screen, ResultScreen)
+        assert isinstance(app.screen, ResultScreen), getattr(app.screen, 'body', None)
         attempt = app.screen.attempt
-        assert attempt["status"] == "submitted"
-        objective = [a for a in attempt["answers"] if a["type"] != "short"]
-        assert all(a["points"] == a["max_points"] for a in objective)
-        assert attempt["passed"] is True
+        assert attempt.status == "submitted"
+        objective = [a for a in attempt.answers if a.type != "short"]
+        assert all(a.points == a.max_points for a in objective)
+        assert attempt.passed is True
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
@@ -144,10 +144,10 @@ async def test_auto_submit_at_deadline_exactly_once(mini_service: ExamService, c
         await settle(pilot)
         attempts = mini_service.store.list_attempts()
         assert len(attempts) == 1
-        assert attempts[0]["status"] == "auto_submitted"
-        stored = mini_service.store.get_attempt(attempts[0]["attempt_id"])
-        assert stored["submitted_at"] == stored["deadline"]
-        answered = {a["question_id"]: a["response"] for a in stored["answers"]}
+        assert attempts[0].status == "auto_submitted"
+        stored = mini_service.store.get_attempt(attempts[0].attempt_id)
+        assert stored.submitted_at == stored.deadline
+        answered = {a.question_id: a.response for a in stored.answers}
         assert answered[first.id] is not None
         assert any(isinstance(s, ResultScreen) for s in app.screen_stack)
 
@@ -159,7 +159,7 @@ async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: 
         await sign_in(pilot)
         await start_first_paper(pilot)
         screen = app.screen
-        attempt_id, deadline = screen.attempt["attempt_id"], screen.attempt["deadline"]
+        attempt_id, deadline = screen.attempt_id, screen.session.deadline
         await pilot.press("1")
         await settle(pilot)
         await pilot.press("right")
@@ -169,7 +169,9 @@ async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: 
         before = dict(screen.responses)
     # The first app is gone without submitting (as if killed); a new one starts on the same store.
     clock.advance(minutes=2)
-    app2 = make_app(ExamService(mini_service.registry, type(mini_service.store)(mini_service.store.root), clock))
+    app2 = make_app(
+        ExamService(mini_service.registry, type(mini_service.store)(mini_service.store.root), clock, clock.monotonic)
+    )
     async with app2.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
         home = app2.screen
@@ -179,8 +181,8 @@ async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: 
         await settle(pilot)
         screen = app2.screen
         assert isinstance(screen, ExamScreen)
-        assert screen.attempt["attempt_id"] == attempt_id
-        assert screen.attempt["deadline"] == deadline
+        assert screen.attempt_id == attempt_id
+        assert screen.session.deadline == deadline
         assert {k: v for k, v in screen.responses.items() if v is not None} == {
             k: v for k, v in before.items() if v is not None
         }
@@ -286,11 +288,11 @@ async def test_extra_time_granted_during_the_exam_moves_the_countdown(
         screen = app.screen
         before = screen.query_one(Countdown).deadline
         grant_extra_time(mini_service, "mini", "320101", 5)
-        screen.refresh_deadline()
+        screen.heartbeat()
         await settle(pilot)
         after = screen.query_one(Countdown).deadline
         assert (after - before).total_seconds() == 300
-        assert after == from_iso(mini_service.store.get_attempt(screen.attempt["attempt_id"])["deadline"])
+        assert after == mini_service.store.get_attempt(screen.attempt_id).deadline
 
 
 async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamService) -> None:
@@ -321,7 +323,7 @@ async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamSer
     from exam.tui.screens.review import corrected_key
 
     attempt = mini_service.start_attempt("mini", Trainee(name="孙八", id="k001"))
-    drawn = next(d for d in mini_service.drawn(attempt).questions if d.question.type == "single")
+    drawn = next(d for d in attempt.paper_snapshot.questions if d.question.type == "single")
     assert corrected_key(mini_service, drawn) is None
     bank = mini_service.registry.banks["constitution-2018"]
     other = next(letter for letter in OPTION_LETTERS[: len(drawn.question.options)] if letter != drawn.question.answer)

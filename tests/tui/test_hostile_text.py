@@ -82,7 +82,7 @@ async def test_markup_from_a_plugin_and_a_trainee_never_acts_or_crashes(tmp_path
     registry = load_registry(extra_plugins=[("hostile", HostilePlugin(bank))])
     assert "hostile" in registry.banks, registry.failures
     registry.papers = {"hostile": registry.papers["hostile"]}
-    service = ExamService(registry, TinyDBAttemptStore(tmp_path / "store"), clock)
+    service = ExamService(registry, TinyDBAttemptStore(tmp_path / "store"), clock, clock.monotonic)
     app = make_app(service)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, name=MARKUP, unit=MARKUP)

@@ -21,12 +21,12 @@ PASSPHRASE = "县人大培训2026"
 
 def _sit_mini(service: ExamService, name: str, trainee_id: str, short_answer: str) -> None:
     attempt = service.start_attempt("mini", Trainee(name=name, id=trainee_id, unit="城关镇"))
-    for drawn in service.drawn(attempt).questions:
+    for drawn in attempt.paper_snapshot.questions:
         if drawn.question.type == "short":
-            service.save_answer(attempt["attempt_id"], drawn.id, short_answer)
+            service.save_answer(attempt.attempt_id, drawn.id, short_answer)
         elif drawn.question.type == "judge":
-            service.save_answer(attempt["attempt_id"], drawn.id, drawn.question.answer)
-    service.submit(attempt["attempt_id"])
+            service.save_answer(attempt.attempt_id, drawn.id, drawn.question.answer)
+    service.submit(attempt.attempt_id)
 
 
 async def test_trainer_screen_needs_a_passphrase(mini_service: ExamService) -> None:
@@ -64,9 +64,9 @@ async def test_trainer_sees_results_marks_a_short_answer_and_exports(mini_servic
         assert isinstance(screen, TrainerScreen)
         assert screen.query_one("#results", DataTable).row_count == 2
         drawn = {
-            answer["question_id"]
+            answer.question_id
             for summary in mini_service.store.list_attempts()
-            for answer in mini_service.store.get_attempt(summary["attempt_id"])["answers"]
+            for answer in mini_service.store.get_attempt(summary.attempt_id).answers
         }
         assert screen.query_one("#stats", DataTable).row_count == len(drawn)
         assert len(screen.pending) == 2
@@ -78,7 +78,7 @@ async def test_trainer_sees_results_marks_a_short_answer_and_exports(mini_servic
         await settle(pilot)
         await settle(pilot)
         assert len(screen.pending) == 1
-        marked = [a for a in mini_service.store.list_attempts() if a["score"] is not None]
+        marked = [a for a in mini_service.store.list_attempts() if a.score is not None]
         assert len(marked) == 2
 
         screen.query_one(TabbedContent).active = "tab-4"

@@ -1,7 +1,9 @@
 """The exam: countdown, one question at a time, the answer card, flagging and submission.
 
 Every change is saved through the store writer; a question shows as answered on the card only once its answer is
-on disk. The countdown is computed from the stored deadline; at zero the paper is auto-submitted exactly once.
+on disk. The screen holds an :class:`~exam.service.ExamSession` (the lease on the attempt): the countdown runs on
+the session's monotonic clock against the stored deadline, a heartbeat picks up extra time and takeovers, and at
+zero the service closes the attempt only if the *stored* deadline has passed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
 
-from exam.errors import AttemptClosedError
+from exam.attempts import Attempt
+from exam.errors import AttemptClosedError, LeaseLostError
 from exam.i18n import t
-from exam.papers import DrawnPaper
-from exam.service import from_iso
-from exam.store.base import AttemptDict
+from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession
 from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.widgets.answer_card import AnswerCard
@@ -28,7 +29,6 @@ from exam.tui.widgets.countdown import Countdown
 from exam.tui.widgets.question_view import QuestionView
 
 LETTERS = "abcdefgh"
-DEADLINE_REFRESH_SECONDS = 20
 
 
 class ExamScreen(Screen[None]):
@@ -51,15 +51,15 @@ class ExamScreen(Screen[None]):
     current: reactive[int] = reactive(0, init=False)
     """Index of the question shown."""
 
-    def __init__(self, attempt: AttemptDict) -> None:
+    def __init__(self, attempt: Attempt, session: ExamSession) -> None:
         super().__init__()
-        self.attempt = attempt
-        self.paper = DrawnPaper.from_dict(attempt["drawn"])
-        self.responses: dict[str, Any] = {
-            qid: entry.get("response") for qid, entry in (attempt.get("responses") or {}).items()
-        }
+        self.attempt_id = attempt.attempt_id
+        self.session = session
+        self.paper = session.paper
+        self.responses: dict[str, Any] = {qid: r.value for qid, r in attempt.responses.items()}
         self.flags: set[int] = set()
         self.submitting = False
+        self.finished = False
 
     @property
     def service(self) -> Any:
@@ -69,7 +69,7 @@ class ExamScreen(Screen[None]):
         with Horizontal(id="exam-bar"):
             yield Static(Content(self.paper.title), id="exam-title")
             yield Static("", id="exam-progress")
-            yield Countdown(from_iso(self.attempt["deadline"]), self.service.clock, id="countdown")
+            yield Countdown(self.session.deadline, self.session.now, id="countdown")
         with Horizontal(id="exam-body"):
             with Vertical(id="question-column"):
                 yield VerticalScroll(id="question-pane")
@@ -86,27 +86,51 @@ class ExamScreen(Screen[None]):
     async def on_mount(self) -> None:
         for button in self.query(Button):
             button.can_focus = False
-        flags = self.service.store.get_record("flags", self.attempt["attempt_id"]) or []
-        self.flags = {i for i in flags if 0 <= i < len(self.paper.questions)}
         first_open = next((i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is None), 0)
         await self.show_question(first_open)
-        self.set_interval(DEADLINE_REFRESH_SECONDS, self.refresh_deadline, name="deadline-refresh")
-
-    def refresh_deadline(self) -> None:
-        """Re-read the stored deadline: a trainer may grant extra time while the exam runs."""
-        attempt_id = self.attempt["attempt_id"]
         self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.store.get_attempt(attempt_id), self._deadline_read, lambda _error: None
+            lambda: self.service.flags(self.attempt_id), self._flags_read, lambda _error: None
+        )
+        if not self.session.writable:
+            self._become_read_only(t("exam.read_only"))
+        self.set_interval(LEASE_HEARTBEAT_SECONDS, self.heartbeat, name="heartbeat")
+
+    def _flags_read(self, flags: list[int]) -> None:
+        self.flags = {i for i in flags if 0 <= i < len(self.paper.questions)}
+        self.refresh_card()
+
+    def on_unmount(self) -> None:
+        service, session = self.service, self.session
+        self.app.writer.run(lambda: service.close_session(session), lambda _: None, lambda _error: None)  # type: ignore[attr-defined]
+
+    def heartbeat(self) -> None:
+        """Renew the lease; learn of extra time, a takeover, or a close elsewhere; retry an overdue close."""
+        if self.finished:
+            return
+        self.app.writer.run(  # type: ignore[attr-defined]
+            lambda: self.service.heartbeat(self.session), self._heartbeat_done, lambda _error: None
         )
 
-    def _deadline_read(self, stored: AttemptDict) -> None:
-        if stored["status"] != "in_progress":
-            self.submit(auto=True)  # closed elsewhere: finalising again returns the stored result
+    def _heartbeat_done(self, beat: Any) -> None:
+        if self.finished:
             return
-        if stored["deadline"] != self.attempt["deadline"]:
-            self.attempt = dict(self.attempt, deadline=stored["deadline"])
-            self.query_one(Countdown).deadline = from_iso(stored["deadline"])
+        countdown = self.query_one(Countdown)
+        if beat.deadline != countdown.deadline:
+            countdown.set_deadline(beat.deadline)
             self.notify(t("exam.deadline_changed"))
+        if beat.closed:
+            self.close_when_due()
+        elif not beat.writable and self.session.lost_reason:
+            self._become_read_only(self.session.lost_reason)
+        elif self.session.seconds_left() <= 0 and not self.submitting:
+            self.close_when_due()  # an earlier close failed (disk full, say): try again
+
+    def _become_read_only(self, reason: str) -> None:
+        if self.has_class("read-only"):
+            return
+        self.add_class("read-only")
+        self.query_one("#save-status", Static).update(Content(t("exam.read_only")))
+        self.app.push_screen(MessageDialog(t("lease.dialog_title"), reason, error=True))
 
     # -- showing questions ----------------------------------------------------------------------------------------
 
@@ -143,14 +167,14 @@ class ExamScreen(Screen[None]):
     # -- answering ---------------------------------------------------------------------------------------------------
 
     def on_question_view_answered(self, event: QuestionView.Answered) -> None:
-        if self.submitting:
+        if self.finished or not self.session.writable:
             return
         self.query_one("#save-status", Static).update(t("exam.saving"))
-        attempt_id = self.attempt["attempt_id"]
+        attempt_id, session = self.attempt_id, self.session
         question_id, response = event.question_id, event.response
 
         def save() -> Any:
-            return self.service.save_answer(attempt_id, question_id, response, attempt=self.attempt)
+            return self.service.save_answer(attempt_id, question_id, response, session)
 
         self.app.writer.run(  # type: ignore[attr-defined]
             save, lambda value: self._saved(question_id, value), self._save_failed
@@ -164,8 +188,10 @@ class ExamScreen(Screen[None]):
 
     def _save_failed(self, error: Exception) -> None:
         self.query_one("#save-status", Static).update(t("exam.not_saved"))
-        if isinstance(error, AttemptClosedError):
-            self.submit(auto=True)  # time is up: finalising again returns the stored result
+        if isinstance(error, LeaseLostError):
+            self._become_read_only(str(error))
+        elif isinstance(error, AttemptClosedError):
+            self.close_when_due()  # time is up: the closed attempt is shown
         else:
             self.app.show_error(error)  # type: ignore[attr-defined]
 
@@ -199,10 +225,11 @@ class ExamScreen(Screen[None]):
     def action_flag(self) -> None:
         self.flags ^= {self.current}
         flags = sorted(self.flags)
-        attempt_id = self.attempt["attempt_id"]
-        self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.store.put_record("flags", attempt_id, flags), lambda _: None
-        )
+        attempt_id = self.attempt_id
+        if self.session.writable:
+            self.app.writer.run(  # type: ignore[attr-defined]
+                lambda: self.service.set_flags(attempt_id, flags), lambda _: None
+            )
         self.refresh_card()
 
     def action_leave_input(self) -> None:
@@ -224,7 +251,10 @@ class ExamScreen(Screen[None]):
     # -- submission --------------------------------------------------------------------------------------------------
 
     def action_submit(self) -> None:
-        if self.submitting:
+        if self.submitting or self.finished:
+            return
+        if not self.session.writable:
+            self.notify(t("exam.read_only"), severity="warning")
             return
         unanswered = len(self.paper.questions) - len(self.answered())
         self.app.push_screen(
@@ -236,27 +266,52 @@ class ExamScreen(Screen[None]):
 
     def _confirmed(self, ok: bool | None) -> None:
         if ok:
-            self.submit(auto=False)
+            self.submit()
 
-    def submit(self, auto: bool) -> None:
-        if self.submitting:
+    def submit(self) -> None:
+        """Hand in now (the trainee's choice)."""
+        if self.submitting or self.finished:
             return
         self.submitting = True
-        attempt_id = self.attempt["attempt_id"]
+        attempt_id, session = self.attempt_id, self.session
         self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.submit(attempt_id, auto=auto), lambda result: self._submitted(result[0])
+            lambda: self.service.submit(attempt_id, session)[0], self._handed_in, self._submit_failed
         )
 
-    def _submitted(self, attempt: AttemptDict) -> None:
+    def close_when_due(self) -> None:
+        """Time is up by the countdown: the service closes the attempt if the stored deadline has passed."""
+        if self.submitting or self.finished:
+            return
+        self.submitting = True
+        attempt_id, session = self.attempt_id, self.session
+        self.app.writer.run(  # type: ignore[attr-defined]
+            lambda: self.service.close_if_due(attempt_id, session), self._handed_in, self._submit_failed
+        )
+
+    def _handed_in(self, attempt: Attempt | None) -> None:
+        self.submitting = False
+        if attempt is None:  # extra time was granted meanwhile: keep going
+            self.query_one(Countdown).set_deadline(self.session.deadline)
+            self.notify(t("exam.deadline_changed"))
+            return
         from exam.tui.screens.result import ResultScreen
 
+        self.finished = True
         self.app.switch_screen(ResultScreen(attempt))
-        if attempt["status"] == "auto_submitted":
+        if attempt.status.value == "auto_submitted":
             self.app.push_screen(MessageDialog(t("exam.time_up_title"), t("exam.time_up_body")))
+
+    def _submit_failed(self, error: Exception) -> None:
+        """The screen keeps working: answers still save, Ctrl+S retries, the heartbeat retries an overdue close."""
+        self.submitting = False
+        if isinstance(error, LeaseLostError):
+            self._become_read_only(str(error))
+            return
+        self.app.push_screen(MessageDialog(t("app.error_title"), t("exam.submit_failed", error=error), error=True))
 
     def on_countdown_warned(self, event: Countdown.Warned) -> None:
         key = "exam.warn_5" if event.seconds >= 300 else "exam.warn_1"
         self.notify(t(key), severity="warning", timeout=8)
 
     def on_countdown_expired(self, event: Countdown.Expired) -> None:
-        self.submit(auto=True)
+        self.close_when_due()

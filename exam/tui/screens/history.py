@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from exam.attempts import Attempt
 from exam.i18n import t
 
 
@@ -37,13 +38,13 @@ class HistoryScreen(Screen[None]):
         trainee = self.app.trainee  # type: ignore[attr-defined]
         self.app.run_store(lambda: self.service.history(trainee), self._show)  # type: ignore[attr-defined]
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
+    def _show(self, rows: list[Attempt]) -> None:
         table = self.query_one(DataTable)
         for row in reversed(rows):
             table.add_row(
-                Text(row["paper_title"] or row["paper"]), row["started_at"][:16].replace("T", " "),
-                t("status." + row["status"]), f"{row['score']:g} / {row['max_score']:g}",
-                t("cli.yes") if row["passed"] else t("cli.no"), key=row["attempt_id"],
+                Text(row.paper_title or row.paper), row.started_at.strftime("%Y-%m-%d %H:%M"),
+                t("status." + row.status.value), f"{row.score or 0:g} / {row.max_score:g}",
+                t("cli.yes") if row.passed else t("cli.no"), key=row.attempt_id,
             )  # fmt: skip
         if not rows:
             self.query_one(".hint", Static).update(t("history.empty"))
@@ -52,12 +53,12 @@ class HistoryScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         attempt_id = str(event.row_key.value)
 
-        def open_review(attempt: dict[str, Any]) -> None:
+        def open_review(attempt: Attempt) -> None:
             from exam.tui.screens.result import ResultScreen
 
             self.app.push_screen(ResultScreen(attempt))
 
-        self.app.run_store(lambda: self.service.store.get_attempt(attempt_id), open_review)  # type: ignore[attr-defined]
+        self.app.run_store(lambda: self.service.attempt(attempt_id), open_review)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -11,8 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from exam.attempts import Attempt
+from exam.errors import LeaseHeldError
 from exam.i18n import t
-from exam.service import PaperStatus
+from exam.service import ExamSession, PaperStatus
 from exam.tui.dialogs.confirm import ConfirmDialog
 from exam.tui.widgets.countdown import format_seconds
 
@@ -85,10 +87,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#wrong-book", Button).label = t("home.wrong_book_count", count=wrong)
         resume = self.query_one("#resume")
         if open_attempt is not None:
-            self.resume_id = open_attempt["paper"]
+            self.resume_id = open_attempt.paper
             left = self.app.exam.seconds_left(open_attempt)  # type: ignore[attr-defined]
             self.query_one("#resume-text", Static).update(
-                Content(t("home.resume_text", title=open_attempt["paper_title"], time=format_seconds(left)))
+                Content(t("home.resume_text", title=open_attempt.paper_title, time=format_seconds(left)))
             )
             resume.remove_class("hidden")
             self.query_one("#resume-button", Button).focus()
@@ -130,14 +132,43 @@ class HomeScreen(Screen[None]):
         )
 
     def open_exam(self, paper_id: str) -> None:
-        from exam.tui.screens.exam import ExamScreen
-
+        """Start (or resume) the paper and open it in this window; if another window holds the attempt, ask."""
         service = self.app.exam  # type: ignore[attr-defined]
         trainee = self.app.trainee  # type: ignore[attr-defined]
-        self.app.run_store(  # type: ignore[attr-defined]
-            lambda: service.start_attempt(paper_id, trainee),
-            lambda attempt: self.app.push_screen(ExamScreen(attempt)),
-        )
+
+        def start() -> tuple[Attempt, ExamSession | LeaseHeldError]:
+            attempt = service.start_attempt(paper_id, trainee)
+            try:
+                return attempt, service.open_attempt(attempt.attempt_id)
+            except LeaseHeldError as held:
+                return attempt, held
+
+        self.app.run_store(start, self._opened)  # type: ignore[attr-defined]
+
+    def _opened(self, result: tuple[Attempt, ExamSession | LeaseHeldError]) -> None:
+        from exam.tui.dialogs.lease import LeaseDialog
+        from exam.tui.screens.exam import ExamScreen
+
+        attempt, outcome = result
+        if isinstance(outcome, ExamSession):
+            self.app.push_screen(ExamScreen(attempt, outcome))
+            return
+        service = self.app.exam  # type: ignore[attr-defined]
+
+        def chosen(choice: str | None) -> None:
+            if choice not in ("read_only", "takeover"):
+                return
+            self.app.run_store(  # type: ignore[attr-defined]
+                lambda: (
+                    service.attempt(attempt.attempt_id),
+                    service.open_attempt(
+                        attempt.attempt_id, takeover=choice == "takeover", read_only=choice == "read_only"
+                    ),
+                ),
+                self._opened,
+            )
+
+        self.app.push_screen(LeaseDialog(str(outcome)), chosen)
 
     def action_resume(self) -> None:
         if self.resume_id:

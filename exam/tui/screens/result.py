@@ -11,20 +11,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from exam.attempts import Attempt
 from exam.i18n import current_language, t
-from exam.service import from_iso
-from exam.store.base import AttemptDict
 from exam.tui.widgets.countdown import format_seconds
 
 
-def type_breakdown(attempt: AttemptDict) -> dict[str, list[float]]:
+def type_breakdown(attempt: Attempt) -> dict[str, list[float]]:
     """``type -> [questions, points earned, points possible]`` in paper order."""
     rows: dict[str, list[float]] = {}
-    for answer in attempt.get("answers", []):
-        row = rows.setdefault(answer["type"], [0, 0.0, 0.0])
+    for answer in attempt.answers:
+        row = rows.setdefault(answer.type, [0, 0.0, 0.0])
         row[0] += 1
-        row[1] += answer["points"]
-        row[2] += answer["max_points"]
+        row[1] += answer.points
+        row[2] += answer.max_points
     return rows
 
 
@@ -33,7 +32,7 @@ class ResultScreen(Screen[None]):
 
     BINDINGS = [("r", "review", t("result.review")), ("escape", "home", t("result.home"))]
 
-    def __init__(self, attempt: AttemptDict) -> None:
+    def __init__(self, attempt: Attempt) -> None:
         super().__init__()
         self.attempt = attempt
 
@@ -43,24 +42,24 @@ class ResultScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         a = self.attempt
-        used = (from_iso(a["submitted_at"]) - from_iso(a["started_at"])).total_seconds()
-        passed = a["passed"]
+        used = ((a.submitted_at or a.started_at) - a.started_at).total_seconds()
+        passed = a.passed
         yield Header()
         with Vertical(id="result"):
-            yield Static(Content(a["paper_title"]), classes="screen-title")
+            yield Static(Content(a.paper_title), classes="screen-title")
             yield Static(
-                t("result.score", score=f"{a['score']:g}", max=f"{a['max_score']:g}"),
+                t("result.score", score=f"{a.score or 0:g}", max=f"{a.max_score:g}"),
                 id="result-score",
                 classes="passed" if passed else "failed",
             )
             yield Static(t("result.passed") if passed else t("result.failed"), id="result-verdict")
             yield Static(t("result.time_used", time=format_seconds(used)), id="result-time")
-            yield Static(t("status." + a["status"]), id="result-status")
-            if any(ans.get("needs_review") for ans in a.get("answers", [])):
+            yield Static(t("status." + a.status.value), id="result-status")
+            if any(ans.needs_review for ans in a.answers):
                 yield Static(t("result.short_pending"), classes="hint")
             yield DataTable(id="breakdown", cursor_type="none", zebra_stripes=True)
             with Horizontal(classes="buttons"):
-                if a["drawn"]["show_answers"]:
+                if a.paper_snapshot.show_answers:
                     yield Button(t("result.review"), variant="primary", id="review")
                 yield Button(t("result.home"), id="home")
         yield Footer()
@@ -82,7 +81,7 @@ class ResultScreen(Screen[None]):
             self.action_home()
 
     def action_review(self) -> None:
-        if not self.attempt["drawn"]["show_answers"]:
+        if not self.attempt.paper_snapshot.show_answers:
             self.notify(t("result.no_review"))
             return
         from exam.tui.screens.review import ReviewScreen

@@ -12,11 +12,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Header, Static
 
+from exam.attempts import Attempt
 from exam.i18n import current_language, t
 from exam.models import OPTION_LETTERS, Question, ShortAnswer
-from exam.papers import DrawnPaper, DrawnQuestion
+from exam.papers import DrawnQuestion
 from exam.qtypes import BLANK_MARK
-from exam.store.base import AttemptDict
 
 
 def describe_response(drawn: DrawnQuestion, response: Any) -> str:
@@ -57,10 +57,10 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS = [("escape", "back", t("review.back"))]
 
-    def __init__(self, attempt: AttemptDict) -> None:
+    def __init__(self, attempt: Attempt) -> None:
         super().__init__()
         self.attempt = attempt
-        self.paper = DrawnPaper.from_dict(attempt["drawn"])
+        self.paper = attempt.paper_snapshot
 
     @property
     def service(self) -> Any:
@@ -68,17 +68,17 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        answers = {a["question_id"]: a for a in self.attempt.get("answers", [])}
+        answers = {a.question_id: a for a in self.attempt.answers}
         lang = 0 if current_language() == "zh" else 1
         with VerticalScroll(id="review"):
             yield Static(
-                Content(t("review.title", title=self.paper.title, score=f"{self.attempt['score']:g}",
-                          max=f"{self.attempt['max_score']:g}")),
+                Content(t("review.title", title=self.paper.title, score=f"{self.attempt.score or 0:g}",
+                          max=f"{self.attempt.max_score:g}")),
                 classes="screen-title",
             )  # fmt: skip
             for number, drawn in enumerate(self.paper.questions, 1):
-                answer = answers.get(drawn.id, {})
-                got, possible = answer.get("points", 0), drawn.points
+                answer = answers.get(drawn.id)
+                got, possible = (answer.points if answer else 0), drawn.points
                 css = "right" if got >= possible else ("partial" if got > 0 else "wrong")
                 label = self.service.question_type(drawn.question.type).label[lang]
                 with Vertical(classes=f"review-item {css}"):
@@ -87,7 +87,9 @@ class ReviewScreen(Screen[None]):
                         classes="review-heading",
                     )
                     yield from question_body(drawn)
-                    yield Static(Content(t("review.yours", text=describe_response(drawn, answer.get("response")))))
+                    yield Static(
+                        Content(t("review.yours", text=describe_response(drawn, answer.response if answer else None)))
+                    )
                     yield Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key")
                     corrected = corrected_key(self.service, drawn)
                     if corrected is not None:

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent
 
+from exam.attempts import Attempt, GradedAnswer
 from exam.errors import ExamError
 from exam.i18n import current_language, t
 from exam.trainer.regrade import mark_answer, pending_reviews
@@ -96,24 +97,23 @@ class TrainerScreen(Screen[None]):
         labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
         spec = self.service.registry.papers.get(paper)
 
-        def load() -> tuple[Any, list[tuple[dict[str, Any], dict[str, Any]]]]:
+        def load() -> tuple[Any, list[tuple[Attempt, GradedAnswer]]]:
             self.service.finalise_expired()
             report = build_report(
-                self.service.store, Selection(paper, all_attempts=True), spec.title if spec else paper,
+                self.service, Selection(paper, all_attempts=True), spec.title if spec else paper,
                 self.service.find_question, labels,
             )  # fmt: skip
-            return report, pending_reviews(self.service.store, paper)
+            return report, pending_reviews(self.service, paper)
 
         self.app.run_store(load, lambda data: self._show(data[0], data[1], labels))  # type: ignore[attr-defined]
 
-    def _show(self, report: Any, pending: list[tuple[dict[str, Any], dict[str, Any]]], labels: dict[str, str]) -> None:
+    def _show(self, report: Any, pending: list[tuple[Attempt, GradedAnswer]], labels: dict[str, str]) -> None:
         results = self.query_one("#results", DataTable)
         results.clear()
         for a in report.attempts:
-            trainee = a["trainee"]
             results.add_row(
-                Text(trainee["name"]), Text(trainee["id"]), Text(trainee.get("unit", "")), f"{a['score']:g}",
-                f"{a['max_score']:g}", t("cli.yes") if a["passed"] else t("cli.no"), t("status." + a["status"]),
+                Text(a.trainee.name), Text(a.trainee.id), Text(a.trainee.unit), f"{a.score or 0:g}",
+                f"{a.max_score:g}", t("cli.yes") if a.passed else t("cli.no"), t("status." + a.status.value),
             )  # fmt: skip
         stats = report.statistics
         self.query_one("#stats-summary", Static).update(
@@ -132,8 +132,7 @@ class TrainerScreen(Screen[None]):
         pending_table.clear()
         for attempt, answer in pending:
             pending_table.add_row(
-                Text(attempt["trainee"]["name"]), Text(answer["question_id"]),
-                f"{answer['points']:g} / {answer['max_points']:g}",
+                Text(attempt.trainee.name), Text(answer.question_id), f"{answer.points:g} / {answer.max_points:g}",
             )  # fmt: skip
         self._show_pending_answer()
 
@@ -141,7 +140,7 @@ class TrainerScreen(Screen[None]):
         if event.data_table.id == "pending":
             self._show_pending_answer()
 
-    def _selected_pending(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def _selected_pending(self) -> tuple[Attempt, GradedAnswer] | None:
         table = self.query_one("#pending", DataTable)
         if not self.pending or table.cursor_row < 0 or table.cursor_row >= len(self.pending):
             return None
@@ -149,7 +148,7 @@ class TrainerScreen(Screen[None]):
 
     def _show_pending_answer(self) -> None:
         chosen = self._selected_pending()
-        text = "" if chosen is None else t("trainer.answer_text", text=chosen[1].get("response") or "")
+        text = "" if chosen is None else t("trainer.answer_text", text=chosen[1].response or "")
         self.query_one("#pending-answer", Static).update(Content(text or t("trainer.nothing_pending")))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -170,7 +169,7 @@ class TrainerScreen(Screen[None]):
             return
         note = self.query_one("#mark-note", Input).value
         self.app.run_store(  # type: ignore[attr-defined]
-            lambda: mark_answer(self.service, attempt["attempt_id"], answer["question_id"], points, note),
+            lambda: mark_answer(self.service, attempt.attempt_id, answer.question_id, points, note),
             self._marked,
         )
 
@@ -199,7 +198,7 @@ class TrainerScreen(Screen[None]):
 
         def write() -> Path:
             report = build_report(
-                self.service.store, Selection(paper), spec.title if spec else paper, self.service.find_question,
+                self.service, Selection(paper), spec.title if spec else paper, self.service.find_question,
                 labels,
             )  # fmt: skip
             try:

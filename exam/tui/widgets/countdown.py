@@ -68,6 +68,15 @@ class Countdown(Static):
             self._expired = True
             self.post_message(self.Expired())
 
+    def set_deadline(self, deadline: datetime) -> None:
+        """Follow a changed stored deadline (extra time): the countdown may expire again at the new one."""
+        self.deadline = deadline
+        left = (deadline - self.clock()).total_seconds()
+        if left > 0:
+            self._expired = False
+            self._warned = {threshold for threshold in self._warned if left <= threshold}
+        self.tick()
+
     def watch_seconds_left(self, value: float) -> None:
         self.update(t("exam.time_left", time=format_seconds(value)))
         self.set_class(DANGER_SECONDS < value <= WARN_SECONDS, "warning")
