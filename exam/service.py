@@ -155,8 +155,9 @@ class ExamService:
         with self.store.serialised(trainee.id, paper_id):
             mine = self.store.list_attempts(paper=paper_id, trainee_id=trainee.id)
             for summary in mine:
-                if not summary.closed and self._close_if_abandoned(summary) is None:
-                    return self.store.get_attempt(summary.attempt_id)
+                current = None if summary.closed else self._still_open(summary)
+                if current is not None:
+                    return current
             used = len(mine)
             if spec.attempts and used >= spec.attempts:
                 raise ExamError(t("service.no_attempts_left", title=spec.title, attempts=spec.attempts))
@@ -392,8 +393,9 @@ class ExamService:
         ``exam_attempt_submitted`` notification); returns how many attempts were completed.
 
         Called right after every close, and at every start so that a process that died in between is made good.
-        The 错题本 update is idempotent (the book records which attempts it holds); the notification is marked done
-        right after the plugins return, so it repeats only if the process dies in that instant.
+        The 错题本 update is idempotent (the book records which attempts it holds). The notification is marked done
+        just before the plugins are called: a crash at any write leaves it pending or done, never doubled; only a
+        death in the instant between that mark and the call loses it (plugins get the ``attempt_id`` to dedupe).
         """
         pending = self.store.pending_effects()
         done = 0
@@ -403,10 +405,13 @@ class ExamService:
             attempt = self.store.get_attempt(attempt_id)
             for effect in effects:
                 if effect == "wrong_book":
-                    self._record_wrong_answers(attempt)
+                    self._record_wrong_answers(attempt)  # idempotent: safe to repeat after a crash
+                    self.store.effect_done(attempt_id, effect)
                 elif effect == "notify":
+                    # Marked first: plugins cannot be asked whether they already saw it, and a duplicate
+                    # notification (a certificate mailed twice) is worse than one lost in the instant between.
+                    self.store.effect_done(attempt_id, effect)
                     self.registry.notify_submitted(public_attempt(attempt))
-                self.store.effect_done(attempt_id, effect)
             done += 1
         return done
 
@@ -434,9 +439,19 @@ class ExamService:
         """The trainee's open attempt (after closing any whose time ran out while nobody held it)."""
         self.complete_pending_effects()
         for summary in self.store.list_attempts(trainee_id=trainee.id, status=AttemptStatus.IN_PROGRESS):
-            if self._close_if_abandoned(summary) is None:
-                return self.store.get_attempt(summary.attempt_id)
+            current = self._still_open(summary)
+            if current is not None:
+                return current
         return None
+
+    def _still_open(self, summary: Attempt) -> Attempt | None:
+        """The whole attempt if it is really still open; ``None`` after closing it because its time ran out while
+        nobody held it, or after bringing the index up to date when a crash left it behind the attempt file."""
+        current = self.store.get_attempt(summary.attempt_id)
+        if current.closed:
+            self._finalise(summary.attempt_id, self.clock(), auto=True)  # finishes the interrupted close
+            return None
+        return current if self._close_if_abandoned(current) is None else None
 
     def history(self, trainee: Trainee) -> list[Attempt]:
         return [a for a in self.store.list_attempts(trainee_id=trainee.id) if a.closed]

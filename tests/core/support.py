@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from exam.attempts import Attempt, AttemptStatus
 from exam.models import Bank, Question, ShortAnswer, Trainee

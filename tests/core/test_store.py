@@ -21,7 +21,7 @@ from exam.cli import main
 from exam.errors import AttemptClosedError, StoreBusyError, StoreCorruptError, StoreError
 from exam.models import Trainee
 from exam.plugins import Registry
-from exam.service import ExamService, from_iso, public_attempt
+from exam.service import ExamService, public_attempt
 from exam.store import AttemptStore, TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK
 from tests.conftest import FakeClock

@@ -7,11 +7,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from exam.attempts import Attempt
 from exam.models import OPTION_LETTERS, Bank, Trainee
 from exam.papers import PaperSpec, SectionSpec
 from exam.plugins import Registry
 from exam.service import ExamService
-from exam.attempts import Attempt
 from tests.conftest import FakeClock
 
 MINI_BANK = "mini"

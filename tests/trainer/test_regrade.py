@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from exam.attempts import Attempt
 from exam.cli import AppContext, main
 from exam.models import Trainee
 from exam.plugins import Registry
 from exam.service import ExamService
-from exam.attempts import Attempt
 from exam.store import TinyDBAttemptStore
 from exam.trainer.extra_time import grant_extra_time
 from exam.trainer.regrade import MarkingError, apply_regrade, mark_answer, plan_regrade, resolve_attempt

@@ -97,7 +97,7 @@ async def test_exam_flow_answers_every_type_flags_submits_and_reviews(mini_servi
         assert "1 题做了标记" in str(app.screen.query_one(".dialog-body", Static).render())
         await pilot.click("#confirm")
         await settle(pilot)
-        assert isinstance(app.screen, ResultScreen), getattr(app.screen, 'body', None)
+        assert isinstance(app.screen, ResultScreen), getattr(app.screen, "body", None)
         attempt = app.screen.attempt
         assert attempt.status == "submitted"
         objective = [a for a in attempt.answers if a.type != "short"]
@@ -278,7 +278,6 @@ async def test_extra_time_granted_during_the_exam_moves_the_countdown(
     mini_service: ExamService, clock: FakeClock
 ) -> None:
     """A deadline moved in the store (extra time) reaches the running exam screen's countdown."""
-    from exam.service import from_iso
     from exam.trainer.extra_time import grant_extra_time
 
     app = make_app(mini_service)

@@ -91,8 +91,8 @@ class ExamScreen(Screen[None]):
         self.app.writer.run(  # type: ignore[attr-defined]
             lambda: self.service.flags(self.attempt_id), self._flags_read, lambda _error: None
         )
-        if not self.session.writable:
-            self._become_read_only(t("exam.read_only"))
+        if not self.session.writable:  # the trainee chose to view it read-only: no dialog, the status line says so
+            self._become_read_only(t("exam.read_only"), tell=False)
         self.set_interval(LEASE_HEARTBEAT_SECONDS, self.heartbeat, name="heartbeat")
 
     def _flags_read(self, flags: list[int]) -> None:
@@ -125,12 +125,14 @@ class ExamScreen(Screen[None]):
         elif self.session.seconds_left() <= 0 and not self.submitting:
             self.close_when_due()  # an earlier close failed (disk full, say): try again
 
-    def _become_read_only(self, reason: str) -> None:
+    def _become_read_only(self, reason: str, tell: bool = True) -> None:
+        """Stop saving (another window holds the attempt) and say so, once."""
         if self.has_class("read-only"):
             return
         self.add_class("read-only")
         self.query_one("#save-status", Static).update(Content(t("exam.read_only")))
-        self.app.push_screen(MessageDialog(t("lease.dialog_title"), reason, error=True))
+        if tell:
+            self.app.push_screen(MessageDialog(t("lease.dialog_title"), reason, error=True))
 
     # -- showing questions ----------------------------------------------------------------------------------------
 

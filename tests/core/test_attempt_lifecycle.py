@@ -1,0 +1,406 @@
+"""The attempt's life with one owner: atomic start, one writer per attempt, time by the stored deadline and a
+monotonic clock, crash-atomic creation and closing, side effects of closing exactly once, bounded lock waits."""
+
+from __future__ import annotations
+
+import errno
+import multiprocessing
+import os
+import threading
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exam.attempts import Attempt, AttemptStatus
+from exam.errors import AttemptClosedError, LeaseHeldError, LeaseLostError, StoreBusyError, StoreError
+from exam.models import Trainee
+from exam.plugins import Registry
+from exam.service import LEASE_STALE_SECONDS, ExamService, WrongBook
+from exam.store import TinyDBAttemptStore
+from exam.store.atomic import TEMP_MARK, exclusive_file
+from exam.trainer.extra_time import grant_extra_time
+from tests.conftest import FakeClock
+from tests.core.support import tiny_registry
+
+PAPER = "tiny"
+
+
+@pytest.fixture
+def tiny() -> Registry:
+    return tiny_registry()
+
+
+@pytest.fixture
+def svc(tiny: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> ExamService:
+    return ExamService(tiny, store, clock, clock.monotonic)
+
+
+def wrong_answers(service: ExamService, attempt: Attempt) -> dict[str, Any]:
+    """Save a wrong answer to every question; returns {question id: response}."""
+    given = {}
+    for item in attempt.paper_snapshot.questions:
+        question = item.question
+        response = next(x for x in "ABCD" if x != question.answer) if question.type == "single" else not question.answer
+        given[item.id] = service.save_answer(attempt.attempt_id, item.id, response)
+    return given
+
+
+# -- start is atomic ---------------------------------------------------------------------------------------------
+
+
+def _start_same(root: str, now: datetime, barrier: Any, results: Any) -> None:
+    try:
+        service = ExamService(tiny_registry(), TinyDBAttemptStore(root), lambda: now)
+        barrier.wait()
+        results.put(service.start_attempt(PAPER, Trainee("张三", "320101")).attempt_id)
+    except BaseException as exc:  # reported to the test rather than lost in a child's stderr
+        results.put(f"error {type(exc).__name__}: {exc}")
+
+
+@pytest.mark.slow
+def test_twenty_processes_starting_the_same_paper_make_one_attempt(store_dir: Path, clock: FakeClock) -> None:
+    """Twenty processes start the same paper for the same trainee at the same moment: one attempt exists, numbered
+    1, and every process got (resumed) that one."""
+    TinyDBAttemptStore(store_dir)
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(20), ctx.Queue()
+    procs = [ctx.Process(target=_start_same, args=(str(store_dir), clock.now, barrier, results)) for _ in range(20)]
+    for proc in procs:
+        proc.start()
+    got = [results.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    assert not [g for g in got if g.startswith("error")], got
+    listed = TinyDBAttemptStore(store_dir).list_attempts()
+    assert len(listed) == 1 and listed[0].attempt_no == 1
+    assert set(got) == {listed[0].attempt_id}
+
+
+def test_attempts_allowed_are_checked_under_the_lock(
+    tiny: Registry, store: TinyDBAttemptStore, clock: FakeClock
+) -> None:
+    """A paper with one attempt: after it is handed in, a second start is refused, however the calls interleave."""
+    import dataclasses
+
+    from exam.errors import ExamError
+
+    tiny.papers[PAPER] = dataclasses.replace(tiny.papers[PAPER], attempts=1)
+    service = ExamService(tiny, store, clock, clock.monotonic)
+    trainee = Trainee("张三", "320101")
+    first = service.start_attempt(PAPER, trainee)
+    assert service.start_attempt(PAPER, trainee).attempt_id == first.attempt_id  # resumed, not a second one
+    service.submit(first.attempt_id)
+    with pytest.raises(ExamError):
+        service.start_attempt(PAPER, trainee)
+    assert len(store.list_attempts()) == 1
+
+
+# -- one writer per attempt --------------------------------------------------------------------------------------
+
+
+def test_second_window_is_refused_then_takes_over_and_the_first_becomes_read_only(
+    tiny: Registry, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """Window A holds the attempt; window B (another process's store handle) is refused with who holds it; B takes
+    over; A's next save fails with LeaseLostError and A is read-only; the stored answers are exactly those each
+    window saved while it held the lease."""
+    a = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    b = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    attempt = a.start_attempt(PAPER, trainee)
+    first, second = (q.id for q in attempt.paper_snapshot.questions[:2])
+    window_a = a.open_attempt(attempt.attempt_id)
+    a.save_answer(attempt.attempt_id, first, "A", window_a)
+    with pytest.raises(LeaseHeldError) as held:
+        b.open_attempt(attempt.attempt_id)
+    assert window_a.label in str(held.value)
+    viewer = b.open_attempt(attempt.attempt_id, read_only=True)
+    with pytest.raises(LeaseLostError):
+        b.save_answer(attempt.attempt_id, second, "B", viewer)
+    window_b = b.open_attempt(attempt.attempt_id, takeover=True)
+    b.save_answer(attempt.attempt_id, second, "C", window_b)
+    with pytest.raises(LeaseLostError):
+        a.save_answer(attempt.attempt_id, first, "D", window_a)
+    assert not window_a.writable and window_a.lost_reason
+    assert a.heartbeat(window_a).writable is False
+    with pytest.raises(LeaseLostError):
+        a.submit(attempt.attempt_id, window_a)
+    stored = b.attempt(attempt.attempt_id)
+    assert {q: r.value for q, r in stored.responses.items()} == {first: "A", second: "C"}
+    assert [h.action for h in stored.history] == ["takeover"]
+
+
+def test_a_lease_not_renewed_is_taken_without_asking(svc: ExamService, clock: FakeClock, trainee: Trainee) -> None:
+    """A window that died (no heartbeat for the stale time) does not block the attempt."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    svc.open_attempt(attempt.attempt_id)
+    clock.advance(seconds=LEASE_STALE_SECONDS + 1)
+    session = svc.open_attempt(attempt.attempt_id)
+    assert session.writable
+
+
+def _hold_and_save(root: str, attempt_id: str, question_id: str, now: datetime, barrier: Any, results: Any) -> None:
+    service = ExamService(tiny_registry(), TinyDBAttemptStore(root), lambda: now)
+    barrier.wait()
+    try:
+        session = service.open_attempt(attempt_id)
+    except LeaseHeldError:
+        results.put(("refused", os.getpid()))
+        return
+    service.save_answer(attempt_id, question_id, "B", session)
+    results.put(("holder", os.getpid()))
+
+
+@pytest.mark.slow
+def test_two_processes_opening_one_attempt_get_one_writer(svc: ExamService, trainee: Trainee, store_dir: Path) -> None:
+    """Two processes open the same attempt at once: exactly one becomes the writer, the other is refused."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    question = attempt.paper_snapshot.questions[0].id
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    args = (str(store_dir), attempt.attempt_id, question, svc.clock(), barrier, results)
+    procs = [ctx.Process(target=_hold_and_save, args=args) for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    outcomes = Counter(kind for kind, _ in (results.get(timeout=60) for _ in procs))
+    for proc in procs:
+        proc.join(timeout=60)
+    assert outcomes == {"holder": 1, "refused": 1}
+
+
+# -- time: the stored deadline, the session's monotonic clock -------------------------------------------------------
+
+
+def test_extra_time_one_second_before_the_deadline_keeps_the_exam_open(
+    svc: ExamService, clock: FakeClock, trainee: Trainee
+) -> None:
+    """The countdown reaches zero at the old deadline, but the stored deadline moved: nothing is closed."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    session = svc.open_attempt(attempt.attempt_id)
+    clock.advance(minutes=29, seconds=59)
+    assert grant_extra_time(svc, PAPER, trainee.id, 5, by="培训组") == 1
+    clock.advance(seconds=2)  # the screen's copy of the deadline has passed
+    assert svc.close_if_due(attempt.attempt_id, session) is None
+    assert session.seconds_left() == pytest.approx(5 * 60 - 1)
+    question = attempt.paper_snapshot.questions[0].id
+    assert svc.save_answer(attempt.attempt_id, question, "A", session) == "A"
+    assert svc.attempt(attempt.attempt_id).status is AttemptStatus.IN_PROGRESS
+    clock.advance(minutes=5)
+    closed = svc.close_if_due(attempt.attempt_id, session)
+    assert closed is not None and closed.status is AttemptStatus.AUTO_SUBMITTED
+    assert closed.submitted_at == closed.deadline
+
+
+def test_wall_clock_moved_back_grants_no_time_and_forward_closes_nothing_early(
+    svc: ExamService, clock: FakeClock, trainee: Trainee
+) -> None:
+    """Clock set back an hour: the session's time still runs on, no minute is granted. Clock set a day forward
+    (NTP after a dead battery): the running attempt stays open. Each jump is recorded once in the history."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    session = svc.open_attempt(attempt.attempt_id)
+    question = attempt.paper_snapshot.questions[0].id
+    clock.advance(minutes=10)
+    clock.jump(hours=-1)
+    assert session.seconds_left() == pytest.approx(20 * 60)
+    svc.heartbeat(session)
+    svc.heartbeat(session)
+    clock.advance(minutes=25)  # 35 minutes really passed: the time is up although the wall clock says 08:35
+    with pytest.raises(AttemptClosedError):
+        svc.save_answer(attempt.attempt_id, question, "A", session)
+    closed = svc.attempt(attempt.attempt_id)
+    assert closed.status is AttemptStatus.AUTO_SUBMITTED
+    assert [h.action for h in closed.history] == ["clock_jump"]
+    assert closed.history[0].detail["seconds"] == -3600
+
+    other = svc.start_attempt(PAPER, Trainee("李四", "2"))
+    session = svc.open_attempt(other.attempt_id)
+    clock.advance(minutes=1)
+    clock.jump(days=1)
+    svc.heartbeat(session)
+    assert svc.close_if_due(other.attempt_id, session) is None
+    assert svc.finalise_expired() == []  # another process's sweep leaves a held attempt alone
+    assert svc.save_answer(other.attempt_id, question, "B", session) == "B"
+    assert svc.attempt(other.attempt_id).status is AttemptStatus.IN_PROGRESS
+    assert [h.action for h in svc.attempt(other.attempt_id).history] == ["clock_jump"]
+
+
+# -- crash-atomic create and close, side effects exactly once -------------------------------------------------------
+
+
+class SimulatedKill(BaseException):
+    """The process dies here: nothing after this point runs (a BaseException, so no ``except Exception`` sees it)."""
+
+
+class KillAtWrite:
+    """Counts the store's write points (atomic file writes, renames, unlinks under the store) and raises
+    :class:`SimulatedKill` at write number ``at`` before it happens."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path, at: int | None) -> None:
+        import exam.store.atomic as atomic
+        import exam.store.tinydb_store as tinydb_store
+
+        self.count = 0
+        self.at = at
+        real_write, real_replace, real_unlink = atomic.atomic_write_bytes, os.replace, Path.unlink
+
+        def point() -> None:
+            self.count += 1
+            if self.at is not None and self.count == self.at:
+                raise SimulatedKill(self.count)
+
+        def write(path: Path, data: bytes) -> None:
+            point()
+            real_write(path, data)
+
+        def rename(src: Any, dst: Any) -> None:
+            if str(root) in str(dst):
+                point()
+            real_replace(src, dst)
+
+        def unlink(path: Path, missing_ok: bool = False) -> None:
+            if str(root) in str(path):
+                point()
+            real_unlink(path, missing_ok=missing_ok)
+
+        monkeypatch.setattr(atomic, "atomic_write_bytes", write)
+        monkeypatch.setattr(tinydb_store.os, "replace", rename)
+        monkeypatch.setattr(Path, "unlink", unlink)
+
+
+def _sit(service: ExamService, trainee: Trainee) -> str | None:
+    attempt = service.start_attempt(PAPER, trainee)
+    wrong_answers(service, attempt)
+    service.submit(attempt.attempt_id)
+    return attempt.attempt_id
+
+
+def test_a_kill_at_every_write_point_leaves_no_orphan_and_side_effects_happen_once(
+    tiny: Registry, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start, answer and hand in a paper, killing the process before each write in turn (fault injection at every
+    write point of create, save and close). After a restart: no file of an attempt that never became real, no
+    attempt without an index row, one attempt for the trainee, and once it is handed in, its wrong answers are in
+    the 错题本 exactly once and plugins were notified exactly once."""
+    trainee = Trainee("张三", "320101")
+    with monkeypatch.context() as patch:
+        counter = KillAtWrite(patch, tmp_path, None)
+        _sit(ExamService(tiny, TinyDBAttemptStore(tmp_path / "dry"), clock, clock.monotonic), trainee)
+        points = counter.count
+    assert points >= 10
+    for at in range(1, points + 1):
+        root = tmp_path / f"kill-{at}"
+        events: list[dict[str, Any]] = []
+        registry = tiny_registry()
+        registry.notify_submitted = events.append  # type: ignore[method-assign]
+        with monkeypatch.context() as patch:
+            KillAtWrite(patch, root, at)
+            with pytest.raises(SimulatedKill):
+                _sit(ExamService(registry, TinyDBAttemptStore(root), clock, clock.monotonic), trainee)
+        # The restart: a new process opens the store and the trainee starts the paper again.
+        store = TinyDBAttemptStore(root)
+        service = ExamService(registry, store, clock, clock.monotonic)
+        attempt = service.start_attempt(PAPER, trainee)
+        if not attempt.closed:
+            wrong_answers(service, attempt)
+            service.submit(attempt.attempt_id)
+        service.complete_pending_effects()
+        listed = store.list_attempts()
+        files = sorted(p.stem for p in root.glob("attempts/*/*.json"))
+        assert files == sorted(a.attempt_id for a in listed), f"orphan after a kill at write {at}"
+        assert not [p for p in (root / "staging").iterdir() if TEMP_MARK not in p.name], at  # temps: cleaned later
+        assert store.repair().attempts == len(listed)
+        closed = [a for a in listed if a.closed]
+        assert len([a for a in listed if not a.closed]) == 0, at
+        book = WrongBook.from_json(store.get_record("wrong_book", trainee.id))
+        assert sorted(book.applied) == sorted(a.attempt_id for a in closed), at
+        expected = Counter(
+            answer.question_id
+            for summary in closed
+            for answer in store.get_attempt(summary.attempt_id).answers
+            if answer.points < answer.max_points
+        )
+        assert {qid: entry["wrong"] for qid, entry in book.entries.items()} == dict(expected), at
+        assert Counter(e["attempt_id"] for e in events) == {a.attempt_id: 1 for a in closed}, at
+        assert store.pending_effects() == {}
+
+
+def test_a_failed_close_is_completed_by_the_next_start(
+    svc: ExamService, store: TinyDBAttemptStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while the 错题本 is written after the close: the submit reports the error, the attempt is
+    handed in, and the next start records the 错题本 entries and notifies the plugins, once."""
+    events: list[dict[str, Any]] = []
+    monkeypatch.setattr(svc.registry, "notify_submitted", events.append)
+    attempt = svc.start_attempt(PAPER, trainee)
+    wrong_answers(svc, attempt)
+    real = store.update_record
+
+    def full(table: str, key: str, change: Any) -> Any:
+        if table == "wrong_book":
+            raise StoreError("磁盘已满")
+        return real(table, key, change)
+
+    monkeypatch.setattr(store, "update_record", full)
+    with pytest.raises(StoreError):
+        svc.submit(attempt.attempt_id)
+    assert svc.attempt(attempt.attempt_id).closed and events == []
+    monkeypatch.setattr(store, "update_record", real)
+    again, closed_now = svc.submit(attempt.attempt_id)  # the retry from the screen
+    assert closed_now is False and again.closed
+    svc.start_attempt(PAPER, Trainee("李四", "2"))
+    assert [e["attempt_id"] for e in events] == [attempt.attempt_id]
+    assert WrongBook.from_json(store.get_record("wrong_book", trainee.id)).applied == [attempt.attempt_id]
+
+
+# -- bounded waits ---------------------------------------------------------------------------------------------------
+
+
+def test_a_stuck_journal_lock_is_a_bounded_wait_that_names_the_file(
+    tiny: Registry, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """A window stopped while writing an answer holds the journal lock: closing waits a bounded time, then says
+    which file is busy, and other trainees' starts are not blocked meanwhile."""
+    store = TinyDBAttemptStore(store_dir, journal_lock_timeout=0.2)
+    service = ExamService(tiny, store, clock, clock.monotonic)
+    attempt = service.start_attempt(PAPER, trainee)
+    journal = next(store_dir.glob("attempts/*/*.journal"))
+    held = threading.Event()
+    release = threading.Event()
+
+    def stuck_writer() -> None:
+        with exclusive_file(journal, 5):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=stuck_writer)
+    thread.start()
+    held.wait(5)
+    try:
+        with pytest.raises(StoreBusyError) as info:
+            service.submit(attempt.attempt_id)
+        assert str(journal) in str(info.value)
+        assert service.start_attempt(PAPER, Trainee("李四", "2")).attempt_id != attempt.attempt_id
+    finally:
+        release.set()
+        thread.join()
+    assert service.submit(attempt.attempt_id)[1] is True
+
+
+def test_a_failed_directory_fsync_is_an_error(store: TinyDBAttemptStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An I/O error syncing the folder after a rename is reported, not passed off as saved."""
+    import exam.store.atomic as atomic
+
+    real = os.fsync
+
+    def failing(fd: int) -> None:
+        import stat
+
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+        real(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", failing)
+    with pytest.raises(StoreError):
+        store.put_record("roster", "a", 1)
