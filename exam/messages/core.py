@@ -191,8 +191,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "points must be a positive number up to 100, not {value}",
     ),
     "bank.bad_negated": ("negated 只能是 true 或 false", "negated must be true or false"),
-    "bank.bad_group": ("group（题组）应为字母、数字、“-”“_”“.”组成的名称，而不是 {value}", "group must be a name of letters, digits, '-', '_' or '.', not {value}"),
-    "bank.bad_application": ("application 只能是 true 或 false，而不是 {value}", "application must be true or false, not {value}"),
+    "bank.bad_group": (
+        "group（题组）应为字母、数字、“-”“_”“.”组成的名称，而不是 {value}",
+        "group must be a name of letters, digits, '-', '_' or '.', not {value}",
+    ),
+    "bank.bad_application": (
+        "application 只能是 true 或 false，而不是 {value}",
+        "application must be true or false, not {value}",
+    ),
     "bank.not_bank": (
         "题库文件应以 bank: 和 questions: 两部分组成",
         "A bank file must consist of two parts: bank: and questions:",
@@ -213,6 +219,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Write bank.version as text in quotes, such as "{version}"',
     ),
     "bank.bad_sources": ("bank.sources 应是出处文件编号的列表", "bank.sources must be a list of source document ids"),
+    "bank.equivalents_shape": (
+        "bank.equivalents 应是同义词组的列表，如 [[人大, 人民代表大会], [上级, 上一级]]",
+        "bank.equivalents must be a list of classes of interchangeable terms, such as [[人大, 人民代表大会]]",
+    ),
+    "bank.equivalents_class": (
+        "equivalents 第 {n} 组应是至少两个可互换说法的列表",
+        "equivalents class {n} must be a list of at least two interchangeable terms",
+    ),
+    "bank.equivalents_term": (
+        "equivalents 第 {n} 组中的 {term} 不是有内容的文字",
+        "equivalents class {n}: {term} is not a text with words in it",
+    ),
+    "bank.equivalents_repeated": (
+        "equivalents 第 {n} 组中有重复的说法",
+        "equivalents class {n} repeats a term",
+    ),
+    "bank.equivalents_two_classes": (
+        "“{term}”既在 equivalents 第 {other} 组又在第 {n} 组；一个说法只能属于一组",
+        "“{term}” is in equivalents class {other} and class {n}; a term may be in one class only",
+    ),
     "bank.questions_missing": ("缺少 questions: 列表", "The questions: list is missing"),
     "bank.duplicate_id": ("题目编号重复（第一次在第 {line} 行）", "Question id used twice (first on line {line})"),
     "bank.no_questions": ("题库中没有题目", "The bank has no questions"),
@@ -249,6 +275,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {n} 个空的答案“{text}”只有标点符号",
         "The answer “{text}” of blank {n} is only punctuation",
     ),
+    "qtype.any_order_shape": (
+        "第 {n} 个空：不计顺序的答案应写作 {{any_order: [要点一, 要点二]}}",
+        "Blank {n}: write an order-free answer as {{any_order: [item, item]}}",
+    ),
+    "qtype.any_order_count": (
+        "第 {n} 个空：any_order 应列出 2 到 {most} 项",
+        "Blank {n}: any_order must list 2 to {most} items",
+    ),
+    "qtype.any_order_repeated": ("第 {n} 个空：any_order 中有重复的项", "Blank {n}: any_order repeats an item"),
     "qtype.short_shape": (
         "简答题的答案应包含 reference（参考答案）和 keywords（要点关键词组）",
         "A short answer needs reference (the model answer) and keywords (the groups of key words)",

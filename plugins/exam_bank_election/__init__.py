@@ -24,4 +24,3 @@ def exam_register_sources(register: Callable[[SourceDocument], None]) -> None:
 @hookimpl
 def exam_register_banks(register: Callable[[Any], None]) -> None:
     register(builtin_banks_dir() / f"{DOC_ID}.bank.yaml")
-

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from exam.banks import load_bank_file
-from exam.models import OPTION_LETTERS, Bank, Question, ShortAnswer
+from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question, ShortAnswer
 from exam.qtypes import BUILTIN_TYPES
 from exam.resources import builtin_banks_dir, sources_dir
 from exam.sources import Citation, SourceLibrary, builtin_library
@@ -202,6 +202,12 @@ def raw_cited_text(citation: Citation) -> str | None:
 # -- the independent checker -------------------------------------------------------------------------------------
 
 
+def answer_items(accepted: str) -> tuple[str, ...]:
+    """The texts an accepted blank answer keys: the items of an order-free answer (``{any_order: [...]}``), each of
+    which the quote must state, or the answer itself."""
+    return accepted.items if isinstance(accepted, AnyOrder) else (accepted,)
+
+
 def _keys(question: Question) -> set[str]:
     answer = question.answer
     return {answer} if isinstance(answer, str) else set(answer)  # type: ignore[arg-type]
@@ -232,7 +238,8 @@ def key_problems(question: Question) -> list[str]:
         for i, accepted in enumerate(question.answer, 1):  # type: ignore[arg-type]
             problems.extend(
                 f"blank {i}: accepted answer “{text}” is not in the quote"
-                for text in accepted
+                for answer in accepted
+                for text in answer_items(answer)
                 if not occurs(text, quote)
             )
     elif question.type == "short":
