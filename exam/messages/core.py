@@ -87,6 +87,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.unknown_bank": ("没有题库 {bank}（已有：{known}）", "No bank {bank} (known: {known})"),
     "cli.validate_ok": ("没有发现问题", "no problems"),
     "cli.validate_bad": ("发现 {count} 个问题", "{count} problem(s)"),
+    "cli.validate_warnings": ("另有 {count} 条提示", "and {count} warning(s)"),
+    "cli.opt_strict": (
+        "把提示（如 quote 大段重合而未归入同一 group 的题对）也当作问题：有提示时退出码为 1。",
+        "Treat warnings (such as overlapping quotes without a shared group) as problems: exit status 1 if any.",
+    ),
+    "cli.opt_figures": (
+        "同时显示题库质量数据：应用题比例、单选答案位置分布、多选题错误选项数与位置。",
+        "Also show the bank's figures: share of application questions, key positions of single-choice questions, "
+        "wrong options of multiple-choice questions.",
+    ),
     "cli.status_ok": ("正常", "ok"),
     "cli.status_error": ("出错", "failed"),
     "cli.yes": ("是", "yes"),
@@ -412,6 +422,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source.no_section": ("{doc}没有“{section}”这一部分", "{doc} has no part “{section}”"),
     "source.no_place": ("{doc}：出处需要条号或部分", "{doc}: the citation needs an article or a section"),
     "source.unknown_doc": ("未知的出处文件：{doc}", "Unknown source document: {doc}"),
+    # -- bank quality checks (exam/bankcheck.py) ---------------------------------------------------------------------
+    "bankcheck.overlap": (
+        "提示：quote 与 {other}（第 {line} 行）大段重合（相同 {common} 字，较短的 quote 共 {shorter} 字），两题可能考同一"
+        "内容或互相泄露答案；如确属相关题目，请给两题写上同一个 group",
+        "warning: the quote overlaps that of {other} (line {line}): {common} characters in common, the shorter "
+        "quote has {shorter}; the two may ask the same fact or give each other away. If they are related, give "
+        "both the same group",
+    ),
+    "bankcheck.application": (
+        "应用题（application）：{count} / {total}（{share}）",
+        "application questions: {count} of {total} ({share})",
+    ),
+    "bankcheck.single_keys": ("单选题答案位置（共 {count} 题）：{spread}", "single-choice keys ({count}): {spread}"),
+    "bankcheck.multiple_two_wrong": (
+        "至少两个错误选项的多选题：{count} / {total}（{share}）；只有最后一项错误的：{last}",
+        "multiple-choice questions with at least two wrong options: {count} of {total} ({share}); "
+        "only the last option wrong: {last}",
+    ),
+    "bankcheck.wrong_positions": (
+        "多选题错误选项的位置：{spread}",
+        "wrong options of multiple-choice questions by position: {spread}",
+    ),
+    "bankcheck.overlaps": (
+        "quote 大段重合而未归入同一 group 的题对：{count}",
+        "pairs with overlapping quotes and no shared group: {count}",
+    ),
     # -- grounding checks (exam/grounding.py) -----------------------------------------------------------------------
     "grounding.doc_not_shipped": (
         "出处文件“{doc}”不在随附的原文中（{known}）",
