@@ -338,6 +338,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {n} 部分（{section}）要抽 {count} 题，符合条件的只有 {pool} 题",
         "section {n} ({section}) asks for {count} questions, but only {pool} match",
     ),
+    "paper.section_short_groups": (
+        "第 {n} 部分（{section}）要抽 {count} 题，符合条件的有 {pool} 题，但同一题组（group）只能抽一题，最多只能抽到 {units} 题",
+        "section {n} ({section}) asks for {count} questions; {pool} match, but a paper draws one question per "
+        "group, so it can get at most {units}",
+    ),
     "paper.cannot_assemble_because": ("试卷“{paper}”无法组卷：{reasons}", "Paper “{paper}” cannot be drawn: {reasons}"),
     "paper.reason_sep": ("；", "; "),
     "paper.cannot_assemble": ("试卷“{paper}”无法组卷", "Paper “{paper}” cannot be drawn"),
