@@ -1,4 +1,4 @@
-"""Grounding of every question of the three built-in banks in the text it cites (issue 3).
+"""Grounding of every question of the built-in banks in the text it cites (issue 3).
 
 Each question is checked twice: by :func:`exam.grounding.check_question` (the rules trainers run on their own banks)
 and by the independent checker in ``_support`` (its own normalisation, raw source files), so a bug in one cannot
