@@ -513,12 +513,16 @@ ORGANIC_TOPICS: dict[str, range | set[int]] = {
 }
 """What issue 16 names as the township congress's law, by article of the Local Organic Law (2022)."""
 
-ELECTION_DIRECT = {3, 10, 11, 25, 26, 27, 28, 29, 32, 37, 38, 42, 45}
-"""Election Law (2020) articles on county and township direct elections: who is directly elected (3), the
-election committees (10, 11), constituencies (25, 26), voter registration (27-29), candidates in direct elections
-(32), voting and proxies (37, 38, 42), validity of a direct election (45)."""
+ELECTION_NOT_TOWNSHIP = {6, 16, 17, 18, 33, 39, 51}
+"""Election Law (2020) articles that concern only the NPC or indirect elections, never a county or township direct
+election: the army's elections (6), NPC deputies and their quotas (第四章, 16-18), congresses at county level and
+above electing the next level up (33, 39) and recalling deputies so elected (51). Questions that contrast levels
+may cite them; a bank weighted to direct elections does not lean on them."""
+MAX_NOT_TOWNSHIP_SHARE = 0.2
 ELECTION_RECALL = range(49, 58)
-"""第十章 对代表的监督和罢免、辞职、补选 (arts 49-57)."""
+"""第十章 对代表的监督和罢免、辞职、补选 (arts 49-57): 9 of the law's 60 articles."""
+MIN_RECALL_SHARE = 0.15
+"""At least the chapter's share of the law's articles: weighted to recall, not below it."""
 ELECTION_TOPICS: dict[str, range | set[int]] = {
     "县乡人大代表由选民直接选举（第三条）": {3},
     "选区划分（第二十五条、第二十六条）": {25, 26},
@@ -549,7 +553,13 @@ def organic_weighting_problems(figures: BankFigures) -> list[str]:
 def election_weighting_problems(figures: BankFigures) -> list[str]:
     """Where an Election Law bank is not weighted to direct elections and recall (see the constants above)."""
     problems = topic_problems(figures, ELECTION_TOPICS)
-    weighted = figures.questions_on([*ELECTION_DIRECT, *ELECTION_RECALL])
-    if weighted < WEIGHT * figures.total:
-        problems.append(f"{weighted} of {figures.total} questions on direct elections or recall, need {WEIGHT:.0%}")
+    elsewhere = figures.questions_on(ELECTION_NOT_TOWNSHIP)
+    if elsewhere > MAX_NOT_TOWNSHIP_SHARE * figures.total:
+        problems.append(
+            f"{elsewhere} of {figures.total} questions on NPC or indirect elections only, "
+            f"at most {MAX_NOT_TOWNSHIP_SHARE:.0%}"
+        )
+    recall = figures.questions_on(ELECTION_RECALL)
+    if recall < MIN_RECALL_SHARE * figures.total:
+        problems.append(f"{recall} of {figures.total} questions on 第十章 (recall), need {MIN_RECALL_SHARE:.0%}")
     return problems

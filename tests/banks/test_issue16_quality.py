@@ -78,7 +78,8 @@ def test_organic_law_bank_is_weighted_to_the_township_congress() -> None:
 
 
 def test_election_law_bank_is_weighted_to_direct_elections_and_recall() -> None:
-    """At least half the Election Law questions are on county and township direct elections or on 第十章
-    (supervision, recall, resignation, by-elections); and every topic issue 16 names has a question (direct
-    election, constituencies, candidates, recall by voters, by-elections)."""
+    """At most a fifth of the Election Law questions are on provisions for the NPC or indirect elections only (arts
+    6, 16-18, 33, 39, 51); at least 15 % are on 第十章 (supervision, recall, resignation, by-elections); and every
+    topic issue 16 names has a question (direct election, constituencies, candidates, recall by voters,
+    by-elections)."""
     assert election_weighting_problems(_figures("election-law-2020")) == []

@@ -122,22 +122,26 @@ def test_organic_weighting_fails_when_the_bank_leans_elsewhere_or_misses_a_topic
     assert any("第十二条" in p for p in organic_weighting_problems(figures(*without_budget)))
 
 
-def _election_bank(weighted: int, elsewhere: int) -> list[Question]:
+def _election_bank(recall: int, township: int, npc: int) -> list[Question]:
+    """One question per named topic (arts 3, 25, 30, 50, 57), then ``recall`` on art. 53, ``township`` on art. 45
+    and ``npc`` on art. 17 (NPC quotas)."""
     doc = "election-law-2020"
-    topics = [3, 25, 30, 50, 57]
-    questions = [question(i, doc=doc, article=a) for i, a in enumerate(topics)]
-    questions += [question(100 + i, doc=doc, article=45) for i in range(weighted)]
-    questions += [question(200 + i, doc=doc, article=17) for i in range(elsewhere)]
+    questions = [question(i, doc=doc, article=a) for i, a in enumerate([3, 25, 30, 50, 57])]
+    questions += [question(100 + i, doc=doc, article=53) for i in range(recall)]
+    questions += [question(200 + i, doc=doc, article=45) for i in range(township)]
+    questions += [question(300 + i, doc=doc, article=17) for i in range(npc)]
     return questions
 
 
 def test_election_weighting_passes_and_fails_on_constructed_banks() -> None:
     """A bank on direct elections and recall with every named topic passes; one leaning to the NPC's quotas (art.
-    17), or without by-elections (art. 57), fails."""
+    17), one with too little on recall, or one without by-elections (art. 57) fails."""
     assert set(ELECTION_TOPICS)
     doc = "election-law-2020"
-    assert election_weighting_problems(figures(*_election_bank(5, 5), bank=doc)) == []
-    leaning = election_weighting_problems(figures(*_election_bank(0, 12), bank=doc))
-    assert any("on direct elections or recall" in p for p in leaning)
-    no_by_election = [q for q in _election_bank(5, 0) if q.source.article != 57]
+    assert election_weighting_problems(figures(*_election_bank(recall=1, township=10, npc=2), bank=doc)) == []
+    leaning = election_weighting_problems(figures(*_election_bank(recall=1, township=4, npc=6), bank=doc))
+    assert leaning == ["6 of 16 questions on NPC or indirect elections only, at most 20%"]
+    little_recall = election_weighting_problems(figures(*_election_bank(recall=0, township=20, npc=0), bank=doc))
+    assert little_recall == ["2 of 25 questions on 第十章 (recall), need 15%"]
+    no_by_election = [q for q in _election_bank(recall=1, township=10, npc=2) if q.source.article != 57]
     assert any("第五十七条" in p for p in election_weighting_problems(figures(*no_by_election, bank=doc)))
