@@ -20,7 +20,7 @@ ALL_BANKS = frozenset({"speech", "constitution-2018", "deputies-law-2025"})
 
 # title: (minutes, banks drawn from, plugin that contributes it)
 DEFAULT_PAPERS: dict[str, tuple[int, frozenset[str], str]] = {
-    "演讲精神测试": (20, frozenset({"speech"}), "speech"),
+    "讲话精神测试": (20, frozenset({"speech"}), "speech"),
     "宪法知识测试": (30, frozenset({"constitution-2018"}), "constitution-2018"),
     "代表法知识测试": (30, frozenset({"deputies-law-2025"}), "deputies-law-2025"),
     "结业综合考试": (60, ALL_BANKS, "final-exam"),
