@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from exam.errors import BankFormatError, Problem
 from exam.i18n import current_language, t
-from exam.models import Bank, Question
+from exam.models import Bank, Equivalents, Question, ShortAnswer
 from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType
 from exam.sources import PREAMBLE, Citation, SourceLibrary
-from exam.textnorm import contains
+from exam.textnorm import answer_form, contains, normalize_answer
 from exam.yamlsafe import LineDict, LineList, load_yaml
 
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -22,7 +23,7 @@ QUESTION_KEYS = {
     "difficulty", "tags", "points", "negated", "group", "application",
 }  # fmt: skip
 REQUIRED_KEYS = ("id", "type", "stem", "answer", "explanation", "source", "quote")
-BANK_KEYS = {"id", "title", "version", "description", "sources"}
+BANK_KEYS = {"id", "title", "version", "description", "sources", "equivalents"}
 
 
 class _Collector:
@@ -194,6 +195,65 @@ def parse_question(
     )
 
 
+def parse_equivalents(value: Any, line: int | None, out: _Collector) -> Equivalents:
+    """Read ``bank.equivalents``: a list of classes, each a list of at least two interchangeable terms.
+
+    Every problem goes to ``out`` with the line of the class (or of the field); the valid classes are returned.
+    A term may stand in one class only, and must have more than punctuation (answers are compared without it).
+    """
+    if not isinstance(value, list):
+        out.add(line, None, t("bank.equivalents_shape"))
+        return ()
+    classes: list[tuple[str, ...]] = []
+    owner: dict[str, int] = {}
+    item_lines = getattr(value, "item_lines", [])
+    for index, terms in enumerate(value):
+        at = item_lines[index] if index < len(item_lines) else line
+        if not isinstance(terms, list) or len(terms) < 2:
+            out.add(at, None, t("bank.equivalents_class", n=index + 1))
+            continue
+        bad = [term for term in terms if not isinstance(term, str) or not normalize_answer(term)]
+        if bad:
+            out.add(at, None, t("bank.equivalents_term", n=index + 1, term=repr(bad[0])))
+            continue
+        forms = [answer_form(term) for term in terms]
+        if len(set(forms)) != len(forms):
+            out.add(at, None, t("bank.equivalents_repeated", n=index + 1))
+            continue
+        clash = [(term, owner[form]) for term, form in zip(terms, forms, strict=True) if form in owner]
+        if clash:
+            out.add(at, None, t("bank.equivalents_two_classes", term=clash[0][0], n=index + 1, other=clash[0][1] + 1))
+            continue
+        owner.update(dict.fromkeys(forms, index))
+        classes.append(tuple(term.strip() for term in terms))
+    return tuple(classes)
+
+
+def key_texts(question: Question) -> tuple[str, ...]:
+    """The texts a typed answer is compared with: accepted blank answers (each item of an order-free one) and
+    short-answer keywords; empty for other types."""
+    answer = question.answer
+    if isinstance(answer, ShortAnswer):
+        return tuple(word for group in answer.keywords for word in group)
+    if question.type != "blank" or not isinstance(answer, tuple):
+        return ()
+    texts: list[str] = []
+    for accepted in answer:
+        for text in accepted:  # type: ignore[union-attr]
+            texts.extend(getattr(text, "items", (text,)))
+    return tuple(texts)
+
+
+def equivalents_for(question: Question, equivalents: Equivalents) -> Equivalents:
+    """The classes of ``equivalents`` with a term in one of the question's :func:`key_texts`.
+
+    A class none of whose terms is in the key cannot make a typed answer equal to the key, so the question need
+    not carry it (a stored paper then holds only what its grading uses).
+    """
+    forms = [answer_form(text) for text in key_texts(question)]
+    return tuple(terms for terms in equivalents if any(answer_form(term) in form for term in terms for form in forms))
+
+
 def parse_bank(
     data: Any,
     path: str,
@@ -210,6 +270,7 @@ def parse_bank(
     bank_id = ""
     title = version = description = ""
     declared_sources: tuple[str, ...] = ()
+    equivalents: Equivalents = ()
     if not isinstance(meta, LineDict):
         out.add(_line(data, "bank"), None, t("bank.meta_missing"))
     else:
@@ -233,6 +294,8 @@ def parse_bank(
             declared_sources = tuple(raw_sources)
         else:
             out.add(_line(meta, "sources"), None, t("bank.bad_sources"))
+        if "equivalents" in meta:
+            equivalents = parse_equivalents(meta["equivalents"], _line(meta, "equivalents"), out)
 
     raw_questions = data.get("questions")
     questions: list[Question] = []
@@ -256,6 +319,8 @@ def parse_bank(
             out.add(_line(data, "questions"), None, t("bank.no_questions"))  # type: ignore[unreachable]
     if out.problems:
         raise BankFormatError(out.problems)
+    if equivalents:
+        questions = [replace(q, equivalents=equivalents_for(q, equivalents)) for q in questions]
     return Bank(
         id=bank_id,
         title=title,
@@ -264,6 +329,7 @@ def parse_bank(
         description=description,
         sources=declared_sources,
         path=path,
+        equivalents=equivalents,
     )
 
 

@@ -190,8 +190,11 @@ def banks_list(app: AppContext) -> None:
 @banks.command("validate", help="cli.banks_validate_help")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @option("--grounding", is_flag=True, help="cli.opt_grounding")
+@option("--strict", is_flag=True, help="cli.opt_strict")
+@option("--figures", is_flag=True, help="cli.opt_figures")
 @pass_app
-def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool) -> None:
+def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool, strict: bool, figures: bool) -> None:
+    from exam.bankcheck import bank_quality, overlap_warnings, quality_lines
     from exam.banks import load_bank_file
     from exam.grounding import check_bank
     from exam.papers import load_paper_file
@@ -199,6 +202,8 @@ def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool) ->
     registry = app.registry
     total = 0
     for path in _expand(paths):
+        warnings = []
+        lines: list[str] = []
         try:
             if path.name.endswith(".paper.yaml"):
                 load_paper_file(path, list(registry.types))
@@ -206,13 +211,20 @@ def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool) ->
             else:
                 bank = load_bank_file(path, registry.types, registry.sources)
                 problems = check_bank(bank, registry.sources) if grounding else []
+                warnings = overlap_warnings(bank)
+                lines = quality_lines(bank_quality(bank)) if figures else []
         except BankFormatError as exc:
             problems = exc.problems
-        for problem in problems:
+        for problem in [*problems, *warnings]:
             click.echo(str(problem))
-        total += len(problems)
+        for line in lines:
+            click.echo(f"{path}: {line}")
+        failed = len(problems) + (len(warnings) if strict else 0)
+        total += failed
         status = t("cli.validate_ok") if not problems else t("cli.validate_bad", count=len(problems))
-        click.secho(f"{path}: {status}", fg="green" if not problems else "red", err=True)
+        if warnings:
+            status += t("paper.reason_sep") + t("cli.validate_warnings", count=len(warnings))
+        click.secho(f"{path}: {status}", fg="red" if failed else "yellow" if warnings else "green", err=True)
     if total:
         raise SystemExit(1)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from exam.errors import BankFormatError, Problem
 from exam.i18n import t
-from exam.models import OPTION_LETTERS, Bank, Question, ShortAnswer
+from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question, ShortAnswer
 from exam.sources import PREAMBLE, SourceLibrary, section_key
 from exam.textnorm import chinese_numeral, contains, normalize_answer
 
@@ -60,9 +60,11 @@ def check_question(question: Question, library: SourceLibrary) -> list[str]:
             problems.append(t("grounding.options_repeated"))
     elif question.type == "blank":
         for i, accepted in enumerate(question.answer, 1):  # type: ignore[arg-type]
-            for text in accepted:
-                if not contains(quote, text):
-                    problems.append(t("grounding.blank_not_in_quote", n=i, text=text))
+            for answer in accepted:
+                # An order-free answer is grounded item by item: the quote states each, in its own order.
+                for text in answer.items if isinstance(answer, AnyOrder) else (answer,):
+                    if not contains(quote, text):
+                        problems.append(t("grounding.blank_not_in_quote", n=i, text=text))
     elif question.type == "judge":
         spans = [s for s in _QUOTED.findall(question.explanation) if len(normalize_answer(s)) >= 4]
         if not any(contains(quote, span) for span in spans):

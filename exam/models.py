@@ -20,8 +20,35 @@ class ShortAnswer:
     keywords: tuple[tuple[str, ...], ...]
 
 
+class AnyOrder(str):
+    """An accepted blank answer that lists items which may be typed in any order (``{any_order: [主动性, 积极性]}``).
+
+    It is a ``str`` whose value is the items joined by 、 (主动性、积极性), so that whatever shows or exports a key as
+    text (review, score sheets, GIFT) needs no case for it; only grading and the grounding checks look at
+    :attr:`items`. Equality is that of the text, so a key changed only to order-free counts as the same key.
+    """
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items: tuple[str, ...] | list[str]) -> AnyOrder:
+        items = tuple(items)
+        text = super().__new__(cls, "、".join(items))
+        text.items = items
+        return text
+
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
+        return (self.items,)
+
+    def __repr__(self) -> str:
+        return f"AnyOrder({list(self.items)!r})"
+
+
 Answer = str | tuple[str, ...] | bool | tuple[tuple[str, ...], ...] | ShortAnswer
-"""single → "B"; multiple → ("A", "C"); judge → bool; blank → one tuple of accepted strings per blank; short."""
+"""single → "B"; multiple → ("A", "C"); judge → bool; blank → one tuple of accepted strings per blank (an
+:class:`AnyOrder` among them for an order-free list); short."""
+
+Equivalents = tuple[tuple[str, ...], ...]
+"""Classes of interchangeable terms a bank declares (``equivalents: [[人大, 人民代表大会], [上级, 上一级]]``)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,9 @@ class Question:
     """Related questions (asking the same fact) share a bank-local group name; a paper draws at most one of them."""
     application: bool = False
     """An application question: a short township situation, which organ, which threshold, which level."""
+    equivalents: Equivalents = ()
+    """The bank's classes of interchangeable terms that concern this question's key (blank and short answers are
+    compared with them); carried by the question so that a stored paper is graded as it was drawn."""
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -77,6 +107,8 @@ class Question:
             record["group"] = self.group
         if self.application:
             record["application"] = True
+        if self.equivalents:
+            record["equivalents"] = [list(terms) for terms in self.equivalents]
         return record
 
     @classmethod
@@ -98,7 +130,18 @@ class Question:
             negated=bool(data.get("negated", False)),
             group=data.get("group"),
             application=bool(data.get("application", False)),
+            equivalents=tuple(tuple(terms) for terms in data.get("equivalents") or ()),
         )
+
+
+def accepted_to_json(accepted: str) -> JSON:
+    """One accepted blank answer as written in a bank file: the text, or ``{"any_order": [items]}``."""
+    return {"any_order": list(accepted.items)} if isinstance(accepted, AnyOrder) else accepted
+
+
+def accepted_from_json(value: JSON) -> str:
+    """The reverse of :func:`accepted_to_json`."""
+    return AnyOrder(value["any_order"]) if isinstance(value, dict) else value  # type: ignore[no-any-return]
 
 
 def answer_to_json(answer: Answer) -> JSON:
@@ -107,7 +150,7 @@ def answer_to_json(answer: Answer) -> JSON:
     if isinstance(answer, (bool, str)):
         return answer
     if answer and isinstance(answer[0], tuple):
-        return [list(group) for group in answer]
+        return [[accepted_to_json(a) for a in group] for group in answer]
     return list(answer)
 
 
@@ -116,7 +159,7 @@ def answer_from_json(qtype: str, value: JSON) -> Answer:
         return ShortAnswer(value["reference"], tuple(tuple(g) for g in value["keywords"]))
     if isinstance(value, list):
         if value and isinstance(value[0], list):
-            return tuple(tuple(g) for g in value)
+            return tuple(tuple(accepted_from_json(a) for a in g) for g in value)
         return tuple(value)
     return value  # type: ignore[no-any-return]
 
@@ -132,6 +175,8 @@ class Bank:
     description: str = ""
     sources: tuple[str, ...] = ()
     path: str | None = None
+    equivalents: Equivalents = ()
+    """Classes of interchangeable terms for comparing typed answers (``bank.equivalents``)."""
 
     def count_by_type(self) -> dict[str, int]:
         counts: dict[str, int] = {}

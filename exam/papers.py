@@ -186,33 +186,76 @@ def candidates(section: SectionSpec, banks: Mapping[str, Bank], exclude: set[str
     return sorted(pool, key=lambda q: q.id)
 
 
+DrawUnit = tuple[str, ...]
+"""What a paper draws at most once: ``("group", bank, group)`` for a grouped question, ``("question", id)``."""
+
+
+def draw_unit(question: Question) -> DrawUnit:
+    """The unit ``question`` is drawn as: questions of one bank that share a ``group`` are one unit, so a paper
+    (or a practice set) holds at most one of them; an ungrouped question is a unit of its own."""
+    if question.group:
+        return ("group", question.bank, question.group)
+    return ("question", question.id)
+
+
+def units_of(pool: Sequence[Question]) -> dict[DrawUnit, list[Question]]:
+    """The units of ``pool`` with their questions, both in pool order (first appearance)."""
+    units: dict[DrawUnit, list[Question]] = {}
+    for question in pool:
+        units.setdefault(draw_unit(question), []).append(question)
+    return units
+
+
+def draw_one_per_unit(pool: Sequence[Question], count: int, rng: random.Random) -> list[Question]:
+    """``count`` questions of ``pool`` (fewer if it has fewer units), never two of one unit.
+
+    Units are sampled, then one question of each sampled unit is chosen. Without groups every unit is one
+    question, and the draw is exactly ``rng.sample(pool, count)`` (the same questions for the same seed as before
+    groups existed).
+    """
+    units = units_of(pool)
+    chosen = rng.sample(list(units), min(count, len(units)))
+    return [members[0] if len(members) == 1 else rng.choice(members) for members in (units[u] for u in chosen)]
+
+
+def draw_practice_questions(pool: Sequence[Question], count: int, seed: str) -> list[Question]:
+    """The questions of a practice set: ``count`` of ``pool`` (all if fewer), at most one per group, from ``seed``.
+
+    For a pool without groups this is ``random.Random(seed).sample(pool, min(count, len(pool)))``.
+    """
+    return draw_one_per_unit(pool, count, random.Random(seed))
+
+
 def allocate_sections(
     sections: Sequence[SectionSpec], banks: Mapping[str, Bank], rng: random.Random | None = None
 ) -> list[list[Question]]:
     """Give each section up to ``count`` questions of its pool, never one question to two sections.
 
     Sections may share questions (a section over all banks next to one over a single bank), so a greedy draw can
-    starve a later section although the spec can be satisfied. This finds a maximum matching (augmenting paths),
-    so a section comes up short only when no draw at all could fill it. With ``rng`` the pools are shuffled first
-    (a random draw, reproducible from the seed); without it the result is the same on every run.
+    starve a later section although the spec can be satisfied. This finds a maximum matching (augmenting paths)
+    between sections and draw units (:func:`draw_unit`: a group of related questions counts once), so a section
+    comes up short only when no draw at all could fill it, and no paper holds two questions of one group. With
+    ``rng`` the pools are shuffled first (a random draw, reproducible from the seed); without it the result is the
+    same on every run.
     """
     pools = [candidates(section, banks) for section in sections]
     if rng is not None:
         for pool in pools:
             rng.shuffle(pool)
-    owner: dict[str, int] = {}
+    units = [list(units_of(pool)) for pool in pools]
+    owner: dict[DrawUnit, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
-        """Find section ``i`` one more question, moving others' questions along an augmenting path if needed."""
+        """Find section ``i`` one more unit, moving others' units along an augmenting path if needed."""
         seen.add(i)
-        for question in pools[i]:
-            if question.id not in owner:
-                owner[question.id] = i
+        for unit in units[i]:
+            if unit not in owner:
+                owner[unit] = i
                 return True
-        for question in pools[i]:
-            holder = owner[question.id]
+        for unit in units[i]:
+            holder = owner[unit]
             if holder not in seen and augment(holder, seen):
-                owner[question.id] = i  # ``holder`` found another question, so this one is free for ``i``
+                owner[unit] = i  # ``holder`` found another unit, so this one is free for ``i``
                 return True
         return False
 
@@ -220,14 +263,18 @@ def allocate_sections(
         for _ in range(section.count):
             if not augment(i, set()):
                 break
-    return [[q for q in pool if owner.get(q.id) == i] for i, pool in enumerate(pools)]
+    # Each owned unit gives its section the unit's first question in the (shuffled) pool that fits the section.
+    return [
+        [members[0] for unit, members in units_of(pool).items() if owner.get(unit) == i] for i, pool in enumerate(pools)
+    ]
 
 
 def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
     """Raise :class:`PaperError` naming each section that asks for more questions than it can get.
 
-    A section can fall short because its pool is too small, or because the sections before it need the questions
-    it shares with them.
+    A section can fall short because its pool is too small, because its pool holds fewer groups than it needs
+    (a paper draws one question per group), or because the sections before it need the questions it shares with
+    them.
     """
     missing = [b for s in spec.sections for b in s.banks if b not in banks]
     if missing:
@@ -235,11 +282,18 @@ def check_satisfiable(spec: PaperSpec, banks: Mapping[str, Bank]) -> None:
     short: list[str] = []
     allocation = allocate_sections(spec.sections, banks)
     for i, (section, got) in enumerate(zip(spec.sections, allocation, strict=True), 1):
-        pool = len(candidates(section, banks))
-        if pool < section.count:
+        pool = candidates(section, banks)
+        units = len(units_of(pool))
+        if len(pool) < section.count:
             short.append(
-                t("paper.section_short", n=i, section=section.title or section.type, count=section.count, pool=pool)
-            )
+                t("paper.section_short", n=i, section=section.title or section.type, count=section.count,
+                  pool=len(pool))
+            )  # fmt: skip
+        elif units < section.count:
+            short.append(
+                t("paper.section_short_groups", n=i, section=section.title or section.type, count=section.count,
+                  pool=len(pool), units=units)
+            )  # fmt: skip
         elif len(got) < section.count:
             short.append(
                 t("paper.section_shared", n=i, section=section.title or section.type, count=section.count,
@@ -259,22 +313,23 @@ def _draw_question(spec: PaperSpec, section: SectionSpec, question: Question, rn
 def assemble_paper(spec: PaperSpec, banks: Mapping[str, Bank], seed: str) -> DrawnPaper:
     """Draw a paper deterministically: the same spec, banks and seed always give the same paper.
 
-    Sections are drawn one after another; if an earlier section took questions a later one needs (they share a
-    pool), the whole paper is drawn again with :func:`allocate_sections`, still from the same seed.
+    Sections are drawn one after another, at most one question per group (:func:`draw_unit`) over the whole
+    paper; if an earlier section took questions a later one needs (they share a pool or a group), the whole paper
+    is drawn again with :func:`allocate_sections`, still from the same seed.
     """
     check_satisfiable(spec, banks)
     rng = random.Random(seed)
-    used: set[str] = set()
+    used: set[DrawUnit] = set()
     drawn: list[DrawnQuestion] = []
     for section in spec.sections:
-        pool = candidates(section, banks, used)
-        if len(pool) < section.count:
+        pool = [q for q in candidates(section, banks) if draw_unit(q) not in used]
+        if len(units_of(pool)) < section.count:
             return _assemble_matched(spec, banks, seed)
-        chosen = rng.sample(pool, section.count)
+        chosen = draw_one_per_unit(pool, section.count, rng)
         if not spec.shuffle_questions:
             chosen.sort(key=lambda q: q.id)
         for question in chosen:
-            used.add(question.id)
+            used.add(draw_unit(question))
             drawn.append(_draw_question(spec, section, question, rng))
     return _drawn_paper(spec, seed, drawn)
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from exam import grading
 from exam.i18n import t
-from exam.models import OPTION_LETTERS, Answer, Question, ShortAnswer
+from exam.models import OPTION_LETTERS, Answer, AnyOrder, Question, ShortAnswer
 from exam.textnorm import normalize_answer
 
 InputKind = Literal["choice", "choices", "judge", "blanks", "text"]
@@ -97,7 +97,37 @@ def parse_judge(value: Any, _n: int) -> bool:
     raise AnswerFormatError(t("qtype.judge_bool"))
 
 
+MAX_ANY_ORDER_ITEMS = 8
+
+
+def _parse_accepted(value: Any, n: int) -> str:
+    """One accepted answer of blank ``n``: a text, or ``{any_order: [item, item, ...]}`` (an :class:`AnyOrder`)."""
+    if isinstance(value, dict):
+        items = value.get("any_order")
+        if set(value) != {"any_order"} or not isinstance(items, list):
+            raise AnswerFormatError(t("qtype.any_order_shape", n=n))
+        if not 2 <= len(items) <= MAX_ANY_ORDER_ITEMS:
+            raise AnswerFormatError(t("qtype.any_order_count", n=n, most=MAX_ANY_ORDER_ITEMS))
+        for item in items:
+            _check_accepted_text(item, n)
+        if len({normalize_answer(item) for item in items}) != len(items):
+            raise AnswerFormatError(t("qtype.any_order_repeated", n=n))
+        return AnyOrder(tuple(item.strip() for item in items))
+    _check_accepted_text(value, n)
+    return value  # type: ignore[no-any-return]
+
+
+def _check_accepted_text(value: Any, n: int) -> None:
+    if not isinstance(value, str):
+        raise AnswerFormatError(t("qtype.blank_not_text", n=n, value=repr(value), text=value))
+    if not value.strip():
+        raise AnswerFormatError(t("qtype.blank_empty_text", n=n))
+    if not normalize_answer(value):  # grading ignores punctuation, so nobody could ever match this
+        raise AnswerFormatError(t("qtype.blank_punctuation", n=n, text=value))
+
+
 def parse_blank(value: Any, _n: int) -> tuple[tuple[str, ...], ...]:
+    """One tuple of accepted answers per blank; an accepted answer is a text or an :class:`AnyOrder` list."""
     if not isinstance(value, list) or not value:
         raise AnswerFormatError(t("qtype.blank_list"))
     blanks: list[tuple[str, ...]] = []
@@ -105,14 +135,7 @@ def parse_blank(value: Any, _n: int) -> tuple[tuple[str, ...], ...]:
         accepted = item if isinstance(item, list) else [item]
         if not accepted:
             raise AnswerFormatError(t("qtype.blank_no_answer", n=i))
-        for a in accepted:
-            if not isinstance(a, str):
-                raise AnswerFormatError(t("qtype.blank_not_text", n=i, value=repr(a), text=a))
-            if not a.strip():
-                raise AnswerFormatError(t("qtype.blank_empty_text", n=i))
-            if not normalize_answer(a):  # grading ignores punctuation, so nobody could ever match this
-                raise AnswerFormatError(t("qtype.blank_punctuation", n=i, text=a))
-        blanks.append(tuple(accepted))
+        blanks.append(tuple(_parse_accepted(a, i) for a in accepted))
     return tuple(blanks)
 
 
@@ -147,12 +170,12 @@ def _grade_judge(q: Question, response: Any, points: float, rules: GradingRules)
 
 
 def _grade_blank(q: Question, response: Any, points: float, rules: GradingRules) -> float:
-    return grading.grade_blank(q.answer, response, points, rules.blank_rule)  # type: ignore[arg-type]
+    return grading.grade_blank(q.answer, response, points, rules.blank_rule, q.equivalents)  # type: ignore[arg-type]
 
 
 def _grade_short(q: Question, response: Any, points: float, rules: GradingRules) -> float:
     assert isinstance(q.answer, ShortAnswer)
-    return grading.grade_short(q.answer.keywords, response, points)
+    return grading.grade_short(q.answer.keywords, response, points, q.equivalents)
 
 
 BUILTIN_TYPES: tuple[QuestionType, ...] = (

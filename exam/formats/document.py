@@ -24,11 +24,11 @@ from exam.yamlsafe import LineDict, LineList
 
 QUESTION_ORDER = (
     "id", "type", "stem", "options", "answer", "explanation", "source", "quote",
-    "difficulty", "tags", "points", "negated",
+    "difficulty", "tags", "points", "negated", "group", "application",
 )  # fmt: skip
 """Key order of a question in every file we write (the order of docs/bank-format.md)."""
 
-BANK_ORDER = ("id", "title", "version", "description", "sources")
+BANK_ORDER = ("id", "title", "version", "description", "sources", "equivalents")
 
 
 def line_dict(values: Mapping[str, Any], line: int, key_lines: Mapping[str, int] | None = None) -> LineDict:
@@ -162,6 +162,10 @@ def question_document(question: Question) -> dict[str, Any]:
     record["points"] = question.points
     if question.negated:
         record["negated"] = True
+    if question.group:
+        record["group"] = question.group
+    if question.application:
+        record["application"] = True
     return record
 
 
@@ -171,6 +175,8 @@ def bank_meta(bank: Bank) -> dict[str, Any]:
         meta["description"] = bank.description
     if bank.sources:
         meta["sources"] = list(bank.sources)
+    if bank.equivalents:
+        meta["equivalents"] = [list(terms) for terms in bank.equivalents]
     return meta
 
 

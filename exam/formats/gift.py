@@ -13,7 +13,8 @@ short          ``stem{}`` (an essay); the reference answer and keywords travel i
 * ``::title::`` before the text is the question's name; we write and read the question id there.
 * ``####text`` inside the braces is the general feedback: our ``explanation``.
 * Lines starting with ``//`` are comments. Moodle reads ``[id:…]`` and ``[tag:…]`` in them (idnumber and tags),
-  and so do we. Our other fields (source, quote, difficulty, points, tags, negated, a short answer's key) go in
+  and so do we. Our other fields (source, quote, difficulty, points, tags, negated, group, application, a short
+  answer's key, a blank key with an order-free answer, which Moodle sees as its items joined by 、) go in
   one line ``// exam: {JSON}`` that Moodle ignores and we read back, so our own round trip keeps everything.
   The bank's id, title, version … go in ``// exam-bank: {JSON}`` at the top of the file.
 * Escapes, as Moodle writes them: ``\\~ \\= \\# \\{ \\} \\:`` for the special characters, ``\\\\`` for a backslash
@@ -145,8 +146,9 @@ def question_gift(record: Mapping[str, Any]) -> str:
         "tags": list(record.get("tags") or []),
         "points": record.get("points"),
     }
-    if record.get("negated"):
-        extra["negated"] = True
+    for flag in ("negated", "group", "application"):
+        if record.get(flag):
+            extra[flag] = record[flag]
     feedback = f"####{_out(record['explanation'])}" if record.get("explanation") else ""
     stem = record["stem"]
     answer = record["answer"]
@@ -167,7 +169,9 @@ def question_gift(record: Mapping[str, Any]) -> str:
         body = f"{_out(stem)}{{{'T' if answer else 'F'}{feedback}}}"
     elif qtype == "blank":
         pieces = stem.split(BLANK_MARK)
-        blocks = ["{" + " ".join("=" + _out(a) for a in group) for group in answer]
+        if any(isinstance(a, Mapping) for group in answer for a in group):
+            extra["answer"] = answer  # an order-free answer: Moodle reads its items in the order written
+        blocks = ["{" + " ".join("=" + _out(_accepted_text(a)) for a in group) for group in answer]
         if blocks:
             blocks[-1] += feedback
         blocks = [block + "}" for block in blocks]
@@ -179,6 +183,11 @@ def question_gift(record: Mapping[str, Any]) -> str:
             extra["options"] = list(record["options"])
         body = f"{_out(stem)}{{{feedback}}}"
     return "\n".join([_moodle_comment(record), _json_line(QUESTION_MARK, extra), f"::{escape(record['id'])}::{body}"])
+
+
+def _accepted_text(accepted: Any) -> str:
+    """An accepted blank answer as text: an order-free one (``{"any_order": [...]}``) as its items joined by 、."""
+    return "、".join(accepted["any_order"]) if isinstance(accepted, Mapping) else str(accepted)
 
 
 def export_gift(bank: Bank) -> str:
@@ -325,6 +334,8 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
             # Partial-credit alternatives (=%50%…) have no counterpart: a blank is right or wrong.
             groups.append(line_list([text_ for weight, text_ in parts if weight is None or weight >= 100], start))
         question["answer"] = line_list(groups, start)
+        if isinstance(extra.get("answer"), list):  # our own key (order-free answers) rides in the comment
+            question["answer"] = _as_line_list(extra["answer"], extra_line)
     elif kind == "truefalse":
         question["type"] = "judge"
         question["stem"] = _clean(before + after)
@@ -366,9 +377,13 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
     tags = extra.get("tags", moodle_tags)
     if tags:
         question["tags"] = _as_line_list(tags, extra_line)
-    if extra.get("negated"):
-        question["negated"] = extra["negated"]
-    key_lines = {key: extra_line for key in ("source", "quote", "difficulty", "points", "tags", "negated")}
+    for flag in ("negated", "group", "application"):
+        if extra.get(flag):
+            question[flag] = extra[flag]
+    key_lines = {
+        key: extra_line
+        for key in ("source", "quote", "difficulty", "points", "tags", "negated", "group", "application")
+    }
     out.questions.append(line_dict(question, start, key_lines))
 
 

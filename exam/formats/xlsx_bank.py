@@ -17,9 +17,15 @@ Sheet ``题库`` holds one question per row under these headers (docs/import-exp
 出处         ``constitution-2018 第95条第1款``, ``constitution-2018 序言第7段``, ``speech 一（二）``
 原文         the words of the cited text that support the key (bank field ``quote``)
 否定题       是 when the question asks which option is *not* stated (bank field ``negated``)
+题组         the group of related questions (bank field ``group``); a paper draws one question per group
+应用题       是 for an application question (bank field ``application``)
 ==========  =========================================================================================
 
-Sheet ``题库信息`` holds the bank's id, title, version, description and source documents. Headers are found by name
+A blank's accepted answer that lists items in any order (bank ``{any_order: [主动性, 积极性]}``) is written
+``（不计顺序）主动性、积极性``.
+
+Sheet ``题库信息`` holds the bank's id, title, version, description, source documents and interchangeable terms
+(``同义词``: ``人大=人民代表大会；上级=上一级``, bank field ``equivalents``). Headers are found by name
 (in any order, in one of the first ten rows), so a trainer's own sheet with extra columns still imports.
 """
 
@@ -45,7 +51,7 @@ HELP_SHEET = "说明"
 OPTION_HEADERS = tuple(f"选项{letter}" for letter in OPTION_LETTERS)
 HEADERS: tuple[str, ...] = (
     "编号", "题型", "题干", *OPTION_HEADERS,
-    "答案", "关键词", "解析", "难度", "知识点", "分值", "出处", "原文", "否定题",
+    "答案", "关键词", "解析", "难度", "知识点", "分值", "出处", "原文", "否定题", "题组", "应用题",
 )  # fmt: skip
 """Columns of the template, in order."""
 
@@ -78,6 +84,8 @@ _FIELD_ALIASES: dict[str, str] = {
     "出处": "source", "依据": "source", "source": "source",
     "原文": "quote", "依据原文": "quote", "quote": "quote",
     "否定题": "negated", "negated": "negated",
+    "题组": "group", "group": "group",
+    "应用题": "application", "application": "application",
 }  # fmt: skip
 for _letter in OPTION_LETTERS:
     for _alias in (f"选项{_letter}", _letter, f"option{_letter}", f"option_{_letter}"):
@@ -89,6 +97,7 @@ _INFO_ALIASES = {
     "版本": "version", "version": "version",
     "说明": "description", "简介": "description", "description": "description",
     "出处文件": "sources", "sources": "sources",
+    "同义词": "equivalents", "equivalents": "equivalents",
 }  # fmt: skip
 _INFO_ROWS = (
     ("题库编号", "id"),
@@ -96,6 +105,7 @@ _INFO_ROWS = (
     ("版本", "version"),
     ("说明", "description"),
     ("出处文件", "sources"),
+    ("同义词", "equivalents"),
 )
 
 TRUE_WORDS = {"对", "正确", "√", "✓", "✔", "是", "t", "true", "y", "yes", "1"}
@@ -103,6 +113,11 @@ FALSE_WORDS = {"错", "错误", "×", "✗", "✘", "x", "否", "f", "false", "n
 DIFFICULTY_WORDS = {"易": 1, "容易": 1, "简单": 1, "中": 2, "中等": 2, "一般": 2, "难": 3, "较难": 3, "困难": 3}
 LIST_SEPARATORS = "；;"
 ALTERNATIVE_SEPARATORS = "|｜"
+ANY_ORDER_MARK = "（不计顺序）"
+"""Starts an accepted blank answer whose items (separated by 、) may come in any order."""
+ITEM_SEPARATOR = "、"
+TERM_SEPARATOR = "="
+"""Between the interchangeable terms of one 同义词 class (classes are separated by ；)."""
 TAG_SEPARATORS = "；;，,\n"
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
@@ -123,8 +138,13 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
              "文件编号也可写简称（宪法、代表法、讲话）。"),
     ("原文", "所引条款（或讲话段落）中支持答案的原话，逐字摘录。"),
     ("否定题", "题目问“不属于/未提到的是哪一项”时填 是，其余留空。"),
+    ("题组", "考同一内容或互相泄露答案的题目填同一个组名（字母、数字、-、_、.）；一份试卷每组只抽一题。可留空。"),
+    ("应用题", "以乡镇情境考查理解和运用（哪个机关、什么门槛、哪一级）的题目填 是，其余留空。"),
+    ("不计顺序", "填空题的一个答案由几项组成、顺序不限时，写作（不计顺序）主动性、积极性：各项用“、”分隔，"
+                 "学员按任意顺序填写都算对。"),
     ("", ""),
-    ("题库信息", "在“题库信息”表中填写题库编号（小写字母、数字和 -）、名称、版本、说明和出处文件。"),
+    ("题库信息", "在“题库信息”表中填写题库编号（小写字母、数字和 -）、名称、版本、说明和出处文件；"
+                 "“同义词”一行写可互换的说法，如 人大=人民代表大会；上级=上一级（填空题和简答题评分时视为相同）。"),
     ("导入", "exam banks import 本文件.xlsx -o 题库名.bank.yaml ；有问题时会按行号逐条列出。"),
     ("示例（单选）", "编号 a095-1｜题型 单选｜题干 根据宪法，乡、民族乡、镇设立（ ）。｜选项A 人民代表大会和人民政府｜"
                   "选项B 人民代表大会常务委员会｜答案 A｜出处 constitution-2018 第95条第1款"),
@@ -169,6 +189,22 @@ def parse_groups(text: str) -> tuple[list[list[str]], bool]:
     """``五|5；六`` → ``[["五", "5"], ["六"]]``; the flag says whether every group and alternative has text."""
     groups = [split_list(group, ALTERNATIVE_SEPARATORS) for group in split_list(text, LIST_SEPARATORS)]
     return groups, all(alt for group in groups for alt in group)
+
+
+def parse_accepted(text: str) -> Any:
+    """One accepted blank answer: ``（不计顺序）主动性、积极性`` → ``{"any_order": ["主动性", "积极性"]}``; other
+    text as it is."""
+    folded = unicodedata.normalize("NFKC", text)
+    mark = unicodedata.normalize("NFKC", ANY_ORDER_MARK)
+    if folded.startswith(mark):
+        return {"any_order": split_list(text[len(ANY_ORDER_MARK) :], ITEM_SEPARATOR)}
+    return text
+
+
+def parse_equivalents_text(text: str) -> list[list[str]]:
+    """``人大=人民代表大会；上级=上一级`` → ``[["人大", "人民代表大会"], ["上级", "上一级"]]`` (the loader checks
+    them)."""
+    return [split_list(terms, TERM_SEPARATOR + "＝") for terms in split_list(text, LIST_SEPARATORS) if terms]
 
 
 def parse_judge_word(value: Any) -> bool | None:
@@ -254,7 +290,7 @@ def _row_question(
             fail(t("formats.xlsx_judge_answer", value=answer_text), "answer", True)
     elif qtype == "blank":
         groups, complete = parse_groups(answer_text)
-        question["answer"] = groups if answer_text else ""
+        question["answer"] = [[parse_accepted(a) for a in group] for group in groups] if answer_text else ""
         if answer_text and not complete:
             fail(t("formats.xlsx_empty_piece", column="答案"), "answer", [[a or "x" for a in g] for g in groups])
     elif qtype == "short":
@@ -295,6 +331,16 @@ def _row_question(
             fail(t("formats.xlsx_negated", value=cell_text(negated)), "negated", False)
         elif flag:
             question["negated"] = True
+    group = cell_text(values.get("group")).strip()
+    if group:
+        question["group"] = group
+    application = values.get("application")
+    if cell_text(application).strip():
+        flag = parse_judge_word(application)
+        if flag is None:
+            fail(t("formats.xlsx_application", value=cell_text(application)), "application", False)
+        elif flag:
+            question["application"] = True
 
     if not reported:
         out.questions.append(line_dict(question, row))
@@ -310,7 +356,12 @@ def _read_info(sheet: Any, out: ImportedBank) -> None:
         value = cell_text(cells[1]).strip()
         if key is None or not value:
             continue
-        out.meta[key] = [s for s in split_list(value, TAG_SEPARATORS) if s] if key == "sources" else value
+        if key == "sources":
+            out.meta[key] = [s for s in split_list(value, TAG_SEPARATORS) if s]
+        elif key == "equivalents":
+            out.meta[key] = parse_equivalents_text(value)
+        else:
+            out.meta[key] = value
 
 
 def read_xlsx(
@@ -381,8 +432,15 @@ def _read_questions(
 # -- writing --------------------------------------------------------------------------------------------------------
 
 
-def _join_groups(groups: Iterable[Iterable[str]]) -> str:
-    return "；".join("|".join(group) for group in groups)
+def _accepted_text(accepted: Any) -> str:
+    """An accepted answer as a cell writes it (the reverse of :func:`parse_accepted`)."""
+    if isinstance(accepted, Mapping):
+        return ANY_ORDER_MARK + ITEM_SEPARATOR.join(accepted["any_order"])
+    return str(accepted)
+
+
+def _join_groups(groups: Iterable[Iterable[Any]]) -> str:
+    return "；".join("|".join(_accepted_text(a) for a in group) for group in groups)
 
 
 def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
@@ -416,16 +474,20 @@ def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
         *options, *[None] * (len(OPTION_LETTERS) - len(options)),
         answer_cell, keywords, question["explanation"], question.get("difficulty", 2), "；".join(tags),
         question.get("points"), format_citation(question["source"]), question["quote"],
-        "是" if question.get("negated") else None,
+        "是" if question.get("negated") else None, question.get("group"),
+        "是" if question.get("application") else None,
     ]  # fmt: skip
     return row
 
 
-def _check_groups(groups: Iterable[Iterable[str]], column: str, problem: Any) -> None:
+def _check_groups(groups: Iterable[Iterable[Any]], column: str, problem: Any) -> None:
     for group in groups:
         for alternative in group:
-            if any(sep in alternative for sep in LIST_SEPARATORS + ALTERNATIVE_SEPARATORS):
-                problem(t("formats.xlsx_separator_in", column=column, value=alternative))
+            items = alternative["any_order"] if isinstance(alternative, Mapping) else [alternative]
+            separators = LIST_SEPARATORS + ALTERNATIVE_SEPARATORS + (ITEM_SEPARATOR if len(items) > 1 else "")
+            for item in items:
+                if any(sep in item for sep in separators):
+                    problem(t("formats.xlsx_separator_in", column=column, value=item))
 
 
 def build_workbook(meta: Mapping[str, Any], rows: Iterable[list[Any]]) -> Any:
@@ -452,7 +514,7 @@ def build_workbook(meta: Mapping[str, Any], rows: Iterable[list[Any]]) -> Any:
                 cell.data_type = "s"  # "=…" stays text
     sheet.freeze_panes = "C2"
     widths = {"编号": 12, "题型": 8, "题干": 50, "答案": 14, "关键词": 24, "解析": 40, "难度": 6, "知识点": 20,
-              "分值": 6, "出处": 28, "原文": 40, "否定题": 8}  # fmt: skip
+              "分值": 6, "出处": 28, "原文": 40, "否定题": 8, "题组": 12, "应用题": 8}  # fmt: skip
     for index, header in enumerate(HEADERS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, 18)
     type_column = get_column_letter(HEADERS.index("题型") + 1)
@@ -468,6 +530,8 @@ def build_workbook(meta: Mapping[str, Any], rows: Iterable[list[Any]]) -> Any:
     info.append(["项目", "内容"])
     for label, key in _INFO_ROWS:
         value = meta.get(key)
+        if key == "equivalents":
+            value = [TERM_SEPARATOR.join(terms) for terms in value or ()] or None
         info.append([label, "；".join(value) if isinstance(value, (list, tuple)) else value])
         for cell in info[info.max_row]:
             if isinstance(cell.value, str):

@@ -82,6 +82,13 @@ def _scalar(value: Any, block_text: bool) -> yaml.ScalarNode:
     return yaml.ScalarNode(_STR, text, style=style)
 
 
+def _reads_on_one_line(item: Any) -> bool:
+    """A plain value, or an order-free blank answer (``{any_order: [主动性, 积极性]}``)."""
+    if isinstance(item, Mapping):
+        return set(item) == {"any_order"}
+    return not isinstance(item, (list, tuple))
+
+
 def _node(value: Any, key: str | None = None, flow: bool = False, order: Sequence[str] = ()) -> yaml.Node:
     if isinstance(value, Mapping):
         flow = flow or key in _FLOW_KEYS
@@ -95,7 +102,7 @@ def _node(value: Any, key: str | None = None, flow: bool = False, order: Sequenc
         one_line = (
             flow
             or key in _FLOW_KEYS
-            or (key not in ("options", "questions") and all(not isinstance(i, (list, tuple, Mapping)) for i in items))
+            or (key not in ("options", "questions") and all(_reads_on_one_line(i) for i in items))
         )
         nodes = [_node(item, None, one_line) for item in items]
         return yaml.SequenceNode(_SEQ, nodes, flow_style=one_line)

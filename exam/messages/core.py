@@ -87,6 +87,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.unknown_bank": ("没有题库 {bank}（已有：{known}）", "No bank {bank} (known: {known})"),
     "cli.validate_ok": ("没有发现问题", "no problems"),
     "cli.validate_bad": ("发现 {count} 个问题", "{count} problem(s)"),
+    "cli.validate_warnings": ("另有 {count} 条提示", "and {count} warning(s)"),
+    "cli.opt_strict": (
+        "把提示（如 quote 大段重合而未归入同一 group 的题对）也当作问题：有提示时退出码为 1。",
+        "Treat warnings (such as overlapping quotes without a shared group) as problems: exit status 1 if any.",
+    ),
+    "cli.opt_figures": (
+        "同时显示题库质量数据：应用题比例、单选答案位置分布、多选题错误选项数与位置。",
+        "Also show the bank's figures: share of application questions, key positions of single-choice questions, "
+        "wrong options of multiple-choice questions.",
+    ),
     "cli.status_ok": ("正常", "ok"),
     "cli.status_error": ("出错", "failed"),
     "cli.yes": ("是", "yes"),
@@ -231,6 +241,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'Write bank.version as text in quotes, such as "{version}"',
     ),
     "bank.bad_sources": ("bank.sources 应是出处文件编号的列表", "bank.sources must be a list of source document ids"),
+    "bank.equivalents_shape": (
+        "bank.equivalents 应是同义词组的列表，如 [[人大, 人民代表大会], [上级, 上一级]]",
+        "bank.equivalents must be a list of classes of interchangeable terms, such as [[人大, 人民代表大会]]",
+    ),
+    "bank.equivalents_class": (
+        "equivalents 第 {n} 组应是至少两个可互换说法的列表",
+        "equivalents class {n} must be a list of at least two interchangeable terms",
+    ),
+    "bank.equivalents_term": (
+        "equivalents 第 {n} 组中的 {term} 不是有内容的文字",
+        "equivalents class {n}: {term} is not a text with words in it",
+    ),
+    "bank.equivalents_repeated": (
+        "equivalents 第 {n} 组中有重复的说法",
+        "equivalents class {n} repeats a term",
+    ),
+    "bank.equivalents_two_classes": (
+        "“{term}”既在 equivalents 第 {other} 组又在第 {n} 组；一个说法只能属于一组",
+        "“{term}” is in equivalents class {other} and class {n}; a term may be in one class only",
+    ),
     "bank.questions_missing": ("缺少 questions: 列表", "The questions: list is missing"),
     "bank.duplicate_id": ("题目编号重复（第一次在第 {line} 行）", "Question id used twice (first on line {line})"),
     "bank.no_questions": ("题库中没有题目", "The bank has no questions"),
@@ -267,6 +297,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {n} 个空的答案“{text}”只有标点符号",
         "The answer “{text}” of blank {n} is only punctuation",
     ),
+    "qtype.any_order_shape": (
+        "第 {n} 个空：不计顺序的答案应写作 {{any_order: [要点一, 要点二]}}",
+        "Blank {n}: write an order-free answer as {{any_order: [item, item]}}",
+    ),
+    "qtype.any_order_count": (
+        "第 {n} 个空：any_order 应列出 2 到 {most} 项",
+        "Blank {n}: any_order must list 2 to {most} items",
+    ),
+    "qtype.any_order_repeated": ("第 {n} 个空：any_order 中有重复的项", "Blank {n}: any_order repeats an item"),
     "qtype.short_shape": (
         "简答题的答案应包含 reference（参考答案）和 keywords（要点关键词组）",
         "A short answer needs reference (the model answer) and keywords (the groups of key words)",
@@ -310,6 +349,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paper.section_short": (
         "第 {n} 部分（{section}）要抽 {count} 题，符合条件的只有 {pool} 题",
         "section {n} ({section}) asks for {count} questions, but only {pool} match",
+    ),
+    "paper.section_short_groups": (
+        "第 {n} 部分（{section}）要抽 {count} 题，符合条件的有 {pool} 题，但同一题组（group）只能抽一题，最多只能抽到 {units} 题",
+        "section {n} ({section}) asks for {count} questions; {pool} match, but a paper draws one question per "
+        "group, so it can get at most {units}",
     ),
     "paper.cannot_assemble_because": ("试卷“{paper}”无法组卷：{reasons}", "Paper “{paper}” cannot be drawn: {reasons}"),
     "paper.reason_sep": ("；", "; "),
@@ -395,6 +439,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source.no_section": ("{doc}没有“{section}”这一部分", "{doc} has no part “{section}”"),
     "source.no_place": ("{doc}：出处需要条号或部分", "{doc}: the citation needs an article or a section"),
     "source.unknown_doc": ("未知的出处文件：{doc}", "Unknown source document: {doc}"),
+    # -- bank quality checks (exam/bankcheck.py) ---------------------------------------------------------------------
+    "bankcheck.overlap": (
+        "提示：quote 与 {other}（第 {line} 行）大段重合（相同 {common} 字，较短的 quote 共 {shorter} 字），两题可能考同一"
+        "内容或互相泄露答案；如确属相关题目，请给两题写上同一个 group",
+        "warning: the quote overlaps that of {other} (line {line}): {common} characters in common, the shorter "
+        "quote has {shorter}; the two may ask the same fact or give each other away. If they are related, give "
+        "both the same group",
+    ),
+    "bankcheck.application": (
+        "应用题（application）：{count} / {total}（{share}）",
+        "application questions: {count} of {total} ({share})",
+    ),
+    "bankcheck.single_keys": ("单选题答案位置（共 {count} 题）：{spread}", "single-choice keys ({count}): {spread}"),
+    "bankcheck.multiple_two_wrong": (
+        "至少两个错误选项的多选题：{count} / {total}（{share}）；只有最后一项错误的：{last}",
+        "multiple-choice questions with at least two wrong options: {count} of {total} ({share}); "
+        "only the last option wrong: {last}",
+    ),
+    "bankcheck.wrong_positions": (
+        "多选题错误选项的位置：{spread}",
+        "wrong options of multiple-choice questions by position: {spread}",
+    ),
+    "bankcheck.overlaps": (
+        "quote 大段重合而未归入同一 group 的题对：{count}",
+        "pairs with overlapping quotes and no shared group: {count}",
+    ),
     # -- grounding checks (exam/grounding.py) -----------------------------------------------------------------------
     "grounding.doc_not_shipped": (
         "出处文件“{doc}”不在随附的原文中（{known}）",

@@ -503,6 +503,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "否定题一栏“{value}”无法识别，应写 是 或留空",
         "否定题 “{value}” is not recognised; write 是 or leave it empty",
     ),
+    "formats.xlsx_application": (
+        "应用题一栏“{value}”无法识别，应写 是 或留空",
+        "应用题 “{value}” is not recognised; write 是 or leave it empty",
+    ),
     "formats.xlsx_cannot_hold": ("“{column}”无法写入 Excel：{value}", "“{column}” cannot be written to Excel: {value}"),
     "formats.xlsx_separator_in": (
         "“{column}”中的“{value}”含有分隔符（；; | ，,），写入 Excel 后无法原样读回",

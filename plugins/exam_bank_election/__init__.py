@@ -1,4 +1,5 @@
-"""Built-in bank plugin: the election-law-2020 question bank (选举法) and its source text.
+"""Built-in bank plugin: the election-law-2020 question bank (选举法), its source text and its default
+paper.
 
 Declared as an entry point in the group ``exam``, exactly like a third-party plugin.
 """
@@ -25,3 +26,7 @@ def exam_register_sources(register: Callable[[SourceDocument], None]) -> None:
 def exam_register_banks(register: Callable[[Any], None]) -> None:
     register(builtin_banks_dir() / f"{DOC_ID}.bank.yaml")
 
+
+@hookimpl
+def exam_register_papers(register: Callable[[Any], None]) -> None:
+    register(builtin_banks_dir() / "papers" / "election.paper.yaml")

@@ -1,4 +1,4 @@
-"""Built-in plugin: the 结业综合考试 paper, drawn from all three built-in banks."""
+"""Built-in plugin: the 结业综合考试 paper, drawn from all five built-in banks."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,8 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
+from exam.bankcheck import KeySpread, key_spread, overlapping_pairs
 from exam.banks import load_bank_file
-from exam.models import OPTION_LETTERS, Bank, Question, ShortAnswer
+from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question, ShortAnswer
 from exam.qtypes import BUILTIN_TYPES
 from exam.resources import builtin_banks_dir, sources_dir
 from exam.sources import Citation, SourceLibrary, builtin_library
@@ -29,10 +31,17 @@ BANK_SOURCES: dict[str, tuple[str, ...]] = {
     "speech": ("speech",),
     "constitution-2018": ("constitution-2018",),
     "deputies-law-2025": ("deputies-law-2025",),
+    "organic-law-2022": ("organic-law-2022",),
+    "election-law-2020": ("election-law-2020",),
 }
 """Each built-in bank and the only source texts its questions may cite."""
 
 BANK_IDS = tuple(BANK_SOURCES)
+OLDER_BANKS = ("speech", "constitution-2018", "deputies-law-2025")
+"""The banks of issue 3; issue 16 adds application questions to them."""
+NEW_BANKS = ("organic-law-2022", "election-law-2020")
+"""The banks of issue 16: the laws a township chair works with every day."""
+STATUTES = tuple(doc for docs in BANK_SOURCES.values() for doc in docs if doc != "speech")
 QUESTION_TYPES = ("single", "multiple", "judge", "blank", "short")
 TYPES = {qtype.name: qtype for qtype in BUILTIN_TYPES}
 PREAMBLE = "序言"
@@ -64,7 +73,7 @@ def builtin_bank(bank_id: str) -> Bank:
 
 
 def question_params() -> list[Any]:
-    """One ``pytest.param(bank_id, local_id)`` per question of the three banks, with the global id as test id.
+    """One ``pytest.param(bank_id, local_id)`` per question of the built-in banks, with the global id as test id.
 
     A bank that does not load still yields one param, whose test then fails with the loader's problems, so a broken
     file fails the run instead of silently contributing no questions.
@@ -137,7 +146,7 @@ class RawStatute:
 
     articles: dict[int, tuple[str, ...]]
     chapters: dict[int, str]
-    sections: dict[int, str]  # 节 (only chapter 3 of the Constitution has them)
+    sections: dict[int, str]  # 节 (chapter 3 of the Constitution; chapters 2-4 of the Organic Law)
     preamble: tuple[str, ...]
 
 
@@ -185,7 +194,7 @@ def raw_cited_text(citation: Citation) -> str | None:
         if citation.article is not None or citation.section is None:
             return None
         return raw_speech() if section_name(citation.section) in speech_section_names() else None
-    if citation.doc not in ("constitution-2018", "deputies-law-2025"):
+    if citation.doc not in STATUTES:
         return None
     statute = raw_statute(citation.doc)
     if citation.article is not None:
@@ -200,6 +209,12 @@ def raw_cited_text(citation: Citation) -> str | None:
 
 
 # -- the independent checker -------------------------------------------------------------------------------------
+
+
+def answer_items(accepted: str) -> tuple[str, ...]:
+    """The texts an accepted blank answer keys: the items of an order-free answer (``{any_order: [...]}``), each of
+    which the quote must state, or the answer itself."""
+    return accepted.items if isinstance(accepted, AnyOrder) else (accepted,)
 
 
 def _keys(question: Question) -> set[str]:
@@ -232,7 +247,8 @@ def key_problems(question: Question) -> list[str]:
         for i, accepted in enumerate(question.answer, 1):  # type: ignore[arg-type]
             problems.extend(
                 f"blank {i}: accepted answer “{text}” is not in the quote"
-                for text in accepted
+                for answer in accepted
+                for text in answer_items(answer)
                 if not occurs(text, quote)
             )
     elif question.type == "short":
@@ -296,7 +312,8 @@ def chapter_of(question: Question) -> str:
 
 @dataclass(frozen=True)
 class BankFigures:
-    """What issue 3 counts in one bank."""
+    """What issues 3 and 16 count in one bank (the issue-16 figures come from :mod:`exam.bankcheck`, the checks
+    ``exam banks validate`` runs; ``tests/core/test_bankcheck.py`` checks those against brute force)."""
 
     bank_id: str
     title: str
@@ -311,13 +328,35 @@ class BankFigures:
     tagged_2025: int
     without_explanation: tuple[str, ...]
     without_tags: tuple[str, ...]
+    cited: frozenset[tuple[int, int | None]]
+    """Every (article, paragraph) a question cites."""
+    by_article: dict[int, int]
+    application: int
+    groups: int
+    grouped: int
+    spread: KeySpread
+    overlaps: tuple[tuple[str, str], ...]
+    """Ungrouped overlapping pairs (ids)."""
 
     def share(self, qtype: str) -> float:
         return self.by_type.get(qtype, 0) / self.total if self.total else 0.0
 
+    @property
+    def application_share(self) -> float:
+        return self.application / self.total if self.total else 0.0
+
+    def questions_on(self, articles: Iterable[int]) -> int:
+        """How many questions cite one of ``articles``."""
+        return sum(self.by_article.get(article, 0) for article in set(articles))
+
 
 def bank_figures(bank: Bank) -> BankFigures:
     questions = bank.questions
+    sections_in_order = sorted(
+        (q.source.article, raw_statute(q.source.doc).sections[q.source.article])
+        for q in questions
+        if q.source.article is not None and q.source.article in raw_statute(q.source.doc).sections
+    )
     return BankFigures(
         bank_id=bank.id,
         title=bank.title,
@@ -327,17 +366,18 @@ def bank_figures(bank: Bank) -> BankFigures:
         articles=frozenset(q.source.article for q in questions if q.source.article is not None),
         sections=frozenset(section_name(q.source.section) for q in questions if q.source.section is not None),
         chapters=dict(Counter(chapter_of(q) for q in questions)),
-        statute_sections=dict(
-            Counter(
-                raw_statute(q.source.doc).sections[q.source.article]
-                for q in questions
-                if q.source.article is not None and q.source.article in raw_statute(q.source.doc).sections
-            )
-        ),
+        statute_sections=dict(Counter(section for _, section in sections_in_order)),  # in article order
         short=sum(q.type == "short" for q in questions),
         tagged_2025=sum("2025修正" in q.tags for q in questions),
         without_explanation=tuple(q.id for q in questions if not q.explanation.strip()),
         without_tags=tuple(q.id for q in questions if not q.tags),
+        cited=frozenset((q.source.article, q.source.paragraph) for q in questions if q.source.article is not None),
+        by_article=dict(Counter(q.source.article for q in questions if q.source.article is not None)),
+        application=sum(q.application for q in questions),
+        groups=len({q.group for q in questions if q.group}),
+        grouped=sum(q.group is not None for q in questions),
+        spread=key_spread(questions),
+        overlaps=tuple((pair.first.id, pair.second.id) for pair in overlapping_pairs(questions)),
     )
 
 
@@ -357,11 +397,21 @@ def figures_table(figures: BankFigures) -> str:
     lines.append("  by chapter/part:")
     lines.extend(f"    {_pad(name, 30)} {n:>4}" for name, n in sorted(figures.chapters.items(), key=_chapter_order))
     if figures.statute_sections:
-        lines.append("  by section (节) of 第三章:")
-        lines.extend(
-            f"    {_pad(name, 48)} {n:>4}" for name, n in sorted(figures.statute_sections.items(), key=_section_order)
-        )
+        lines.append("  by section (节):")
+        lines.extend(f"    {_pad(name, 48)} {n:>4}" for name, n in figures.statute_sections.items())
     lines.append(f"  tagged 2025修正: {figures.tagged_2025}")
+    spread = figures.spread
+    singles = "  ".join(f"{k} {n} ({spread.single_share(k):.0%})" for k, n in spread.single_keys.items())
+    lines.append(f"  application questions: {figures.application} ({figures.application_share:.0%})")
+    lines.append(f"  single keys: {singles or '-'}")
+    lines.append(
+        f"  multiple with >= 2 wrong options: {spread.multiple_two_wrong} of {spread.multiple}"
+        f" ({spread.two_wrong_share:.0%}); only the last option wrong: {spread.last_only_wrong}"
+    )
+    wrong = "  ".join(f"{k} {n}" for k, n in spread.wrong_positions.items())
+    lines.append(f"  wrong options of multiple questions by position: {wrong or '-'}")
+    lines.append(f"  groups: {figures.groups} ({figures.grouped} questions)")
+    lines.append(f"  ungrouped overlapping pairs: {len(figures.overlaps)}")
     return "\n".join(lines)
 
 
@@ -369,11 +419,6 @@ def _pad(text: str, width: int) -> str:
     """Left-justify ``text`` to ``width`` terminal columns (a CJK character takes two)."""
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(0, width - columns)
-
-
-def _section_order(item: tuple[str, int]) -> int:
-    numerals = "一二三四五六七八九"
-    return numerals.index(item[0][1]) if item[0][1:2] and item[0][1] in numerals else len(numerals)
 
 
 _ORDER = ["标题", "引言", "序言", "一", "二", "三", "四", "五", "六", "结语"]
@@ -396,3 +441,125 @@ def all_figures_tables() -> str:
         except Exception as exc:
             tables.append(f"== {bank_id}: does not load: {type(exc).__name__}")
     return "\n".join(tables)
+
+
+# -- the issue-16 quality rules (decided here from the figures, so they can be tried on constructed banks) ----------
+
+MAX_SINGLE_KEY_SHARE = 0.35
+"""No letter may be the key of more than this share of a bank's single-choice questions."""
+MIN_TWO_WRONG_SHARE = 0.5
+"""Most (more than this share of) multiple-choice questions have at least two wrong options."""
+MIN_APPLICATION_SHARE = 0.35
+"""Share of application questions in each new bank."""
+MIN_APPLICATION_IN_OLDER_BANKS = 80
+"""Application questions across the three older banks together."""
+
+
+def single_key_problems(figures: BankFigures) -> list[str]:
+    """Letters keyed in more than 35 % of the bank's single-choice questions."""
+    spread = figures.spread
+    return [
+        f"{letter} is the key of {n} of {spread.singles} single questions ({spread.single_share(letter):.0%})"
+        for letter, n in spread.single_keys.items()
+        if spread.single_share(letter) > MAX_SINGLE_KEY_SHARE
+    ]
+
+
+def two_wrong_problems(figures: BankFigures) -> list[str]:
+    """Empty when most multiple-choice questions have at least two wrong options (or there are none)."""
+    spread = figures.spread
+    if not spread.multiple or spread.two_wrong_share > MIN_TWO_WRONG_SHARE:
+        return []
+    return [f"only {spread.multiple_two_wrong} of {spread.multiple} multiple questions have >= 2 wrong options"]
+
+
+def overlap_problems(figures: BankFigures) -> list[str]:
+    """Every overlapping pair of questions that does not share a group."""
+    return [f"{a} and {b} overlap without a shared group" for a, b in figures.overlaps]
+
+
+def application_problems(figures: BankFigures, share: float = MIN_APPLICATION_SHARE) -> list[str]:
+    """Empty when at least ``share`` of the bank are application questions."""
+    if figures.total and figures.application_share >= share:
+        return []
+    return [f"{figures.application} of {figures.total} questions are application questions, need {share:.0%}"]
+
+
+def coverage_problems(figures: BankFigures, questions: int, articles: int) -> list[str]:
+    """Empty when the bank has at least ``questions`` questions over at least ``articles`` distinct articles."""
+    problems = []
+    if figures.total < questions:
+        problems.append(f"{figures.total} questions, need {questions}")
+    if len(figures.articles) < articles:
+        problems.append(f"{len(figures.articles)} distinct articles, need {articles}")
+    return problems
+
+
+def topic_problems(figures: BankFigures, topics: Mapping[str, Iterable[int]]) -> list[str]:
+    """Topics (each a set of articles) that no question cites."""
+    return [f"no question on {name} (articles {sorted(arts)})" for name, arts in topics.items()
+            if not figures.questions_on(arts)]  # fmt: skip
+
+
+ORGANIC_CHAPTER_2 = range(7, 46)
+"""第二章 地方各级人民代表大会 (arts 7-45), where the township congress's own rules are."""
+ORGANIC_TOPICS: dict[str, range | set[int]] = {
+    "乡镇人大的职权，含审查和批准本级预算（第十二条）": {12},
+    "会议：每年两次、三分之二以上代表出席、五分之一以上代表提议临时召集（第十四条）": {14},
+    "乡镇人大主席、副主席和主席团（第十八条、第十九条）": {18, 19},
+    "代表五人以上联名提出议案（第二十二条）": {22},
+    "罢免和辞职（第三十一条、第三十二条）": {31, 32},
+    "街道人大工作机构（第五十九条）": {59},
+}
+"""What issue 16 names as the township congress's law, by article of the Local Organic Law (2022)."""
+
+ELECTION_NOT_TOWNSHIP = {6, 16, 17, 18, 33, 39, 51}
+"""Election Law (2020) articles that concern only the NPC or indirect elections, never a county or township direct
+election: the army's elections (6), NPC deputies and their quotas (第四章, 16-18), congresses at county level and
+above electing the next level up (33, 39) and recalling deputies so elected (51). Questions that contrast levels
+may cite them; a bank weighted to direct elections does not lean on them."""
+MAX_NOT_TOWNSHIP_SHARE = 0.2
+ELECTION_RECALL = range(49, 58)
+"""第十章 对代表的监督和罢免、辞职、补选 (arts 49-57): 9 of the law's 60 articles."""
+MIN_RECALL_SHARE = 0.15
+"""At least the chapter's share of the law's articles: weighted to recall, not below it."""
+ELECTION_TOPICS: dict[str, range | set[int]] = {
+    "县乡人大代表由选民直接选举（第三条）": {3},
+    "选区划分（第二十五条、第二十六条）": {25, 26},
+    "代表候选人的提出（第三十条至第三十五条）": range(30, 36),
+    "选民罢免代表（第四十九条至第五十三条）": range(49, 54),
+    "补选（第五十七条）": {57},
+}
+"""What issue 16 names for the Election Law bank: direct election, constituencies, candidates, recall, by-elections."""
+
+WEIGHT = 0.5
+"""The weighted part of each new bank is at least half of its questions."""
+
+
+def organic_weighting_problems(figures: BankFigures) -> list[str]:
+    """Where a Local Organic Law bank is not weighted to the township congress (see the constants above)."""
+    problems = topic_problems(figures, ORGANIC_TOPICS)
+    weighted = figures.questions_on([*ORGANIC_CHAPTER_2, 59])
+    if weighted < WEIGHT * figures.total:
+        problems.append(f"{weighted} of {figures.total} questions on chapter 2 or art. 59, need {WEIGHT:.0%}")
+    top = max(figures.chapters.items(), key=lambda item: item[1], default=("", 0))[0]
+    if not top.startswith("第二章"):
+        problems.append(f"chapter with most questions is {top!r}, not 第二章: {figures.chapters}")
+    if (59, 3) not in figures.cited:
+        problems.append("no question on the 街道 working committee (art. 59 款3)")
+    return problems
+
+
+def election_weighting_problems(figures: BankFigures) -> list[str]:
+    """Where an Election Law bank is not weighted to direct elections and recall (see the constants above)."""
+    problems = topic_problems(figures, ELECTION_TOPICS)
+    elsewhere = figures.questions_on(ELECTION_NOT_TOWNSHIP)
+    if elsewhere > MAX_NOT_TOWNSHIP_SHARE * figures.total:
+        problems.append(
+            f"{elsewhere} of {figures.total} questions on NPC or indirect elections only, "
+            f"at most {MAX_NOT_TOWNSHIP_SHARE:.0%}"
+        )
+    recall = figures.questions_on(ELECTION_RECALL)
+    if recall < MIN_RECALL_SHARE * figures.total:
+        problems.append(f"{recall} of {figures.total} questions on 第十章 (recall), need {MIN_RECALL_SHARE:.0%}")
+    return problems

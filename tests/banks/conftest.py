@@ -1,5 +1,5 @@
-"""Prints the per-bank figures of issue 3 at the end of a run that included ``test_counts``, so the counts show in a
-normal (captured) run too; the tests themselves print the same tables (visible with ``-s`` or ``-rA``)."""
+"""Prints the per-bank figures of issues 3 and 16 at the end of a run that included ``test_counts``, so the counts
+show in a normal (captured) run too; the tests themselves print the same tables (visible with ``-s`` or ``-rA``)."""
 
 from __future__ import annotations
 
@@ -15,5 +15,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for report in reports
     )
     if ran_counts:
-        terminalreporter.section("question bank figures (issue 3)")
+        terminalreporter.section("question bank figures (issues 3 and 16)")
         terminalreporter.write_line(all_figures_tables())

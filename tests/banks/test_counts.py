@@ -7,6 +7,7 @@ import pytest
 
 from ._support import (
     BANK_IDS,
+    NEW_BANKS,
     QUESTION_TYPES,
     BankFigures,
     bank_figures,
@@ -17,8 +18,10 @@ from ._support import (
     speech_section_names,
 )
 
-MINIMUM_QUESTIONS = {"speech": 60, "constitution-2018": 200, "deputies-law-2025": 120}
-MINIMUM_ARTICLES = {"constitution-2018": 100, "deputies-law-2025": 50}
+MINIMUM_QUESTIONS = {
+    "speech": 60, "constitution-2018": 200, "deputies-law-2025": 120, "organic-law-2022": 120, "election-law-2020": 90,
+}  # fmt: skip
+MINIMUM_ARTICLES = {"constitution-2018": 100, "deputies-law-2025": 50, "organic-law-2022": 45, "election-law-2020": 35}
 SHARE_OF_EACH_MAIN_TYPE = 0.15
 MINIMUM_SHORT = 5
 SHARE_OF_EACH_DIFFICULTY = 0.10  # "spread over 1-3": every level a real part of the bank, not a token question
@@ -36,8 +39,18 @@ def _cited_paragraphs(bank_id: str) -> set[tuple[int | None, int | None]]:
 
 @pytest.mark.parametrize("bank_id", BANK_IDS)
 def test_bank_has_at_least_the_required_number_of_questions(bank_id: str) -> None:
-    """speech >= 60, constitution-2018 >= 200, deputies-law-2025 >= 120 questions."""
+    """speech >= 60, constitution-2018 >= 200, deputies-law-2025 >= 120, organic-law-2022 >= 120,
+    election-law-2020 >= 90 questions."""
     assert _figures(bank_id).total >= MINIMUM_QUESTIONS[bank_id]
+
+
+@pytest.mark.parametrize("bank_id", NEW_BANKS)
+def test_new_bank_covers_enough_articles(bank_id: str) -> None:
+    """Issue 16: the Local Organic Law bank cites at least 45 distinct articles, the Election Law bank at least
+    35, every one an article of its law."""
+    figures = _figures(bank_id)
+    assert len(figures.articles) >= MINIMUM_ARTICLES[bank_id]
+    assert figures.articles <= set(raw_statute(bank_id).articles)
 
 
 @pytest.mark.parametrize("bank_id", BANK_IDS)

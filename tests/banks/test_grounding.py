@@ -1,4 +1,4 @@
-"""Grounding of every question of the three built-in banks in the text it cites (issue 3).
+"""Grounding of every question of the built-in banks in the text it cites (issue 3).
 
 Each question is checked twice: by :func:`exam.grounding.check_question` (the rules trainers run on their own banks)
 and by the independent checker in ``_support`` (its own normalisation, raw source files), so a bug in one cannot
@@ -25,6 +25,7 @@ from ._support import (
     BANK_IDS,
     BANK_SOURCES,
     TYPES,
+    answer_items,
     bank_path,
     bare,
     builtin_bank,
@@ -65,8 +66,8 @@ def test_keyed_text_is_literally_in_quote_and_source(bank_id: str, local_id: str
     if question.type in ("single", "multiple") and not question.negated:
         letters = question.answer if question.type == "multiple" else (question.answer,)
         keyed = [question.options["ABCDEFGH".index(letter)] for letter in letters]  # type: ignore[union-attr]
-    elif question.type == "blank":
-        keyed = [text for accepted in question.answer for text in accepted]  # type: ignore[union-attr]
+    elif question.type == "blank":  # each item of an order-free answer is keyed text of its own
+        keyed = [item for accepted in question.answer for text in accepted for item in answer_items(text)]  # type: ignore[union-attr]
     else:
         keyed = []
     for text in keyed:
@@ -160,7 +161,11 @@ def _text_fields(raw: dict[str, Any]) -> list[tuple[str, Any]]:
     elif raw.get("type") == "blank":
         for i, accepted in enumerate(answer if isinstance(answer, list) else [answer]):
             for j, text in enumerate(accepted if isinstance(accepted, list) else [accepted]):
-                fields.append((f"answer[{i}][{j}]", text))
+                if isinstance(text, dict) and set(text) == {"any_order"}:  # an order-free answer: its items
+                    items = text["any_order"] if isinstance(text["any_order"], list) else [text["any_order"]]
+                    fields += [(f"answer[{i}][{j}].any_order[{k}]", item) for k, item in enumerate(items)]
+                else:
+                    fields.append((f"answer[{i}][{j}]", text))
     elif raw.get("type") == "short" and isinstance(answer, dict):
         fields.append(("answer.reference", answer.get("reference")))
         for i, group in enumerate(answer.get("keywords") or []):

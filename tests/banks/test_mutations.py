@@ -20,7 +20,7 @@ import pytest
 from exam.banks import load_bank_file
 from exam.errors import BankFormatError
 from exam.grounding import check_bank
-from exam.models import OPTION_LETTERS, Bank, Question
+from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question
 from exam.yamlsafe import LineDict, load_yaml
 
 from ._support import (
@@ -36,7 +36,7 @@ from ._support import (
     speech_section_names,
 )
 
-STATUTE_BANKS = ("constitution-2018", "deputies-law-2025")
+STATUTE_BANKS = ("constitution-2018", "deputies-law-2025", "organic-law-2022", "election-law-2020")
 
 
 @dataclass
@@ -199,7 +199,11 @@ def test_adding_a_distractor_to_a_multiple_choice_key_is_reported(bank_id: str, 
 def test_changing_a_blank_answer_is_reported(bank_id: str, tmp_path: Path) -> None:
     """A blank whose accepted answer is changed by one character no longer matches the quote, and is reported."""
     bank = BankCopy.make(bank_id, tmp_path)
-    target = bank.first("blank")
+    target = next(
+        q
+        for q in bank.load().questions
+        if q.type == "blank" and not isinstance(q.answer[0][0], AnyOrder)  # type: ignore[index]
+    )
     bank.assert_clean(target.local_id)
 
     accepted = target.answer[0][0]  # type: ignore[index]
@@ -210,6 +214,32 @@ def test_changing_a_blank_answer_is_reported(bank_id: str, tmp_path: Path) -> No
 
     assert f"第 1 空的答案“{broken}”不在 quote 中" in bank.grounding(target.local_id)
     assert f"blank 1: accepted answer “{broken}” is not in the quote" in bank.independent(target.local_id)
+
+
+def test_changing_an_item_of_an_order_free_answer_is_reported(tmp_path: Path) -> None:
+    """An order-free blank answer ({any_order: [...]}) one of whose items is changed by one character is reported by
+    both checkers, which look at each item (the constitution bank keys 主动性、积极性 this way)."""
+    bank = BankCopy.make("constitution-2018", tmp_path)
+    target = next(
+        q
+        for q in bank.load().questions
+        if q.type == "blank" and any(isinstance(a, AnyOrder) for blank in q.answer for a in blank)  # type: ignore[union-attr]
+    )
+    bank.assert_clean(target.local_id)
+
+    line, order_free = next(
+        (bank.raw(target.local_id)["answer"].item_lines[i], a)
+        for i, blank in enumerate(target.answer)  # type: ignore[arg-type]
+        for a in blank
+        if isinstance(a, AnyOrder)
+    )
+    item = order_free.items[-1]
+    broken = _changed(item)
+    assert not occurs(broken, target.quote)
+    bank.replace_on_line(line, item, broken)
+
+    assert _one_of(bank.grounding(target.local_id), f"的答案“{broken}”不在 quote 中")
+    assert _one_of(bank.independent(target.local_id), f"accepted answer “{broken}” is not in the quote")
 
 
 @pytest.mark.parametrize("bank_id", STATUTE_BANKS)

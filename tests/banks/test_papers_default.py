@@ -1,4 +1,4 @@
-"""The four default papers of issue 3: they exist with the stated titles, times, banks and points, state their
+"""The default papers (issues 3 and 16): they exist with the stated titles, times, banks and points, state their
 multiple-choice rule, and can be drawn for any seed."""
 
 from __future__ import annotations
@@ -16,13 +16,17 @@ from exam.resources import builtin_banks_dir
 from exam.service import ExamService
 from exam.yamlsafe import load_yaml
 
-ALL_BANKS = frozenset({"speech", "constitution-2018", "deputies-law-2025"})
+ALL_BANKS = frozenset({"speech", "constitution-2018", "deputies-law-2025", "organic-law-2022", "election-law-2020"})
+CHAIRS_LAWS = frozenset({"organic-law-2022", "deputies-law-2025"})
+"""The laws of a township chair's own work, which the final exam weights most."""
 
 # title: (minutes, banks drawn from, plugin that contributes it)
 DEFAULT_PAPERS: dict[str, tuple[int, frozenset[str], str]] = {
-    "演讲精神测试": (20, frozenset({"speech"}), "speech"),
+    "讲话精神测试": (20, frozenset({"speech"}), "speech"),
     "宪法知识测试": (30, frozenset({"constitution-2018"}), "constitution-2018"),
     "代表法知识测试": (30, frozenset({"deputies-law-2025"}), "deputies-law-2025"),
+    "地方组织法知识测试": (30, frozenset({"organic-law-2022"}), "organic-law-2022"),
+    "选举法知识测试": (30, frozenset({"election-law-2020"}), "election-law-2020"),
     "结业综合考试": (60, ALL_BANKS, "final-exam"),
 }
 TOTAL_POINTS = 100
@@ -48,7 +52,7 @@ def _raw_paper_files() -> dict[str, dict[str, object]]:
 @pytest.mark.parametrize("title", DEFAULT_PAPERS)
 def test_default_paper_exists_with_its_time_banks_and_plugin(registry: Registry, title: str) -> None:
     """Each default paper is registered once, by its built-in plugin, with the stated time limit, drawing only from
-    its banks (the final exam from all three)."""
+    its banks (the final exam from all five)."""
     minutes, banks, plugin = DEFAULT_PAPERS[title]
     spec = _paper(registry, title)
     assert spec.time_limit == minutes
@@ -125,11 +129,35 @@ def test_default_paper_assembles_for_several_seeds(registry: Registry, title: st
     assert len(set(papers)) == len(SEEDS)
 
 
-def test_final_exam_draws_from_all_three_banks(registry: Registry) -> None:
-    """Every draw of 结业综合考试 has questions from the speech, the Constitution and the Deputies Law banks."""
+def test_final_exam_draws_from_all_five_banks(registry: Registry) -> None:
+    """Every draw of 结业综合考试 has questions from all five banks."""
     spec = _paper(registry, "结业综合考试")
     for seed in SEEDS:
         assert {q.question.bank for q in assemble_paper(spec, registry.banks, seed).questions} == ALL_BANKS
+
+
+def test_final_exam_is_weighted_to_the_chairs_own_laws(registry: Registry) -> None:
+    """Whatever the draw, the Local Organic Law and the Deputies Law give more than half the questions and more
+    than half the points of 结业综合考试, and each of them more than the Election Law, the Constitution or the
+    speech can (counted from the sections, so it holds for every seed)."""
+    spec = _paper(registry, "结业综合考试")
+    only_chairs = [s for s in spec.sections if set(s.banks) <= CHAIRS_LAWS]
+    assert sum(s.count for s in only_chairs) > spec.question_count / 2
+    assert sum(s.count * s.points for s in only_chairs) > spec.total_points / 2
+
+    def fixed(bank: str) -> float:
+        return sum(s.count * s.points for s in spec.sections if s.banks == (bank,))
+
+    def at_most(bank: str) -> float:
+        return sum(s.count * s.points for s in spec.sections if bank in s.banks)
+
+    for chairs_law in CHAIRS_LAWS:
+        assert all(fixed(chairs_law) > fixed(other) for other in ALL_BANKS - CHAIRS_LAWS)
+    for seed in SEEDS:
+        drawn = assemble_paper(spec, registry.banks, seed).questions
+        chairs = sum(q.points for q in drawn if q.question.bank in CHAIRS_LAWS)
+        assert chairs > spec.total_points / 2
+        assert all(sum(q.points for q in drawn if q.question.bank == other) <= at_most(other) for other in ALL_BANKS)
 
 
 @pytest.mark.parametrize("title", DEFAULT_PAPERS)

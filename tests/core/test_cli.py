@@ -206,7 +206,7 @@ def check_answer_shape(record: dict[str, Any]) -> None:
         assert isinstance(answer, bool)
     elif qtype == "blank":
         assert isinstance(answer, list) and answer
-        assert all(isinstance(group, list) and group and all(isinstance(a, str) for a in group) for group in answer)
+        assert all(isinstance(group, list) and group and all(map(is_accepted_answer, group)) for group in answer)
         assert record["stem"].count("____") == len(answer)
     elif qtype == "short":
         assert set(answer) == {"reference", "keywords"} and isinstance(answer["reference"], str)
@@ -217,18 +217,33 @@ def check_answer_shape(record: dict[str, Any]) -> None:
         assert record["options"] == []
 
 
+def is_accepted_answer(value: object) -> bool:
+    """An accepted blank answer in the dump: a string, or ``{"any_order": [at least two strings]}``."""
+    if isinstance(value, dict):
+        items = value.get("any_order")
+        return set(value) == {"any_order"} and isinstance(items, list) and len(items) >= 2
+    return isinstance(value, str)
+
+
+OPTIONAL_DUMP_KEYS = {"negated", "group", "application", "equivalents"}
+
+
 def test_banks_dump_has_the_documented_keys_and_answer_shapes(
     capsys: pytest.CaptureFixture[str], registry: Registry
 ) -> None:
     """Every line of `exam banks dump --format jsonl` has the documented keys and the documented answer shape per
-    type; ``source`` is {doc, article, paragraph, section} with the built-in doc ids; ``negated`` only when true."""
+    type; ``source`` is {doc, article, paragraph, section} with the built-in doc ids; ``negated``, ``group``,
+    ``application`` and ``equivalents`` only when set."""
     records = dump(capsys, "--format", "jsonl")
     assert len(records) == sum(len(b.questions) for b in registry.banks.values())
     assert len({r["id"] for r in records}) == len(records)
     assert {r["type"] for r in records} == {"single", "multiple", "judge", "blank", "short"}
-    doc_ids = {"constitution-2018": "constitution-2018", "deputies-law-2025": "deputies-law-2025", "speech": "speech"}
+    doc_ids = {bank: bank for bank in registry.banks}  # each built-in bank cites the text of its own name
     for record in records:
-        assert DUMP_KEYS <= set(record) <= DUMP_KEYS | {"negated"}
+        assert DUMP_KEYS <= set(record) <= DUMP_KEYS | OPTIONAL_DUMP_KEYS
+        assert record.get("application", True) is True
+        assert isinstance(record.get("group", ""), str)
+        assert all(isinstance(terms, list) and len(terms) >= 2 for terms in record.get("equivalents", []))
         assert record["id"].startswith(record["bank"] + ":")
         check_answer_shape(record)
         source = record["source"]

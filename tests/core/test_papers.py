@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from exam.papers import (
     candidates,
     check_satisfiable,
     default_seed,
+    draw_practice_questions,
 )
 from exam.plugins import Registry, load_registry
 from tests.core.support import make_question
@@ -201,19 +204,27 @@ TYPES = ("single", "judge")
 TAGS = ("甲", "乙", "丙")
 
 
+GROUPS = (None, None, "g1", "g2", "g3")
+
+
 @st.composite
-def banks_and_spec(draw: st.DrawFn) -> tuple[dict[str, Bank], PaperSpec]:
+def banks_and_spec(draw: st.DrawFn, groups: bool = False) -> tuple[dict[str, Bank], PaperSpec]:
+    """Random banks and a random spec over them; with ``groups`` some questions share a group (names repeat
+    across banks, where they are different groups)."""
     banks: dict[str, Bank] = {}
     for bank_id in draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True)):
         n = draw(st.integers(1, 12))
         questions = tuple(
-            make_question(
-                f"q{i}",
-                draw(st.sampled_from(TYPES)),
-                bank=bank_id,
-                tags=draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
-                difficulty=draw(st.integers(1, 3)),
-                article=draw(st.integers(1, 10)),
+            replace(
+                make_question(
+                    f"q{i}",
+                    draw(st.sampled_from(TYPES)),
+                    bank=bank_id,
+                    tags=draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
+                    difficulty=draw(st.integers(1, 3)),
+                    article=draw(st.integers(1, 10)),
+                ),
+                group=draw(st.sampled_from(GROUPS)) if groups else None,
             )
             for i in range(n)
         )
@@ -236,9 +247,15 @@ def banks_and_spec(draw: st.DrawFn) -> tuple[dict[str, Bank], PaperSpec]:
     return banks, spec
 
 
+def unit(question: Question) -> tuple[str, ...]:
+    """What a paper may hold once, written here independently: a (bank, group), or an ungrouped question."""
+    return (question.bank, question.group) if question.group else (question.id,)
+
+
 def hall_condition(spec: PaperSpec, banks: dict[str, Bank]) -> bool:
-    """Brute force: a draw exists iff every group of sections has at least as many distinct candidates as it needs."""
-    pools = [{q.id for q in candidates(s, banks)} for s in spec.sections]
+    """Brute force: a draw exists iff every set of sections has at least as many distinct candidates as it needs,
+    counting the questions of one (bank, group) once."""
+    pools = [{unit(q) for q in candidates(s, banks)} for s in spec.sections]
     for size in range(1, len(pools) + 1):
         for group in itertools.combinations(range(len(pools)), size):
             if len(set().union(*(pools[i] for i in group))) < sum(spec.sections[i].count for i in group):
@@ -290,3 +307,89 @@ def test_make_question_helper_is_valid() -> None:
     """The synthetic questions used above have the shapes the real loader produces."""
     q: Question = make_question("x", "multiple")
     assert q.answer == ("A", "C") and len(q.options) == 4
+
+
+# -- groups: a paper or practice set holds at most one question of a (bank, group) ----------------------------------
+
+
+def units_drawn(questions: list[Question]) -> list[tuple[str, ...]]:
+    return [unit(q) for q in questions]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(case=banks_and_spec(groups=True), seed=st.text(max_size=8))
+def test_no_drawn_paper_contains_two_questions_of_a_group(case: tuple[dict[str, Bank], PaperSpec], seed: str) -> None:
+    """For random banks with groups: the spec is refused exactly when no draw with one question per group exists;
+    otherwise every section gets its count of matching questions and no two drawn questions share a group."""
+    banks, spec = case
+    if not hall_condition(spec, banks):
+        with pytest.raises(PaperError):
+            assemble_paper(spec, banks, seed)
+        return
+    paper = assemble_paper(spec, banks, seed)
+    drawn = [q.question for q in paper.questions]
+    assert len(drawn) == spec.question_count
+    assert len(set(units_drawn(drawn))) == len(drawn), units_drawn(drawn)
+    position = 0
+    for section in spec.sections:
+        assert all(section.matches(q) for q in drawn[position : position + section.count])
+        position += section.count
+    assert assemble_paper(spec, banks, seed) == paper
+
+
+@given(case=banks_and_spec(groups=True))
+def test_allocation_counts_a_group_once(case: tuple[dict[str, Bank], PaperSpec]) -> None:
+    """allocate_sections gives no two questions of one group, and fills the spec exactly when the brute-force
+    condition over groups says a draw exists."""
+    banks, spec = case
+    allocation = allocate_sections(spec.sections, banks)
+    flat = [q for chosen in allocation for q in chosen]
+    assert len(set(units_drawn(flat))) == len(flat)
+    assert (len(flat) == spec.question_count) == hall_condition(spec, banks)
+
+
+def _grouped_bank(size: int, group_of: Callable[[int], str | None]) -> Bank:
+    questions = tuple(replace(make_question(f"q{i}", "judge"), group=group_of(i)) for i in range(size))
+    return Bank("b", "b", "1", questions)
+
+
+def test_check_satisfiable_counts_one_question_per_group() -> None:
+    """Six questions in three groups of two satisfy a section of three, not of four; the message says why."""
+    banks = {"b": _grouped_bank(6, lambda i: f"g{i // 2}")}
+    check_satisfiable(PaperSpec("p", "p", 10, 0, (SectionSpec("judge", 3, 1, "判断"),)), banks)
+    with pytest.raises(PaperError) as info:
+        check_satisfiable(PaperSpec("p", "p", 10, 0, (SectionSpec("judge", 4, 1, "判断"),)), banks)
+    assert "符合条件的有 6 题，但同一题组（group）只能抽一题，最多只能抽到 3 题" in str(info.value)
+
+
+def test_same_group_name_in_two_banks_is_two_groups() -> None:
+    """A group is bank-local: questions of different banks with the same group name may both be drawn."""
+    a = Bank("a", "a", "1", tuple(replace(make_question("q1", "judge", bank="a"), group="g") for _ in range(1)))
+    z = Bank("z", "z", "1", tuple(replace(make_question("q1", "judge", bank="z"), group="g") for _ in range(1)))
+    spec = PaperSpec("p", "p", 10, 0, (SectionSpec("judge", 2, 1),))
+    assert {q.id for q in assemble_paper(spec, {"a": a, "z": z}, "s").questions} == {"a:q1", "z:q1"}
+
+
+@given(
+    size=st.integers(1, 15),
+    groups=st.lists(st.sampled_from(GROUPS), min_size=15, max_size=15),
+    count=st.integers(1, 20),
+    seed=st.text(max_size=6),
+)
+def test_practice_set_draws_at_most_one_question_per_group(size: int, groups: list[str | None], count: int,
+                                                           seed: str) -> None:  # fmt: skip
+    """draw_practice_questions gives min(count, number of groups and ungrouped questions) questions, never two of
+    a group, reproducibly from the seed."""
+    pool = list(_grouped_bank(size, lambda i: groups[i]).questions)
+    chosen = draw_practice_questions(pool, count, seed)
+    assert len(chosen) == min(count, len(set(units_drawn(pool))))
+    assert len(set(units_drawn(chosen))) == len(chosen)
+    assert draw_practice_questions(pool, count, seed) == chosen
+
+
+@given(size=st.integers(1, 15), count=st.integers(1, 20), seed=st.text(max_size=6))
+def test_practice_draw_without_groups_is_the_plain_sample(size: int, count: int, seed: str) -> None:
+    """Without groups the practice draw is exactly random.Random(seed).sample(pool, k): sets drawn before groups
+    existed stay the same."""
+    pool = list(_grouped_bank(size, lambda i: None).questions)
+    assert draw_practice_questions(pool, count, seed) == random.Random(seed).sample(pool, min(count, size))

@@ -18,13 +18,13 @@ from exam.errors import BankFormatError
 from exam.formats import aiken, gift, xlsx_bank
 from exam.formats.citations import format_citation, parse_citation_text
 from exam.formats.convert import import_bank, read_bank
-from exam.formats.document import bank_document, validate_document
+from exam.formats.document import QUESTION_ORDER, bank_document, validate_document
 from exam.formats.yaml_writer import dump_bank, dump_document
-from exam.models import Bank
+from exam.models import AnyOrder, Bank
 from exam.plugins import Registry
 from exam.yamlsafe import load_yaml
 
-BUILTIN_BANKS = ("constitution-2018", "deputies-law-2025", "speech")
+BUILTIN_BANKS = ("constitution-2018", "deputies-law-2025", "speech", "organic-law-2022", "election-law-2020")
 TEMPLATE = Path(__file__).resolve().parents[2] / "question_banks" / "templates" / "题库模板.xlsx"
 
 SMALL_BANK = """\
@@ -69,7 +69,9 @@ def load_text(tmp_path: Path, registry: Registry, text: str, name: str = "small.
 
 
 def same_meta(a: Bank, b: Bank) -> bool:
-    return (a.id, a.title, a.version, a.description, a.sources) == (b.id, b.title, b.version, b.description, b.sources)
+    return (a.id, a.title, a.version, a.description, a.sources, a.equivalents) == (
+        b.id, b.title, b.version, b.description, b.sources, b.equivalents
+    )  # fmt: skip
 
 
 # -- YAML writer -----------------------------------------------------------------------------------------------------
@@ -91,8 +93,9 @@ def test_yaml_writer_keeps_chinese_readable_and_keys_in_order(registry: Registry
     first = text[text.index("  - id: s001") :].split("\n\n", 1)[0]
     keys = [line.strip().split(":", 1)[0] for line in first.splitlines() if line.startswith("    ") and ":" in line
             and not line.startswith("      ")]  # fmt: skip
-    assert keys == ["type", "stem", "options", "answer", "explanation", "source", "quote", "difficulty", "tags",
-                    "points"]  # fmt: skip
+    assert keys[:10] == ["type", "stem", "options", "answer", "explanation", "source", "quote", "difficulty", "tags",
+                         "points"]  # fmt: skip
+    assert keys == [key for key in QUESTION_ORDER if key in keys]  # group, application (when set) come last
 
 
 RISKY = [
@@ -656,3 +659,79 @@ def test_document_of_a_bank_is_what_the_writer_writes(registry: Registry) -> Non
     """bank_document is the data dump_bank writes: loading the YAML with PyYAML gives the same mapping."""
     bank = registry.banks["deputies-law-2025"]
     assert yaml.safe_load(dump_bank(bank)) == bank_document(bank)
+
+
+# -- issue 16 fields in every format -----------------------------------------------------------------------------------
+
+ISSUE16_BANK = """\
+bank:
+  id: town-rules
+  title: 镇人大工作制度
+  version: "1.0"
+  sources: [town-rules]
+  equivalents: [[人大, 人民代表大会], [上级, 上一级]]
+questions:
+  - id: g1
+    type: single
+    stem: 本镇人大主席团在闭会期间（ ）。
+    options: [办理日常工作, 解散, 停止工作, 由常委会代替]
+    answer: A
+    explanation: 本镇制度第一条。
+    source: {doc: town-rules, article: 1, paragraph: 1}
+    quote: 主席团闭会期间办理日常工作
+    group: presidium
+    application: true
+  - id: g2
+    type: blank
+    stem: 主席团向____负责，充分发挥____。
+    answer: [[本级人民代表大会], [{any_order: [主动性, 积极性]}, 两性]]
+    explanation: 本镇制度第二条。
+    source: {doc: town-rules, article: 2, paragraph: 1}
+    quote: 向本级人民代表大会负责，发挥主动性、积极性
+    group: presidium
+"""
+
+
+def _issue16_bank(tmp_path: Path, registry: Registry) -> Bank:
+    bank = load_text(tmp_path, registry, ISSUE16_BANK)
+    assert bank.equivalents and all(q.group == "presidium" for q in bank.questions)
+    assert bank.questions[0].application and isinstance(bank.questions[1].answer[1][0], AnyOrder)  # type: ignore[index]
+    return bank
+
+
+def test_yaml_writer_keeps_groups_application_equivalents_and_any_order(tmp_path: Path, registry: Registry) -> None:
+    """group, application, the bank's equivalents and an order-free answer are written to YAML and read back, the
+    order-free answer on one line as a bank writer would write it."""
+    bank = _issue16_bank(tmp_path, registry)
+    text = dump_bank(bank)
+    assert "- [{any_order: [主动性, 积极性]}, 两性]" in text
+    assert "equivalents:\n    - [人大, 人民代表大会]" in text
+    again = load_text(tmp_path, registry, text, "again.bank.yaml")
+    assert again.questions == bank.questions and same_meta(again, bank)
+
+
+def test_xlsx_keeps_groups_application_equivalents_and_any_order(tmp_path: Path, registry: Registry) -> None:
+    """The Excel template has 题组 and 应用题 columns, a 同义词 row, and writes an order-free answer
+    ``（不计顺序）主动性、积极性``; the round trip gives the same bank."""
+    bank = _issue16_bank(tmp_path, registry)
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx_bank.export_xlsx(bank)))
+    sheet, info = workbook["题库"], workbook["题库信息"]
+    answer = sheet.cell(row=3, column=xlsx_bank.HEADERS.index("答案") + 1).value
+    assert answer == "本级人民代表大会；（不计顺序）主动性、积极性|两性"
+    assert sheet.cell(row=2, column=xlsx_bank.HEADERS.index("题组") + 1).value == "presidium"
+    assert sheet.cell(row=2, column=xlsx_bank.HEADERS.index("应用题") + 1).value == "是"
+    assert ["同义词", "人大=人民代表大会；上级=上一级"] in [[c.value for c in row] for row in info.iter_rows()]
+    again = xlsx_round_trip(bank, registry)
+    assert again.questions == bank.questions and same_meta(again, bank)
+
+
+def test_gift_keeps_groups_application_equivalents_and_any_order(tmp_path: Path, registry: Registry) -> None:
+    """GIFT shows Moodle an order-free answer as its items joined by 、 and carries our key, group and application
+    in the // exam: comment; the round trip gives the same bank."""
+    bank = _issue16_bank(tmp_path, registry)
+    text = gift.export_gift(bank)
+    assert "{=主动性、积极性 =两性" in text
+    imported = gift.parse_gift(text, "bank.gift")
+    assert imported.problems == []
+    again = validate_document(imported.document(), "bank.gift", registry.types, registry.sources)
+    assert again.questions == bank.questions and same_meta(again, bank)

@@ -28,7 +28,7 @@ SCORE_HEADERS = ["序号", "姓名", "考号", "单位", "职务", "得分", "�
 
 @pytest.fixture
 def sat(service: ExamService, clock: FakeClock, store: TinyDBAttemptStore) -> dict[str, dict]:
-    """Six trainees sit 演讲精神测试 (30 questions, 100 points): four with formula-like names, one timed out,
+    """Six trainees sit 讲话精神测试 (30 questions, 100 points): four with formula-like names, one timed out,
     two with equal scores; one roster member never sits it."""
     people = [
         (Trainee(INJECTED[0], "320101", "城关镇", "人大主席"), 30, {}),

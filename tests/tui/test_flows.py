@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static, TextArea
 
 from exam.models import OPTION_LETTERS
+from exam.papers import practice_paper
 from exam.service import ExamService
 from exam.tui.dialogs.confirm import ConfirmDialog
 from exam.tui.screens.exam import ExamScreen
@@ -199,7 +200,7 @@ async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_rig
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
         trainee = app.trainee
-        app.push_screen(PracticeScreen([question], "练习"))
+        app.push_screen(PracticeScreen(practice_paper([question], "练习", seed="practice")))
         await settle(pilot)
         drawn = app.screen.paper.questions[0]
         shown = [c for c, _ in drawn.displayed_options()]
@@ -210,7 +211,7 @@ async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_rig
         assert [q.id for q in mini_service.wrong_book(trainee)] == [question.id]
         for _ in range(2):
             app.pop_screen()
-            app.push_screen(PracticeScreen([question], "练习"))
+            app.push_screen(PracticeScreen(practice_paper([question], "练习", seed="practice")))
             await settle(pilot)
             drawn = app.screen.paper.questions[0]
             shown = [c for c, _ in drawn.displayed_options()]
@@ -334,3 +335,94 @@ async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamSer
         assert text is not None and drawn.question.options[OPTION_LETTERS.index(other)] in text
     finally:
         mini_service.registry.banks["constitution-2018"] = bank
+
+
+async def test_practice_set_is_shown_in_the_order_the_service_drew(mini_service: ExamService) -> None:
+    """Starting practice from the setup screen shows the service's drawn set as drawn (same questions, same option
+    order), with each option labelled by its shown position."""
+    from textual.widgets import RadioButton, Select
+
+    from exam.tui.screens.practice import PracticeScreen, PracticeSetupScreen
+
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        app.push_screen(PracticeSetupScreen())
+        await settle(pilot)
+        app.screen.query_one("#bank", Select).value = "constitution-2018"
+        await settle(pilot)
+        await pilot.click("#start")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        expected = mini_service.practice_set("constitution-2018", None, app.trainee, 10)
+        assert screen.paper.to_dict() == expected.to_dict()
+        first = screen.paper.questions[0]
+        if first.question.options:
+            labels = [str(button.label) for button in screen.query(RadioButton)]
+            shown = [text for _, text in first.displayed_options()]
+            assert labels == [f"{OPTION_LETTERS[i]}. {text}" for i, text in enumerate(shown)]
+
+
+async def test_practice_shuffles_options_and_grades_the_letter_shown(mini_service: ExamService, clock: object) -> None:
+    """For some practice draw the options are shown in an order other than the bank's; pressing the letter shown
+    next to the key is graded right (and the feedback names that shown letter), pressing another shown letter is
+    graded wrong."""
+    from textual.widgets import RadioButton
+
+    from exam.tui.screens.practice import PracticeScreen
+
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        trainee = app.trainee
+        for _ in range(50):  # practice seeds include the time: move it until a draw starts with a shuffled single
+            paper = mini_service.practice_set("constitution-2018", None, trainee, 5)
+            first = paper.questions[0]
+            key = first.question.answer
+            shown = [canon for canon, _ in first.displayed_options()]
+            if first.question.type == "single" and shown.index(key) != OPTION_LETTERS.index(key):  # type: ignore[arg-type]
+                break  # the key is shown under another letter than the bank gives it
+            clock.advance(minutes=1)  # type: ignore[attr-defined]
+        else:
+            raise AssertionError("no practice draw in 50 moved the key of a first single-choice question")
+        question = first.question
+        shown_letters = [canon for canon, _ in first.displayed_options()]
+        assert shown_letters != sorted(shown_letters)  # not the bank's order
+        key_position = shown_letters.index(question.answer)  # type: ignore[arg-type]
+        assert key_position != OPTION_LETTERS.index(question.answer)  # type: ignore[arg-type]
+
+        for position, right in ((key_position, True), ((key_position + 1) % len(shown_letters), False)):
+            app.push_screen(PracticeScreen(paper))
+            await settle(pilot)
+            labels = [str(button.label) for button in app.screen.query(RadioButton)]
+            assert labels[position].startswith(f"{OPTION_LETTERS[position]}. ")
+            await pilot.press(OPTION_LETTERS[position].lower(), "ctrl+s")
+            await settle(pilot)
+            await settle(pilot)
+            feedback = " ".join(str(w.render()) for w in app.screen.query("#feedback Static"))
+            assert ("回答正确" in feedback) is right, feedback
+            key_text = question.options[OPTION_LETTERS.index(question.answer)]  # type: ignore[arg-type]
+            assert f"正确答案：{OPTION_LETTERS[key_position]}. {key_text}" in feedback
+            app.pop_screen()
+            await settle(pilot)
+
+
+async def test_wrong_book_practice_opens_its_questions_with_shuffled_options(mini_service: ExamService) -> None:
+    """The 错题本 button opens a practice of the book's questions, options drawn (a permutation) as in any practice
+    set, titled 错题本."""
+    from exam.tui.screens.practice import PracticeScreen
+
+    app = make_app(mini_service)
+    question = next(q for q in mini_service.registry.banks["constitution-2018"].questions if q.type == "single")
+    wrong = next(letter for letter in OPTION_LETTERS[: len(question.options)] if letter != question.answer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        mini_service.practice_answer(app.trainee, question, wrong)
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert screen.paper.title == "错题本"
+        assert [item.question.id for item in screen.paper.questions] == [question.id]
+        assert sorted(screen.paper.questions[0].option_order) == list(range(len(question.options)))

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
+from exam.papers import practice_paper
 from exam.service import ExamService
 from exam.tui.screens.history import HistoryScreen
 from exam.tui.screens.practice import PracticeScreen, PracticeSetupScreen
@@ -76,7 +77,7 @@ async def at_practice_feedback(pilot: Pilot[None]) -> None:
     await sign_in(pilot)
     service = pilot.app.exam  # type: ignore[attr-defined]
     question = next(q for q in service.registry.banks["constitution-2018"].questions if q.type == "judge")
-    pilot.app.push_screen(PracticeScreen([question], "练习"))
+    pilot.app.push_screen(PracticeScreen(practice_paper([question], "练习", seed="practice")))
     await settle(pilot)
     await pilot.press("n", "ctrl+s")
     await settle(pilot)

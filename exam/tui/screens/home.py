@@ -180,14 +180,20 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(PracticeSetupScreen())
 
     def action_wrong_book(self) -> None:
+        from datetime import UTC, datetime
+
+        from exam.papers import practice_paper
         from exam.tui.screens.practice import PracticeScreen
 
         service = self.app.exam  # type: ignore[attr-defined]
-        questions = service.wrong_book(self.app.trainee)  # type: ignore[attr-defined]
+        trainee = self.app.trainee  # type: ignore[attr-defined]
+        questions = service.wrong_book(trainee)
         if not questions:
             self.notify(t("home.wrong_book_empty"))
             return
-        self.app.push_screen(PracticeScreen(questions, t("home.wrong_book")))
+        # A new option order each time, as a practice set gets: the trainee learns the answer, not its letter.
+        seed = f"{trainee.id}|wrong-book|{datetime.now(UTC).isoformat()}"
+        self.app.push_screen(PracticeScreen(practice_paper(questions, t("home.wrong_book"), seed)))
 
     def action_history(self) -> None:
         from exam.tui.screens.history import HistoryScreen

@@ -15,8 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.i18n import t
-from exam.models import Question
-from exam.papers import practice_paper
+from exam.papers import DrawnPaper
 from exam.tui.screens.review import describe_key, describe_response, explanation_block
 from exam.tui.widgets.question_view import QuestionView
 
@@ -77,14 +76,18 @@ class PracticeSetupScreen(Screen[None]):
             count = 10
         trainee = self.app.trainee  # type: ignore[attr-defined]
         paper = self.service.practice_set(bank, None if topic == ALL else str(topic), trainee, count)
-        self.app.switch_screen(PracticeScreen([q.question for q in paper.questions], t("practice.title")))
+        self.app.switch_screen(PracticeScreen(paper))
 
     def action_back(self) -> None:
         self.dismiss(None)
 
 
 class PracticeScreen(Screen[None]):
-    """One question at a time; check it, see why, go on."""
+    """One question at a time; check it, see why, go on.
+
+    Shows ``paper`` as drawn: options in its drawn (shuffled) order, as an exam shows them, labelled A, B, C … in
+    that order; responses and feedback go through the drawn question, so the letter pressed is the option shown.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "check", t("practice.check"), priority=True),
@@ -96,9 +99,9 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "back", t("review.back")),
     ]
 
-    def __init__(self, questions: list[Question], title: str) -> None:
+    def __init__(self, paper: DrawnPaper) -> None:
         super().__init__()
-        self.paper = practice_paper(questions, title, seed="practice")
+        self.paper = paper
         self.index = 0
         self.correct = 0
         self.checked = False

@@ -27,6 +27,7 @@ def describe_response(drawn: DrawnQuestion, response: Any) -> str:
     if question.type in ("single", "multiple"):
         shown = {canon: OPTION_LETTERS[i] for i, (canon, _) in enumerate(drawn.displayed_options())}
         letters = [response] if isinstance(response, str) else list(response)
+        letters.sort(key=lambda c: shown.get(c, c))  # in the order the trainee saw them: A, C, not C, A
         return "、".join(f"{shown.get(c, c)}. {question.options[OPTION_LETTERS.index(c)]}" for c in letters)
     if question.type == "judge":
         return t("exam.true") if response else t("exam.false")
