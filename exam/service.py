@@ -9,7 +9,6 @@ injectable ``monotonic``, so tests can move either.
 from __future__ import annotations
 
 import os
-import random
 import secrets
 import socket
 import time
@@ -23,7 +22,14 @@ from exam.attempts import Attempt, AttemptStatus, HistoryEntry, from_iso, to_iso
 from exam.errors import AttemptClosedError, ExamError, LeaseLostError, NotFoundError
 from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, Trainee
-from exam.papers import DrawnPaper, PaperSpec, assemble_paper, default_seed, practice_paper
+from exam.papers import (
+    DrawnPaper,
+    PaperSpec,
+    assemble_paper,
+    default_seed,
+    draw_practice_questions,
+    practice_paper,
+)
 from exam.plugins import Registry
 from exam.qtypes import GradingRules, QuestionType
 from exam.scoring import grade_paper, has_passed, score_answer, total_score
@@ -529,7 +535,7 @@ class ExamService:
         if not pool:
             raise NotFoundError(t("service.no_practice"))
         seed = f"{trainee.id}|{bank_id}|{tag}|{to_iso(self.clock())}"
-        chosen = random.Random(seed).sample(pool, min(count, len(pool)))
+        chosen = draw_practice_questions(pool, count, seed)  # at most one question of a group
         return practice_paper(chosen, t("service.practice_title"), seed)
 
     def practice_answer(self, trainee: Trainee, question: Question, response: Any) -> tuple[float, bool]:
