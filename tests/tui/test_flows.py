@@ -340,7 +340,7 @@ async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamSer
 async def test_practice_set_is_shown_in_the_order_the_service_drew(mini_service: ExamService) -> None:
     """Starting practice from the setup screen shows the service's drawn set as drawn (same questions, same option
     order), with each option labelled by its shown position."""
-    from textual.widgets import RadioButton, Select
+    from textual.widgets import Checkbox, RadioButton, Select
 
     from exam.tui.screens.practice import PracticeScreen, PracticeSetupScreen
 
@@ -359,7 +359,7 @@ async def test_practice_set_is_shown_in_the_order_the_service_drew(mini_service:
         assert screen.paper.to_dict() == expected.to_dict()
         first = screen.paper.questions[0]
         if first.question.options:
-            labels = [str(button.label) for button in screen.query(RadioButton)]
+            labels = [str(button.label) for button in [*screen.query(RadioButton), *screen.query(Checkbox)]]
             shown = [text for _, text in first.displayed_options()]
             assert labels == [f"{OPTION_LETTERS[i]}. {text}" for i, text in enumerate(shown)]
 
