@@ -2,11 +2,11 @@
 
 For 100, 1,000 and 10,000 stored (finalised) attempts it prints:
 
-* the time of one durable answer save (``TinyDBAttemptStore.save_answer``, median of many) next to the floor —
-  appending the same bytes to a file in the same folder with ``fsync`` — and their ratio (target: within 3 x,
-  and flat as attempts pile up);
-* the same save through ``ExamService.save_answer`` (what the app calls: it also reads the attempt and checks
-  the response), for information;
+* the time of one durable answer save as the exam screen makes it (``ExamService.save_answer`` with the window's
+  session: the response checked against the drawn paper, the lease and the stored deadline read under the
+  journal lock, one line appended and fsynced; median of many) next to the floor — appending the same bytes to a
+  file in the same folder with ``fsync`` — and their ratio (target: within 3 x, and flat as attempts pile up);
+* the store's part of it alone (``TinyDBAttemptStore.save_answer``), for information;
 * the time to submit (finalise) one attempt with ``ExamService.submit`` (grading, the attempt file, the index
   shard, the 错题本 record; target < 50 ms at 10,000) and with ``TinyDBAttemptStore.finalise`` alone;
 * the time to start an attempt (for information: it scans the index for expired attempts and the trainee's
@@ -40,6 +40,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,13 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
-from exam.models import OPTION_LETTERS, Trainee
+from exam.attempts import Attempt, AttemptStatus, Response, to_iso
+from exam.models import OPTION_LETTERS, Question, Trainee
 from exam.papers import assemble_paper
 from exam.plugins import Registry, load_registry
-from exam.service import ExamService, to_iso
+from exam.scoring import grade_paper, has_passed, total_score
+from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
-from exam.store.tinydb_store import summary_of
 
 PAPERS = ("speech", "constitution", "deputies-law", "final")
 ATTEMPTS_PER_TRAINEE = 4
@@ -62,53 +64,50 @@ TZ = timezone(timedelta(hours=8))
 # -- data ----------------------------------------------------------------------------------------------------------
 
 
-def response_for(question: dict[str, Any], rng: random.Random) -> Any:
+def response_for(question: Question, rng: random.Random) -> Any:
     """A plausible response: right about 70% of the time."""
-    answer, qtype = question["answer"], question["type"]
+    answer, qtype = question.answer, question.type
     right = rng.random() < 0.7
     if qtype == "single":
-        return answer if right else rng.choice([c for c in OPTION_LETTERS[: len(question["options"])] if c != answer])
+        return answer if right else rng.choice([c for c in OPTION_LETTERS[: len(question.options)] if c != answer])
     if qtype == "multiple":
-        return answer if right else sorted(answer[:-1])
+        return list(answer) if right else sorted(answer[:-1])  # type: ignore[index]
     if qtype == "judge":
         return answer if right else not answer
     if qtype == "blank":
-        return [group[0] if right else "不知道" for group in answer]
-    return answer["reference"][:60] if right else "记不清了"
+        return [str(group[0]) if right else "不知道" for group in answer]  # type: ignore[union-attr]
+    return answer.reference[:60] if right else "记不清了"  # type: ignore[union-attr]
 
 
-def closed_templates(registry: Registry, service: ExamService, count: int, rng: random.Random) -> list[dict[str, Any]]:
-    """``count`` finalised attempts with real drawn papers and graded responses, to be copied with new ids."""
+def closed_templates(registry: Registry, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``count`` finalised attempts (their stored JSON) with real drawn papers and graded responses, to be copied
+    with new ids."""
     templates = []
     for i in range(count):
         spec = registry.papers[PAPERS[i % len(PAPERS)]]
         drawn = assemble_paper(spec, registry.banks, f"template-{i}")
         started = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)
-        attempt: dict[str, Any] = {
-            "attempt_id": "",
-            "trainee": {},
-            "paper": spec.id,
-            "paper_title": spec.title,
-            "status": "in_progress",
-            "started_at": to_iso(started),
-            "submitted_at": None,
-            "deadline": to_iso(started + timedelta(minutes=spec.time_limit)),
-            "score": None,
-            "max_score": drawn.max_score,
-            "passed": None,
-            "attempt_no": 1,
-            "origin": "bench",
-            "drawn": drawn.to_dict(),
-            "answers": [],
-            "history": [],
-            "responses": {
-                q["question"]["id"]: {"response": response_for(q["question"], rng), "at": to_iso(started)}
-                for q in drawn.to_dict()["questions"]
-            },
-        }
-        graded = service.grade(attempt)
-        graded.update(status="submitted", submitted_at=to_iso(started + timedelta(minutes=spec.time_limit - 3)))
-        templates.append(graded)
+        responses = {q.id: response_for(q.question, rng) for q in drawn.questions}
+        answers = grade_paper(drawn, responses, registry.types)
+        score = total_score(a.points for a in answers)
+        attempt = Attempt(
+            attempt_id="0" * 32,
+            trainee=Trainee("", ""),
+            paper=spec.id,
+            paper_title=spec.title,
+            status=AttemptStatus.SUBMITTED,
+            started_at=started,
+            deadline=started + timedelta(minutes=spec.time_limit),
+            max_score=drawn.max_score,
+            origin="bench",
+            submitted_at=started + timedelta(minutes=spec.time_limit - 3),
+            score=score,
+            passed=has_passed(score, drawn.pass_mark),
+            drawn=drawn,
+            responses={qid: Response(value, to_iso(started)) for qid, value in responses.items()},
+            answers=answers,
+        )
+        templates.append(attempt.to_json())
     return templates
 
 
@@ -140,7 +139,8 @@ def populate(root: Path, n: int, templates: list[dict[str, Any]], rng: random.Ra
         folder = root / "attempts" / attempt["attempt_id"][:2]
         folder.mkdir(exist_ok=True, mode=0o700)
         write_json(folder / f"{attempt['attempt_id']}.json", {"attempt": {"1": attempt}})
-        shards.setdefault(attempt["attempt_id"][:2], []).append(summary_of(attempt))
+        summary = {k: v for k, v in attempt.items() if k not in ("drawn", "responses", "answers", "history")}
+        shards.setdefault(attempt["attempt_id"][:2], []).append(summary)
         book = books.setdefault(trainee_id, {})
         for answer in attempt["answers"]:
             if answer["type"] != "short" and answer["points"] < answer["max_points"]:
@@ -205,43 +205,42 @@ def measure(root: Path, n: int, registry: Registry, saves: int, submits: int, rn
         start_times.append(time.perf_counter() - started)
     results["start"] = median_ms(start_times)
 
-    # One durable answer save, and the floor, alternating so both see the same disk weather.
+    # One durable answer save as the exam screen makes it, and the floor, alternating so both see the same disk
+    # weather; then the store's part alone.
     attempt = attempts[0]
-    questions = [q["question"] for q in attempt["drawn"]["questions"]]
+    session = service.open_attempt(attempt.attempt_id)
+    questions = [q.question for q in attempt.paper_snapshot.questions]
     at = to_iso(datetime.now(TZ))
-    floor_path = root / "attempts" / attempt["attempt_id"][:2] / "floor.journal"
-    store_samples, floor_samples = [], []
+    floor_path = root / "attempts" / attempt.attempt_id[:2] / "floor.journal"
+    service_samples, store_samples, floor_samples = [], [], []
     for k in range(saves):
         question = questions[k % len(questions)]
         response = response_for(question, rng)
-        line = answer_line(question["id"], response, at)
-        store_samples.append(timed(store.save_answer, attempt["attempt_id"], question["id"], response, at))
+        line = answer_line(question.id, response, at)
+        service_samples.append(timed(service.save_answer, attempt.attempt_id, question.id, response, session))
         floor_samples.append(timed(floor_append, floor_path, line))
+        store_samples.append(timed(store.save_answer, attempt.attempt_id, question.id, response, at))
     floor_path.unlink()
-    results["save"] = median_ms(store_samples)
+    results["save"] = median_ms(service_samples)
     results["floor"] = median_ms(floor_samples)
     results["ratio"] = results["save"] / results["floor"]
-
-    service_samples = []
-    for k in range(min(saves, 60)):
-        question = questions[k % len(questions)]
-        response = response_for(question, rng)
-        service_samples.append(timed(service.save_answer, attempt["attempt_id"], question["id"], response))
-    results["service_save"] = median_ms(service_samples)
+    results["store_save"] = median_ms(store_samples)
 
     # Submitting: the full service path on some attempts, the store's finalise alone on the others.
-    def finish(current: dict[str, Any]) -> dict[str, Any]:
-        return dict(service.grade(current), status="submitted", submitted_at=at)
+    def finish(current: Attempt) -> Attempt:
+        answers = grade_paper(current.paper_snapshot, {q: r.value for q, r in current.responses.items()}, registry.types)
+        score = total_score(a.points for a in answers)
+        return replace(current, answers=answers, score=score, status=AttemptStatus.SUBMITTED, submitted_at=current.started_at)
 
     submit_samples, finalise_samples = [], []
     for k, open_attempt in enumerate(attempts[1:]):
-        for question in [q["question"] for q in open_attempt["drawn"]["questions"]][:10]:
-            service.save_answer(open_attempt["attempt_id"], question["id"], response_for(question, rng))
+        for question in [q.question for q in open_attempt.paper_snapshot.questions][:10]:
+            service.save_answer(open_attempt.attempt_id, question.id, response_for(question, rng))
         if k % 2 == 0:
-            submit_samples.append(timed(service.submit, open_attempt["attempt_id"]))
+            submit_samples.append(timed(service.submit, open_attempt.attempt_id))
         else:
-            finalise_samples.append(timed(store.finalise, open_attempt["attempt_id"], finish))
-    service.submit(attempt["attempt_id"])
+            finalise_samples.append(timed(store.finalise, open_attempt.attempt_id, finish))
+    service.submit(attempt.attempt_id)
     results["submit"] = median_ms(submit_samples)
     results["finalise"] = median_ms(finalise_samples)
     return results
@@ -291,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"missing built-in papers: {missing}", file=sys.stderr)
         return 1
-    templates = closed_templates(registry, ExamService(registry, TinyDBAttemptStore(tempfile.mkdtemp())), 40, rng)
+    templates = closed_templates(registry, 40, rng)
     size_kb = statistics.mean(len(json.dumps(t, ensure_ascii=False).encode()) for t in templates) / 1024
 
     print(f"python {platform.python_version()} on {platform.system()} {platform.machine()}, "
@@ -299,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stored attempts are real finalised attempts of the built-in papers, {size_kb:.0f} KB each on average")
     print(f"medians of {args.saves} saves and {args.submits} submissions per size; times in ms\n")
     header = (
-        f"{'stored':>7} | {'save':>6} | {'floor':>6} | {'ratio':>5} | {'service':>7} | {'submit':>6} | "
+        f"{'stored':>7} | {'save':>6} | {'floor':>6} | {'ratio':>5} | {'store':>7} | {'submit':>6} | "
         f"{'finalise':>8} | {'start':>6} | {'stock TinyDB save':>17} | generated in"
     )
     print(header)
@@ -317,15 +316,16 @@ def main(argv: list[str] | None = None) -> int:
                 stock = f"{measure_stock(base, stored, args.stock_repeat, rng):.1f}"
             del stored
             print(
-                f"{n:>7} | {r['save']:>6.2f} | {r['floor']:>6.2f} | {r['ratio']:>5.2f} | {r['service_save']:>7.2f} | "
+                f"{n:>7} | {r['save']:>6.2f} | {r['floor']:>6.2f} | {r['ratio']:>5.2f} | {r['store_save']:>7.2f} | "
                 f"{r['submit']:>6.2f} | {r['finalise']:>8.2f} | {r['start']:>6.1f} | {stock:>17} | {generated:.1f} s",
                 flush=True,
             )
         finally:
             shutil.rmtree(base, ignore_errors=True)
     print(
-        "\nsave: TinyDBAttemptStore.save_answer (journal append + fsync); floor: the same bytes appended with fsync;"
-        "\nservice: ExamService.save_answer (reads the attempt, checks the response, then the same save);"
+        "\nsave: ExamService.save_answer with the window's session, as the exam screen calls it (checks the response,"
+        "\n  reads lease and deadline under the journal lock, appends + fsync); floor: the same bytes appended with fsync;"
+        "\nstore: TinyDBAttemptStore.save_answer alone (no check of lease or deadline);"
         "\nsubmit: ExamService.submit (grade, finalise, 错题本); finalise: TinyDBAttemptStore.finalise alone;"
         "\nstart: ExamService.start_attempt (scans the index); stock: one update of a stock TinyDB JSONStorage file."
     )
