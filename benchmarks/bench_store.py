@@ -228,9 +228,11 @@ def measure(root: Path, n: int, registry: Registry, saves: int, submits: int, rn
 
     # Submitting: the full service path on some attempts, the store's finalise alone on the others.
     def finish(current: Attempt) -> Attempt:
-        answers = grade_paper(current.paper_snapshot, {q: r.value for q, r in current.responses.items()}, registry.types)
+        responses = {q: r.value for q, r in current.responses.items()}
+        answers = grade_paper(current.paper_snapshot, responses, registry.types)
         score = total_score(a.points for a in answers)
-        return replace(current, answers=answers, score=score, status=AttemptStatus.SUBMITTED, submitted_at=current.started_at)
+        closed = AttemptStatus.SUBMITTED
+        return replace(current, answers=answers, score=score, status=closed, submitted_at=current.started_at)
 
     submit_samples, finalise_samples = [], []
     for k, open_attempt in enumerate(attempts[1:]):
@@ -324,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(base, ignore_errors=True)
     print(
         "\nsave: ExamService.save_answer with the window's session, as the exam screen calls it (checks the response,"
-        "\n  reads lease and deadline under the journal lock, appends + fsync); floor: the same bytes appended with fsync;"
+        "\n  reads lease and deadline under the journal lock, appends + fsync);"
+        "\nfloor: the same bytes appended with fsync;"
         "\nstore: TinyDBAttemptStore.save_answer alone (no check of lease or deadline);"
         "\nsubmit: ExamService.submit (grade, finalise, 错题本); finalise: TinyDBAttemptStore.finalise alone;"
         "\nstart: ExamService.start_attempt (scans the index); stock: one update of a stock TinyDB JSONStorage file."
