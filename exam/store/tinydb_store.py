@@ -382,12 +382,34 @@ class TinyDBAttemptStore(AttemptStore):
             if check is not None:
                 check(self.live_state(attempt_id))
 
+        data = line.encode("utf-8") + b"\n"
         try:
-            append_durably(journal, line.encode("utf-8") + b"\n", self.journal_lock_timeout, guard)
+            try:
+                append_durably(journal, data, self.journal_lock_timeout, guard)
+            except FileNotFoundError:
+                if not self._restore_lost_journal(attempt_id):
+                    raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id)) from None
+                append_durably(journal, data, self.journal_lock_timeout, guard)
         except FileNotFoundError:
             raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id)) from None
         except OSError as exc:
             raise StoreError(os_message(exc, journal)) from exc
+
+    def _restore_lost_journal(self, attempt_id: str) -> bool:
+        """The journal of an attempt still in progress is gone (deleted by hand, a damaged disk): start a new one so
+        the trainee can go on. Closing removes the live state before the journal, so a closed attempt never gets
+        one back. Returns whether the attempt is still open."""
+        with self.locked():
+            journal = self._journal_path(attempt_id)
+            if journal.exists():
+                return True
+            if not self._live_path(attempt_id).exists() or self._read_attempt_file(attempt_id).closed:
+                return False
+            fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            os.fsync(fd)
+            os.close(fd)
+            fsync_dir(journal.parent)
+            return True
 
     def get_attempt(self, attempt_id: str) -> Attempt:
         attempt = self._read_attempt_file(attempt_id)
@@ -421,7 +443,9 @@ class TinyDBAttemptStore(AttemptStore):
             return closed, True
 
     def _drop_open_files(self, attempt_id: str) -> None:
-        for path in (self._journal_path(attempt_id), self._live_path(attempt_id)):
+        # The live state goes first: a save that finds the journal gone and the live state still there restores
+        # the journal (see _restore_lost_journal), which must never happen to a closed attempt.
+        for path in (self._live_path(attempt_id), self._journal_path(attempt_id)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         fsync_dir(self._attempt_path(attempt_id).parent)
@@ -585,10 +609,13 @@ class TinyDBAttemptStore(AttemptStore):
                     leftover.unlink()
                     removed.append(str(leftover))
             for old in (self.root / "index").glob("*.json"):
-                if old.stem not in shards:
+                if old.stem not in shards and old.is_file():
                     old.unlink()
             for prefix, rows in shards.items():
-                self._write_shard(prefix, rows)
+                try:
+                    self._write_shard(prefix, rows)
+                except StoreError:  # a folder in the way, say: reported, the other shards still rebuilt
+                    unreadable.append(str(self.root / "index" / f"{prefix}.json"))
             for table in (self.root / "records").iterdir() if (self.root / "records").is_dir() else ():
                 for shard in table.glob("*.json"):
                     try:
@@ -611,7 +638,7 @@ class TinyDBAttemptStore(AttemptStore):
     def _records(self, table: str, key: str) -> TinyDB:
         # One shard per hash prefix of the key: a trainee's 错题本 is rewritten without rewriting everyone else's.
         shard = hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
-        return TinyDB(self._records_dir(table) / f"{shard}.json", storage=AtomicJSONStorage)
+        return TinyDB(self._records_dir(table) / f"{shard}.json", storage=RecordShardStorage)
 
     def get_record(self, table: str, key: str) -> Any:
         row = self._records(table, key).get(Query().key == key)
@@ -638,8 +665,15 @@ class TinyDBAttemptStore(AttemptStore):
 
 
 def _is_record_shard(data: Any) -> bool:
-    rows = data.get("_default", {}) if isinstance(data, dict) else None
+    rows = data.get("_default", {}) if isinstance(data, dict) and set(data) <= {"_default"} else None
     return isinstance(rows, dict) and all(isinstance(r, dict) and {"key", "value"} <= r.keys() for r in rows.values())
+
+
+class RecordShardStorage(AtomicJSONStorage):
+    """A records shard: TinyDB's layout with ``{key, value}`` rows; anything else is damage, never read as empty."""
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return read_json(self.path, _is_record_shard)  # type: ignore[no-any-return]
 
 
 __all__ = ["CORRUPT_MARK", "Listing", "RepairReport", "TinyDBAttemptStore"]

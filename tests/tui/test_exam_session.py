@@ -138,3 +138,21 @@ async def test_an_attempt_open_in_another_window_asks_and_can_be_viewed_read_onl
         await pilot.press("1")
         await settle(pilot)
         assert mini_service.attempt(attempt.attempt_id).responses == {}
+
+
+async def test_a_damaged_store_file_is_reported_once_without_a_dialog_loop(mini_service: ExamService) -> None:
+    """The trainee's 错题本 file is damaged: the home screen reports it once, naming the file; dismissing the
+    message leaves the home screen usable instead of showing the message again and again."""
+    mini_service.store.put_record("wrong_book", "320101", {"entries": {}, "applied": []})
+    (shard,) = (mini_service.store.root / "records" / "wrong_book").glob("*.json")
+    shard.write_bytes(b'{"_default": {"1": {"key": "320101", "val')
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        assert isinstance(app.screen, MessageDialog) and str(shard) in app.screen.body
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert len(list(shard.parent.glob(f"{shard.name}.corrupt-*"))) == 1

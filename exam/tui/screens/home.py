@@ -32,6 +32,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.papers: list[PaperStatus] = []
+        self.load_failed = False
         self.resume_id: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -58,9 +59,12 @@ class HomeScreen(Screen[None]):
             t("home.col_title"), t("home.col_questions"), t("home.col_points"), t("home.col_minutes"),
             t("home.col_pass"), t("home.col_left"),
         )  # fmt: skip
-        self.refresh_data()
+        # The data is loaded by on_screen_resume, which also runs when the screen is first shown.
 
     def on_screen_resume(self) -> None:
+        if self.load_failed:  # back from the dialog that reported the failure: showing it again would loop
+            self.load_failed = False
+            return
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -71,7 +75,11 @@ class HomeScreen(Screen[None]):
             open_attempt = service.in_progress_for(trainee)
             return service.papers_for(trainee), open_attempt, len(service.wrong_book(trainee))
 
-        self.app.run_store(load, self._show)  # type: ignore[attr-defined]
+        self.app.writer.run(load, self._show, self._load_failed)  # type: ignore[attr-defined]
+
+    def _load_failed(self, error: Exception) -> None:
+        self.load_failed = True
+        self.app.show_error(error)  # type: ignore[attr-defined]
 
     def _show(self, data: tuple[list[PaperStatus], Any, int]) -> None:
         self.papers, open_attempt, wrong = data
