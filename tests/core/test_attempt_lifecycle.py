@@ -404,3 +404,51 @@ def test_a_failed_directory_fsync_is_an_error(store: TinyDBAttemptStore, monkeyp
     monkeypatch.setattr(atomic.os, "fsync", failing)
     with pytest.raises(StoreError):
         store.put_record("roster", "a", 1)
+
+
+# -- the record and its scoring --------------------------------------------------------------------------------------
+
+
+def test_a_first_release_store_is_migrated_and_its_attempts_read(
+    svc: ExamService, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """A store written by the first release (no format.json, records without ``schema``, no live file for an
+    attempt in progress) opens: the attempt is read, answers can be saved against its deadline, and the store is
+    marked version 2."""
+    import json
+
+    attempt = svc.start_attempt(PAPER, trainee)
+    path = next(store_dir.glob("attempts/*/*.json"))
+    data = json.loads(path.read_bytes())
+    record = data["attempt"]["1"]
+    for key in ("schema", "attempt_no", "origin"):
+        record.pop(key)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (store_dir / "format.json").unlink()
+    next(store_dir.glob("attempts/*/*.live")).unlink()
+    reopened = ExamService(tiny_registry(), TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    assert json.loads((store_dir / "format.json").read_bytes())["version"] == 2
+    again = reopened.attempt(attempt.attempt_id)
+    assert again.attempt_no == 1 and again.deadline == attempt.deadline
+    question = again.paper_snapshot.questions[0].id
+    assert reopened.save_answer(attempt.attempt_id, question, "A") == "A"
+
+
+def test_submit_regrade_mark_and_practice_score_alike(svc: ExamService, clock: FakeClock, trainee: Trainee) -> None:
+    """One scoring rule: a response earns the same points whether scored at submission, by regrading, or in
+    practice; a hand mark is rounded by the same rule."""
+    from exam.scoring import clamp_points
+    from exam.trainer.regrade import mark_answer, regrade_answers
+
+    attempt = svc.start_attempt(PAPER, trainee)
+    given = wrong_answers(svc, attempt)
+    closed, _ = svc.submit(attempt.attempt_id)
+    answers, changes, _ = regrade_answers(svc, closed)
+    assert changes == [] and answers == closed.answers
+    for item in closed.paper_snapshot.questions:
+        points, _ = svc.practice_answer(trainee, item.question, given[item.id])
+        assert points == next(a.points for a in closed.answers if a.question_id == item.id)
+    assert clamp_points(1.005, 2) == 1.0 and clamp_points(2.5, 2) == 2.0 and clamp_points(float("nan"), 2) == 0.0
+    marked = mark_answer(svc, closed.attempt_id, "1", 0.125, by="王老师")
+    assert marked.answers[0].points == clamp_points(0.125, marked.answers[0].max_points)
+    assert marked.score == round(sum(a.points for a in marked.answers), 2)
