@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -11,15 +11,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
+from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import set_language, t
 from exam.models import Trainee
 from exam.service import ExamService
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.saver import StoreWriter
-
-if TYPE_CHECKING:
-    from exam.cli import AppContext
 
 
 class ExamApp(App[None]):
@@ -108,6 +106,6 @@ def run_app(context: AppContext) -> None:
     lang = context.settings.lang
 
     def factory() -> ExamService:
-        return context.service  # type: ignore[no-any-return]
+        return context.service
 
     ExamApp(service_factory=factory, lang=lang).run()

@@ -39,7 +39,8 @@ from pathlib import Path
 
 import pytest
 
-from exam.cli import AppContext, main
+from exam.cli import main
+from exam.context import AppContext
 from exam.models import Trainee
 from exam.plugins import Registry
 from exam.service import ExamService
@@ -171,6 +172,7 @@ def test_option_spread_of_multiple_choice_and_true_false(registry: Registry) -> 
     assert {o.option: o.count for o in spread}["A"] == 3
     assert {o.option: o.count for o in spread}["B"] == 1
     assert blank == 1
+    assert isinstance(multiple.answer, tuple)
     assert {o.option for o in spread if o.is_key} == set(multiple.answer)
     spread, blank = option_spread(judge, [True, True, False, None])
     assert [(o.option, o.count, o.is_key) for o in spread] == [("true", 2, judge.answer is True),

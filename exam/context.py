@@ -1,0 +1,52 @@
+"""The application context: the settings in force and what they lead to, built lazily and shared.
+
+The ``exam`` command (:mod:`exam.cli`) makes one per run and hands it to its subcommands and to the app
+(:func:`exam.tui.app.run_app`). This module belongs to the core: it imports neither Textual nor the CLI.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from exam.config import Settings
+from exam.plugins import Registry, load_registry
+from exam.service import ExamService
+from exam.store import TinyDBAttemptStore
+
+
+class AppContext:
+    """What every subcommand and the app need, each built on first use and then kept.
+
+    Loading the plugins and opening the store take time and can fail; a command that needs neither (``exam info``,
+    ``--help``) never pays for them, and a failure surfaces in the command that needed the part.
+
+    Attributes:
+        settings: The settings of this run (command-line options over the environment over the config file).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The plugin registry: every plugin, question type, source, bank, paper and exporter.
+
+        Loaded from the installed plugins, ``settings.plugins_dir`` and ``settings.banks_dirs`` on first use. A
+        plugin that fails is recorded in :attr:`Registry.failures`, not raised.
+        """
+        return load_registry(self.settings.plugins_dir, self.settings.banks_dirs)
+
+    @cached_property
+    def store(self) -> TinyDBAttemptStore:
+        """The results store in the folder ``settings.db``, created (mode 0700) if missing.
+
+        Raises:
+            StoreError: The folder cannot be created, its lock cannot be used, or it was written by a newer release.
+            StoreBusyError: Upgrading an older store waited too long for another process's lock.
+        """
+        return TinyDBAttemptStore(self.settings.db)
+
+    @cached_property
+    def service(self) -> ExamService:
+        """The exam service over :attr:`registry` and :attr:`store`, on the system clock."""
+        return ExamService(self.registry, self.store)
