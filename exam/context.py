@@ -7,18 +7,22 @@ The ``exam`` command (:mod:`exam.cli`) makes one per run and hands it to its sub
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from exam.config import Settings
-from exam.plugins import Registry, load_registry
-from exam.service import ExamService
-from exam.store import TinyDBAttemptStore
+
+if TYPE_CHECKING:
+    from exam.plugins import Registry
+    from exam.service import ExamService
+    from exam.store import TinyDBAttemptStore
 
 
 class AppContext:
     """What every subcommand and the app need, each built on first use and then kept.
 
     Loading the plugins and opening the store take time and can fail; a command that needs neither (``exam info``,
-    ``--help``) never pays for them, and a failure surfaces in the command that needed the part.
+    ``--help``) never pays for them, not even for importing their modules, and a failure surfaces in the command
+    that needed the part.
 
     Attributes:
         settings: The settings of this run (command-line options over the environment over the config file).
@@ -34,6 +38,8 @@ class AppContext:
         Loaded from the installed plugins, ``settings.plugins_dir`` and ``settings.banks_dirs`` on first use. A
         plugin that fails is recorded in :attr:`Registry.failures`, not raised.
         """
+        from exam.plugins import load_registry  # here, not at the top: ``exam --help`` should not load it
+
         return load_registry(self.settings.plugins_dir, self.settings.banks_dirs)
 
     @cached_property
@@ -44,9 +50,13 @@ class AppContext:
             StoreError: The folder cannot be created, its lock cannot be used, or it was written by a newer release.
             StoreBusyError: Upgrading an older store waited too long for another process's lock.
         """
+        from exam.store import TinyDBAttemptStore
+
         return TinyDBAttemptStore(self.settings.db)
 
     @cached_property
     def service(self) -> ExamService:
         """The exam service over :attr:`registry` and :attr:`store`, on the system clock."""
+        from exam.service import ExamService
+
         return ExamService(self.registry, self.store)

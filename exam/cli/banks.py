@@ -12,26 +12,10 @@ from pathlib import Path
 
 import click
 
-from exam.bankcheck import bank_quality, overlap_warnings, quality_lines
-from exam.banks import load_bank_file
 from exam.cli.base import Group, echo_problems, option, pass_app, warn_plugin_failures
 from exam.context import AppContext
 from exam.errors import BankFormatError, ExamError, Problem
-from exam.formats.convert import (
-    BANK_SUFFIX,
-    default_bank_id,
-    export_bank,
-    guess_format,
-    import_bank,
-    write_new_file,
-)
-from exam.formats.scaffold import package_name, scaffold_bank_plugin
-from exam.formats.xlsx_bank import template_bytes
-from exam.formats.yaml_writer import dump_bank, dump_document
-from exam.grounding import check_bank
 from exam.i18n import t
-from exam.papers import load_paper_file
-from exam.tables import print_table
 
 
 @click.group("banks", cls=Group, help="cli.banks_help")
@@ -46,6 +30,8 @@ def banks_group() -> None:
 @pass_app
 def banks_list(app: AppContext) -> None:
     """One row per loaded bank: id, title, version, question count, count per type, the plugin that supplied it."""
+    from exam.tables import print_table
+
     registry = app.registry
     type_names = list(registry.types)
     headers = [t("col.bank"), t("col.title"), t("col.version"), t("col.count")]
@@ -70,6 +56,11 @@ def banks_list(app: AppContext) -> None:
 @pass_app
 def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool, strict: bool, figures: bool) -> None:
     """Print every problem (and warning) of the bank and paper files; exit 1 if any file has a problem."""
+    from exam.bankcheck import bank_quality, overlap_warnings, quality_lines
+    from exam.banks import load_bank_file
+    from exam.grounding import check_bank
+    from exam.papers import load_paper_file
+
     registry = app.registry
     total = 0
     for path in _expand(paths):
@@ -149,6 +140,10 @@ def banks_import(
     app: AppContext, file: Path, fmt: str | None, output: Path, bank_id: str | None, title: str | None, force: bool
 ) -> None:
     """Convert an Excel template, GIFT or Aiken file into a bank file, write it and load it back as a check."""
+    from exam.banks import load_bank_file
+    from exam.formats.convert import BANK_SUFFIX, default_bank_id, guess_format, import_bank, write_new_file
+    from exam.formats.yaml_writer import dump_bank, dump_document
+
     fmt = fmt or guess_format(file)
     if fmt is None:
         raise ExamError(t("formats.cannot_guess", path=file))
@@ -198,6 +193,8 @@ def banks_import(
 @pass_app
 def banks_export(app: AppContext, bank_id: str, fmt: str | None, output: Path, force: bool) -> None:
     """Write a loaded bank as an Excel template, GIFT or Aiken file; questions the format cannot hold are named."""
+    from exam.formats.convert import export_bank, guess_format, write_new_file
+
     registry = app.registry
     if bank_id not in registry.banks:
         raise ExamError(t("cli.unknown_bank", bank=bank_id, known=", ".join(registry.banks)))
@@ -232,6 +229,9 @@ def banks_export(app: AppContext, bank_id: str, fmt: str | None, output: Path, f
 @option("--force", is_flag=True, help="formats.opt_force")
 def banks_template(output: Path, force: bool) -> None:
     """Write the empty Excel bank template."""
+    from exam.formats.convert import write_new_file
+    from exam.formats.xlsx_bank import template_bytes
+
     if output.suffix.lower() != ".xlsx":
         raise ExamError(t("formats.xlsx_suffix", path=output))
     write_new_file(output, template_bytes(), force)
@@ -247,6 +247,8 @@ def banks_template(output: Path, force: bool) -> None:
 @pass_app
 def banks_new(app: AppContext, name: str, folder: Path, title: str | None, doc: str | None) -> None:
     """Create a bank plugin project ``exam-bank-NAME`` in ``folder``."""
+    from exam.formats.scaffold import package_name, scaffold_bank_plugin
+
     if name in app.registry.banks:
         raise ExamError(t("formats.scaffold_taken", name=name, plugin=app.registry.owner["bank:" + name]))
     project = scaffold_bank_plugin(name, folder, title, doc)

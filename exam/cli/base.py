@@ -1,8 +1,11 @@
 """The plumbing every command module shares: localised click classes, the context decorator, common output.
 
 Help texts are catalogue keys (``help="cli.banks_help"``), translated each time a help page is shown, so ``--lang``
-and the config file decide the language even though the decorators ran at import time. A command module imports
-from here and from the core, never from another command module.
+and the config file decide the language even though the decorators ran at import time.
+
+A command module imports from here and from the core, never from another command module. It imports the core
+modules its commands use inside each command: importing every command module is then cheap, so ``exam --help``,
+``exam info`` and starting the app load only what they use.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from exam.cli.base import Command, option, pass_app
 from exam.config import config_file
 from exam.context import AppContext
 from exam.i18n import t
-from exam.tables import print_table
 
 
 @click.command("plugins", cls=Command, help="cli.plugins_help")
@@ -19,6 +18,8 @@ from exam.tables import print_table
 @pass_app
 def plugins_command(app: AppContext, fmt: str) -> None:
     """Every plugin with its version, hooks, contributions and status (a table, or JSON for tools)."""
+    from exam.tables import print_table
+
     infos = list(app.registry.plugins.values())
     if fmt == "json":
         data = [

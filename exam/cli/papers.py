@@ -7,7 +7,6 @@ import click
 from exam.cli.base import Group, pass_app, warn_plugin_failures
 from exam.context import AppContext
 from exam.i18n import t
-from exam.tables import print_table
 
 
 @click.group("papers", cls=Group, help="cli.papers_help")
@@ -19,6 +18,8 @@ def papers_group() -> None:
 @pass_app
 def papers_list(app: AppContext) -> None:
     """One row per paper: id, title, questions, points, pass mark, minutes, attempts allowed, plugin."""
+    from exam.tables import print_table
+
     rows = [
         [p.id, p.title, p.question_count, p.total_points, p.pass_mark, p.time_limit, p.attempts or "∞",
          app.registry.owner["paper:" + p.id]]

@@ -13,9 +13,6 @@ import click
 from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app
 from exam.context import AppContext
 from exam.i18n import t
-from exam.service import public_attempt, to_iso
-from exam.tables import print_table
-from exam.trainer.results_io import export_results, import_results
 
 
 @click.group("results", cls=Group, invoke_without_command=True, help="cli.results_help")
@@ -24,6 +21,9 @@ from exam.trainer.results_io import export_results, import_results
 @pass_app
 def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
     """``exam results`` alone lists attempts, oldest first: a table for people or one JSON object per line."""
+    from exam.service import public_attempt, to_iso
+    from exam.tables import print_table
+
     if click.get_current_context().invoked_subcommand is not None:
         return
     service = app.service
@@ -54,6 +54,8 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
 @pass_app
 def results_export(app: AppContext, output: Path, paper: str | None, force: bool) -> None:
     """Write the submitted attempts (of one paper, or all) to one JSON Lines file."""
+    from exam.trainer.results_io import export_results
+
     check_output(output, force)
     count = export_results(app.service, output, paper, app.service.clock, ProgressBar(t("results.progress_export")))
     click.echo(t("results.exported", count=count, path=output))
@@ -64,6 +66,8 @@ def results_export(app: AppContext, output: Path, paper: str | None, force: bool
 @pass_app
 def results_import(app: AppContext, files: tuple[Path, ...]) -> None:
     """Import files written by ``exam results export``; a refused file is named and makes the exit status 1."""
+    from exam.trainer.results_io import import_results
+
     imported, errors = import_results(app.service, files)
     for result in imported:
         click.echo(t("results.imported_file", path=result.path, added=result.added, skipped=result.skipped))

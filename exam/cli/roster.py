@@ -10,8 +10,6 @@ from exam.cli.base import Group, echo_problems, option, pass_app
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
-from exam.tables import print_table
-from exam.trainer.roster import RosterError, import_roster, roster_members
 
 
 @click.group("roster", cls=Group, help="roster.help")
@@ -24,6 +22,8 @@ def roster_group() -> None:
 @pass_app
 def roster_import(app: AppContext, file: Path) -> None:
     """Import the roster from an xlsx or csv file; on a problem, print each and change nothing (exit 1)."""
+    from exam.trainer.roster import RosterError, import_roster
+
     if not file.is_file():
         raise ExamError(t("formats.no_such_file", path=file))
     try:
@@ -43,6 +43,9 @@ def roster_import(app: AppContext, file: Path) -> None:
 @pass_app
 def roster_list(app: AppContext, unit: str | None) -> None:
     """The roster (or one unit of it) as a table, and its size."""
+    from exam.tables import print_table
+    from exam.trainer.roster import roster_members
+
     members = [m for m in roster_members(app.store) if unit is None or m.unit == unit]
     if not members:
         click.echo(t("roster.none"))

@@ -16,20 +16,6 @@ from exam.cli.base import Command, Group, ProgressBar, check_output, option, pas
 from exam.context import AppContext
 from exam.errors import ExamError, NotFoundError
 from exam.i18n import current_language, t
-from exam.tables import print_table
-from exam.trainer.auth import check_passphrase_rules, has_passphrase, set_passphrase, verify_passphrase
-from exam.trainer.extra_time import grant_extra_time
-from exam.trainer.regrade import apply_regrade, mark_answer, pending_reviews, plan_regrade, resolve_attempt
-from exam.trainer.scoresheet import (
-    Selection,
-    build_report,
-    flag_text,
-    format_key,
-    format_response,
-    format_spread,
-    paper_figures,
-    rounded,
-)
 
 # -- shared by the commands below -----------------------------------------------------------------------------------
 
@@ -104,6 +90,8 @@ def export_scores(
     force: bool,
 ) -> None:
     """Write the score sheet of a paper with a plugin's exporter (``xlsx`` unless the output's suffix says)."""
+    from exam.trainer.scoresheet import Selection, build_report
+
     exporters = app.registry.exporters
     if fmt is None:
         fmt = next((e.name for e in exporters.values() if output.name.lower().endswith(e.suffix)), "xlsx")
@@ -137,6 +125,9 @@ def stats_command(
     app: AppContext, paper: str, date_from: date | None, date_to: date | None, unit: str | None, all_attempts: bool
 ) -> None:
     """Print the item analysis of a paper and the questions whose key should be checked."""
+    from exam.tables import print_table
+    from exam.trainer.scoresheet import Selection, build_report, flag_text, format_spread, paper_figures, rounded
+
     _check_paper(app, paper)
     _finalise_expired(app)
     report = build_report(
@@ -189,6 +180,9 @@ def stats_command(
 @pass_app
 def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reason: str) -> None:
     """Score the submitted attempts of a paper again; show old → new, then apply once confirmed."""
+    from exam.tables import print_table
+    from exam.trainer.regrade import apply_regrade, plan_regrade
+
     plan = plan_regrade(app.service, paper, ProgressBar(t("regrade.progress")))
     changed = [c for c in plan if c.changed]
     for note in sorted({n for c in plan for n in c.notes}):
@@ -226,6 +220,8 @@ def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reaso
 @pass_app
 def mark_command(app: AppContext, attempt: str, question: str, points: float, note: str) -> None:
     """Mark one answer by hand (``attempt`` may be the first characters of the id) and print old → new."""
+    from exam.trainer.regrade import mark_answer, resolve_attempt
+
     attempt_id = resolve_attempt(app.service, attempt)
     updated = mark_answer(app.service, attempt_id, question, points, note)
     record = updated.history[-1].detail
@@ -241,6 +237,10 @@ def mark_command(app: AppContext, attempt: str, question: str, points: float, no
 @pass_app
 def pending_command(app: AppContext, paper: str | None) -> None:
     """The answers waiting for a trainer's mark, with the key to mark them against."""
+    from exam.tables import print_table
+    from exam.trainer.regrade import pending_reviews
+    from exam.trainer.scoresheet import format_key, format_response
+
     pending = pending_reviews(app.service, paper)
     if not pending:
         click.echo(t("mark.none_pending"))
@@ -272,6 +272,8 @@ def pending_command(app: AppContext, paper: str | None) -> None:
 @pass_app
 def extra_time_command(app: AppContext, paper: str, trainee_id: str, minutes: int) -> None:
     """Give one trainee extra minutes on a paper, also on an attempt under way."""
+    from exam.trainer.extra_time import grant_extra_time
+
     extended = grant_extra_time(app.service, paper, trainee_id, minutes)
     click.echo(t("extra.done", trainee=trainee_id, paper=paper, minutes=minutes))
     if extended:
@@ -287,6 +289,8 @@ def trainer_group() -> None:
 @pass_app
 def set_passphrase_command(app: AppContext) -> None:
     """Set (or change, after the current one) the passphrase of the app's trainer functions."""
+    from exam.trainer.auth import check_passphrase_rules, has_passphrase, set_passphrase, verify_passphrase
+
     if has_passphrase(app.store):
         current = click.prompt(t("auth.prompt_current"), hide_input=True, default="", show_default=False)
         if not verify_passphrase(app.store, current):
