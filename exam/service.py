@@ -16,10 +16,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from exam.attempts import Attempt, AttemptStatus, HistoryEntry, from_iso, to_iso
-from exam.errors import AttemptClosedError, ExamError, LeaseLostError, NotFoundError
+from exam.errors import AttemptClosedError, ExamError, LeaseLostError, NotFoundError, StoreError
 from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, Trainee
 from exam.papers import (
@@ -50,6 +51,35 @@ __all__ = ["ExamService", "ExamSession", "PaperStatus", "from_iso", "public_atte
 
 def system_clock() -> datetime:
     return datetime.now(UTC).astimezone()
+
+
+def boot_clock() -> float:
+    """Seconds on a clock that never jumps and keeps counting while the machine sleeps (``CLOCK_BOOTTIME`` where
+    the system has it; ``time.monotonic`` elsewhere), so a closed laptop lid grants no time."""
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    return time.clock_gettime(boottime) if boottime is not None else time.monotonic()
+
+
+def _boot_id() -> str:
+    """The kernel's id of this boot (Linux), so a lease's boot-clock reading is compared only on the same boot."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+BOOT_ID = _boot_id()
+HOST = socket.gethostname()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -114,7 +144,7 @@ class ExamService:
         registry: Registry,
         store: AttemptStore,
         clock: Clock = system_clock,
-        monotonic: Monotonic = time.monotonic,
+        monotonic: Monotonic = boot_clock,
     ) -> None:
         self.registry = registry
         self.store = store
@@ -158,33 +188,44 @@ class ExamService:
         """
         spec = self.paper(paper_id)
         self.complete_pending_effects()
-        with self.store.serialised(trainee.id, paper_id):
-            mine = self.store.list_attempts(paper=paper_id, trainee_id=trainee.id)
-            for summary in mine:
-                current = None if summary.closed else self._still_open(summary)
-                if current is not None:
-                    return current
-            used = len(mine)
-            if spec.attempts and used >= spec.attempts:
-                raise ExamError(t("service.no_attempts_left", title=spec.title, attempts=spec.attempts))
-            attempt_no = used + 1
-            drawn = assemble_paper(spec, self.registry.banks, seed or default_seed(spec.id, trainee.id, attempt_no))
-            now = self.clock()
-            extra = self.extra_minutes(paper_id, trainee.id)
-            attempt = Attempt(
-                attempt_id=uuid.uuid4().hex,
-                trainee=trainee,
-                paper=spec.id,
-                paper_title=spec.title,
-                status=AttemptStatus.IN_PROGRESS,
-                started_at=now,
-                deadline=now + timedelta(minutes=spec.time_limit + extra),
-                max_score=drawn.max_score,
-                attempt_no=attempt_no,
-                origin=socket.gethostname(),
-                drawn=drawn,
-            )
-            return self.store.create_attempt(attempt)
+        try:
+            with self.store.serialised(trainee.id, paper_id):
+                return self._resume_or_create(spec, trainee, seed)
+        finally:
+            self.complete_pending_effects()  # of attempts closed above: plugins are called outside the lock
+
+    def _resume_or_create(self, spec: PaperSpec, trainee: Trainee, seed: str | None) -> Attempt:
+        """Under the start lock: the trainee's open attempt at ``spec``, or a new one if any is left."""
+        paper_id = spec.id
+        mine = self.store.list_attempts(paper=paper_id, trainee_id=trainee.id)
+        for summary in mine:
+            current = None if summary.closed else self._still_open(summary, effects=False)
+            if current is not None:
+                return current
+        unreadable = getattr(mine, "unreadable", ())
+        if unreadable:  # some attempts cannot be counted: never risk a retake beyond the allowed number
+            raise StoreError(t("service.cannot_count", paths="、".join(unreadable)))
+        used = len(mine)
+        if spec.attempts and used >= spec.attempts:
+            raise ExamError(t("service.no_attempts_left", title=spec.title, attempts=spec.attempts))
+        attempt_no = used + 1
+        drawn = assemble_paper(spec, self.registry.banks, seed or default_seed(spec.id, trainee.id, attempt_no))
+        now = self.clock()
+        extra = self.extra_minutes(paper_id, trainee.id)
+        attempt = Attempt(
+            attempt_id=uuid.uuid4().hex,
+            trainee=trainee,
+            paper=spec.id,
+            paper_title=spec.title,
+            status=AttemptStatus.IN_PROGRESS,
+            started_at=now,
+            deadline=now + timedelta(minutes=spec.time_limit + extra),
+            max_score=drawn.max_score,
+            attempt_no=attempt_no,
+            origin=socket.gethostname(),
+            drawn=drawn,
+        )
+        return self.store.create_attempt(attempt)
 
     def open_attempt(self, attempt_id: str, takeover: bool = False, read_only: bool = False) -> ExamSession:
         """Open an in-progress attempt in this window: take its lease (one writer per attempt).
@@ -195,25 +236,46 @@ class ExamService:
         attempt = self.store.get_attempt(attempt_id)
         if attempt.closed:
             raise AttemptClosedError(t("service.already_submitted"))
+        state = self.store.live_state(attempt_id)
+        wall = self.clock()
+        seen = state.seen or (state.lease.heartbeat if state.lease else None)
+        # Time never runs backwards for an attempt: a window opened after the clock was set back starts from the
+        # latest time any window recorded for it.
+        start = max(wall, seen) if seen is not None else wall
         session = ExamSession(
             attempt_id=attempt_id,
             holder=secrets.token_hex(16),
-            label=t("lease.label", host=socket.gethostname(), pid=os.getpid()),
-            wall_start=self.clock(),
+            label=t("lease.label", host=HOST, pid=os.getpid()),
+            wall_start=start,
             mono_start=self.monotonic(),
             monotonic=self.monotonic,
             paper=attempt.paper_snapshot,
-            deadline=attempt.deadline,
+            deadline=state.deadline,
             writable=not read_only,
         )
         self._papers[attempt_id] = attempt.paper_snapshot
         if read_only:
             return session
-        stale_before = self.clock() - timedelta(seconds=LEASE_STALE_SECONDS)
-        self.store.acquire_lease(attempt_id, self._lease(session), takeover, stale_before)
+        self.store.acquire_lease(attempt_id, self._lease(session), takeover, self._lease_is_live)
         if takeover:
             self._append_history(attempt_id, "takeover", {"new": session.label})
+        if seen is not None and (seen - wall).total_seconds() >= CLOCK_JUMP_SECONDS:
+            session.recorded_jump = (wall - session.now()).total_seconds()
+            self._append_history(
+                attempt_id,
+                "clock_jump",
+                {"seconds": round(session.recorded_jump), "wall": to_iso(wall), "session": to_iso(session.now())},
+            )
         return session
+
+    def _lease_is_live(self, lease: Lease) -> bool:
+        """Whether a lease's window is alive: on this machine and boot, by the boot clock and its process; else by
+        the wall clock."""
+        if lease.boot and lease.boot == BOOT_ID and lease.host == HOST:
+            if lease.pid and not _process_alive(lease.pid):
+                return False
+            return self.monotonic() - lease.mono < LEASE_STALE_SECONDS
+        return (self.clock() - lease.heartbeat).total_seconds() < LEASE_STALE_SECONDS
 
     def close_session(self, session: ExamSession) -> None:
         """The window closes: give up the lease so another window can open the attempt without asking."""
@@ -230,9 +292,9 @@ class ExamService:
         except AttemptClosedError:
             return Heartbeat(session.deadline, False, closed=True)
         session.deadline = state.deadline
-        self._note_clock_jump(session)
         if not session.writable:
             return Heartbeat(state.deadline, False, reason=session.lost_reason)
+        self._note_clock_jump(session)
         try:
             self.store.renew_lease(session.attempt_id, self._lease(session))
         except LeaseLostError as exc:
@@ -244,7 +306,7 @@ class ExamService:
         return Heartbeat(state.deadline, True)
 
     def _lease(self, session: ExamSession) -> Lease:
-        return Lease(session.holder, session.label, self.clock())
+        return Lease(session.holder, session.label, session.now(), HOST, os.getpid(), BOOT_ID, self.monotonic())
 
     def _note_clock_jump(self, session: ExamSession) -> None:
         offset = (self.clock() - session.now()).total_seconds()
@@ -329,7 +391,7 @@ class ExamService:
         """
         if session is not None and not session.writable:
             raise LeaseLostError(session.lost_reason or t("lease.read_only"))
-        return self._finalise(attempt_id, session.now() if session else self.clock(), auto=False)
+        return self._finalise(attempt_id, session.now() if session else self.clock(), auto=False, session=session)
 
     def close_if_due(self, attempt_id: str, session: ExamSession | None = None) -> Attempt | None:
         """Close the attempt automatically if its *stored* deadline has passed (by the session's clock, or the wall
@@ -343,10 +405,28 @@ class ExamService:
             session.deadline = state.deadline
         if now < state.deadline:
             return None
-        return self._finalise(attempt_id, now, auto=True)[0]
+        attempt = self._finalise(attempt_id, now, auto=True)[0]
+        if session is not None:
+            session.deadline = attempt.deadline
+        return attempt if attempt.closed else None
 
-    def _finalise(self, attempt_id: str, now: datetime, auto: bool) -> tuple[Attempt, bool]:
+    def _finalise(
+        self,
+        attempt_id: str,
+        now: datetime,
+        auto: bool,
+        session: ExamSession | None = None,
+        effects: bool = True,
+    ) -> tuple[Attempt, bool]:
+        def check(state: LiveState) -> None:
+            if session is not None and (state.lease is None or state.lease.holder != session.holder):
+                session.writable = False
+                session.lost_reason = t("lease.lost", where=state.lease.label if state.lease else "?")
+                raise LeaseLostError(session.lost_reason)
+
         def finish(attempt: Attempt) -> Attempt:
+            if auto and now < attempt.deadline:
+                return attempt  # extra time reached the stored deadline meanwhile: not due
             drawn = attempt.paper_snapshot
             answers = grade_paper(drawn, {q: r.value for q, r in attempt.responses.items()}, self.registry.types)
             score = total_score(a.points for a in answers)
@@ -360,25 +440,25 @@ class ExamService:
                 submitted_at=min(now, attempt.deadline),
             )
 
-        attempt, closed_now = self.store.finalise(attempt_id, finish)
-        self._papers.pop(attempt_id, None)
-        self.complete_pending_effects(only=attempt_id)
+        attempt, closed_now = self.store.finalise(attempt_id, finish, check if session is not None else None)
+        if attempt.closed:
+            self._papers.pop(attempt_id, None)
+            if effects:
+                self.complete_pending_effects(only=attempt_id)
         return attempt, closed_now
 
-    def _close_if_abandoned(self, summary: Attempt) -> Attempt | None:
+    def _close_if_abandoned(self, summary: Attempt, effects: bool = True) -> Attempt | None:
         """Close an in-progress attempt whose stored deadline passed, unless a live window still holds it (that
         window closes it by its own clock). Returns the closed attempt, or ``None`` if it stays open."""
         try:
             state = self.store.live_state(summary.attempt_id)
         except AttemptClosedError:
-            return self._finalise(summary.attempt_id, self.clock(), auto=True)[0]
+            return self._finalise(summary.attempt_id, self.clock(), auto=True, effects=effects)[0]
         now = self.clock()
-        if now < state.deadline:
+        if now < state.deadline or (state.lease is not None and self._lease_is_live(state.lease)):
             return None
-        lease = state.lease
-        if lease is not None and lease.heartbeat >= now - timedelta(seconds=LEASE_STALE_SECONDS):
-            return None
-        return self._finalise(summary.attempt_id, now, auto=True)[0]
+        attempt = self._finalise(summary.attempt_id, now, auto=True, effects=effects)[0]
+        return attempt if attempt.closed else None
 
     def finalise_expired(self, summaries: list[Attempt] | None = None) -> list[Attempt]:
         """Auto-submit every in-progress attempt whose stored deadline passed and that no live window holds
@@ -450,14 +530,15 @@ class ExamService:
                 return current
         return None
 
-    def _still_open(self, summary: Attempt) -> Attempt | None:
+    def _still_open(self, summary: Attempt, effects: bool = True) -> Attempt | None:
         """The whole attempt if it is really still open; ``None`` after closing it because its time ran out while
-        nobody held it, or after bringing the index up to date when a crash left it behind the attempt file."""
+        nobody held it, or after bringing the index up to date when a crash left it behind the attempt file.
+        ``effects=False``: leave the side effects of such a close to the caller (who holds a lock)."""
         current = self.store.get_attempt(summary.attempt_id)
         if current.closed:
-            self._finalise(summary.attempt_id, self.clock(), auto=True)  # finishes the interrupted close
+            self._finalise(summary.attempt_id, self.clock(), auto=True, effects=effects)  # finishes a cut close
             return None
-        return current if self._close_if_abandoned(current) is None else None
+        return current if self._close_if_abandoned(current, effects) is None else None
 
     def history(self, trainee: Trainee) -> list[Attempt]:
         return [a for a in self.store.list_attempts(trainee_id=trainee.id) if a.closed]
@@ -477,7 +558,9 @@ class ExamService:
     # -- trainer settings ---------------------------------------------------------------------------------------------
 
     def extra_minutes(self, paper_id: str, trainee_id: str) -> int:
-        return int(self.store.get_record("extra_time", f"{paper_id}|{trainee_id}") or 0)
+        """Extra minutes granted to the trainee on the paper (0 when none, or when the record is not a number)."""
+        value = self.store.get_record("extra_time", f"{paper_id}|{trainee_id}")
+        return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 600 else 0
 
     def set_extra_minutes(self, paper_id: str, trainee_id: str, minutes: int) -> None:
         self.paper(paper_id)
@@ -497,6 +580,9 @@ class ExamService:
 
     def _record_wrong_answers(self, attempt: Attempt) -> None:
         """Add the attempt's wrong answers to the trainee's 错题本, once per attempt."""
+
+        if not attempt.closed:
+            return
 
         def change(value: Any) -> Any:
             book = WrongBook.from_json(value)
@@ -605,11 +691,19 @@ class WrongBook:
 
     @classmethod
     def from_json(cls, value: Any) -> WrongBook:
+        """Read a stored book of either shape; entries or ids of the wrong shape are left out, never fatal."""
         if not isinstance(value, dict):
             return cls()
-        if "entries" in value and isinstance(value["entries"], dict):
-            return cls(dict(value["entries"]), list(value.get("applied") or []))
-        return cls({k: v for k, v in value.items() if isinstance(v, dict)}, [])
+        raw = value["entries"] if isinstance(value.get("entries"), dict) else value
+        entries = {
+            qid: {"streak": entry["streak"], "wrong": entry["wrong"]}
+            for qid, entry in raw.items()
+            if isinstance(qid, str)
+            and isinstance(entry, dict)
+            and all(isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool) for k in ("streak", "wrong"))
+        }
+        applied = value.get("applied") if "entries" in value else None
+        return cls(entries, [a for a in applied if isinstance(a, str)] if isinstance(applied, list) else [])
 
     def to_json(self) -> dict[str, Any]:
         return {"entries": self.entries, "applied": self.applied}

@@ -12,6 +12,7 @@ import click
 
 from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app
 from exam.context import AppContext
+from exam.errors import StoreError
 from exam.i18n import t
 
 
@@ -31,8 +32,18 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
     for unreadable in getattr(summaries, "unreadable", ()):
         click.secho(t("cli.unreadable_index", path=unreadable), fg="yellow", err=True)
     if fmt == "jsonl":
+        failed: list[StoreError] = []
         for summary in summaries:
-            click.echo(json.dumps(public_attempt(service.attempt(summary.attempt_id)), ensure_ascii=False))
+            try:
+                record = public_attempt(service.attempt(summary.attempt_id))
+            except StoreError as exc:  # the others are still printed; the damaged one is named below
+                failed.append(exc)
+                continue
+            click.echo(json.dumps(record, ensure_ascii=False))
+        if failed:
+            for exc in failed:
+                click.secho(str(exc), fg="red", err=True)
+            raise SystemExit(1)
         return
     rows = [
         [s.attempt_id[:8], s.trainee.name, s.trainee.id, s.trainee.unit, s.paper,

@@ -24,20 +24,28 @@ class Lease:
     """Who may write to an in-progress attempt: one window (session) at a time.
 
     ``holder`` is a random session token; ``label`` says where that window runs (host, process) for the message a
-    second window shows; ``heartbeat`` is when the holder last said it is alive.
+    second window shows; ``heartbeat`` is the session's time when the holder last said it is alive. ``host``,
+    ``pid``, ``boot`` (the kernel's boot id) and ``mono`` (the boot-time clock, seconds) let another process on the
+    same machine judge the lease's age without trusting the wall clock, and see that its process is gone.
     """
 
     holder: str
     label: str
     heartbeat: datetime
+    host: str = ""
+    pid: int = 0
+    boot: str = ""
+    mono: float = 0.0
 
 
 @dataclass(frozen=True)
 class LiveState:
-    """The small, often-read part of an in-progress attempt: its stored deadline and its lease (if any)."""
+    """The small, often-read part of an in-progress attempt: its stored deadline, its lease (if any), and ``seen``:
+    the latest session time any window recorded for it (time never runs backwards for an attempt)."""
 
     deadline: datetime
     lease: Lease | None = None
+    seen: datetime | None = None
 
 
 class AttemptStore(ABC):
@@ -89,13 +97,20 @@ class AttemptStore(ABC):
         """The whole attempt; for an in-progress one with every acknowledged response and the stored deadline."""
 
     @abstractmethod
-    def finalise(self, attempt_id: str, finish: Callable[[Attempt], Attempt]) -> tuple[Attempt, bool]:
+    def finalise(
+        self,
+        attempt_id: str,
+        finish: Callable[[Attempt], Attempt],
+        check: Callable[[LiveState], None] | None = None,
+    ) -> tuple[Attempt, bool]:
         """Close an attempt exactly once.
 
-        ``finish`` gets the in-progress attempt (all saved responses) under the lock and returns it graded and
-        closed; the store writes it together with the pending side effects :data:`EFFECTS`, which the caller then
+        ``check`` gets the stored :class:`LiveState` under the attempt's lock and may raise to refuse (a window that
+        lost its lease). ``finish`` gets the in-progress attempt (all saved responses) under the lock and returns it
+        graded and closed — or unchanged, still open, to leave it open (the stored deadline moved meanwhile). A
+        closed attempt is written together with the pending side effects :data:`EFFECTS`, which the caller then
         carries out and acknowledges with :meth:`effect_done`. Returns ``(attempt, True)`` when this call closed it,
-        ``(stored attempt, False)`` when it was closed already.
+        ``(stored attempt, False)`` otherwise.
         """
 
     @abstractmethod
@@ -123,12 +138,12 @@ class AttemptStore(ABC):
     # -- leases: one writer per attempt ---------------------------------------------------------------------------
 
     @abstractmethod
-    def acquire_lease(self, attempt_id: str, lease: Lease, takeover: bool, stale_before: datetime) -> None:
+    def acquire_lease(self, attempt_id: str, lease: Lease, takeover: bool, is_live: Callable[[Lease], bool]) -> None:
         """Make ``lease`` the attempt's writer.
 
-        Refused with ``LeaseHeldError`` (naming the holder) when another holder's heartbeat is at or after
-        ``stale_before`` and ``takeover`` is false. Taking over waits for answers being written and makes the old
-        holder's later saves fail.
+        Refused with ``LeaseHeldError`` (naming the holder) when another holder's lease is still live (``is_live``,
+        the service's judgement) and ``takeover`` is false. Taking over waits for answers being written and makes
+        the old holder's later saves fail.
         """
 
     @abstractmethod

@@ -26,7 +26,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +101,27 @@ def _is_attempt_document(data: Any) -> bool:
     return isinstance(rows, dict) and len(rows) == 1 and isinstance(next(iter(rows.values())), dict)
 
 
+def _aware_time(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and from_iso(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def _is_live(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("deadline"), str)
+    if not isinstance(data, dict) or not _aware_time(data.get("deadline")):
+        return False
+    if data.get("seen") is not None and not _aware_time(data["seen"]):
+        return False
+    lease = data.get("lease")
+    return lease is None or (
+        isinstance(lease, dict)
+        and isinstance(lease.get("holder"), str)
+        and isinstance(lease.get("label", ""), str)
+        and _aware_time(lease.get("heartbeat"))
+        and isinstance(lease.get("pid", 0), int)
+        and isinstance(lease.get("mono", 0.0), (int, float))
+    )
 
 
 def _is_effects(data: Any) -> bool:
@@ -168,7 +186,10 @@ class TinyDBAttemptStore(AttemptStore):
 
     def _check_format(self) -> None:
         path = self.root / "format.json"
-        found = read_json(path, lambda d: isinstance(d, dict) and isinstance(d.get("version"), int))
+        try:
+            found = read_json(path, lambda d: isinstance(d, dict) and isinstance(d.get("version"), int))
+        except StoreCorruptError:  # a copy is kept; the version is written again below (nothing else is in it)
+            found = None
         if found is not None and found["version"] > FORMAT["version"]:
             raise StoreError(t("store.newer_format", path=self.root, version=found["version"]))
         if found is None or found["version"] < FORMAT["version"]:
@@ -282,26 +303,56 @@ class TinyDBAttemptStore(AttemptStore):
         return responses
 
     def _read_live(self, attempt_id: str) -> LiveState | None:
-        data = read_json(self._live_path(attempt_id), _is_live)
+        """The live state, ``None`` once closed. A damaged live file is rebuilt from the attempt file (its deadline
+        is kept there too), without a lease: the window holding it takes it again at its next heartbeat."""
+        try:
+            data = read_json(self._live_path(attempt_id), _is_live)
+        except StoreCorruptError:
+            with self.locked():
+                attempt = self._read_attempt_file(attempt_id)
+                if attempt.closed:
+                    return None
+                state = LiveState(attempt.deadline)
+                self._write_live(attempt_id, state)
+                return state
         if data is None:
             return None
         lease = data.get("lease")
         return LiveState(
             deadline=from_iso(data["deadline"]),
-            lease=Lease(lease["holder"], lease.get("label", ""), from_iso(lease["heartbeat"])) if lease else None,
+            lease=Lease(
+                lease["holder"],
+                lease.get("label", ""),
+                from_iso(lease["heartbeat"]),
+                str(lease.get("host", "")),
+                int(lease.get("pid", 0)),
+                str(lease.get("boot", "")),
+                float(lease.get("mono", 0.0)),
+            )
+            if lease
+            else None,
+            seen=from_iso(data["seen"]) if data.get("seen") else None,
         )
 
     def _write_live(self, attempt_id: str, state: LiveState) -> None:
         lease = state.lease
-        write_json(
-            self._live_path(attempt_id),
-            {
-                "deadline": to_iso(state.deadline),
-                "lease": {"holder": lease.holder, "label": lease.label, "heartbeat": to_iso(lease.heartbeat)}
-                if lease
-                else None,
-            },
-        )
+        seen = max((t for t in (state.seen, lease.heartbeat if lease else None) if t is not None), default=None)
+        record: dict[str, Any] = {
+            "deadline": to_iso(state.deadline),
+            "lease": None,
+            "seen": to_iso(seen) if seen else None,
+        }
+        if lease:
+            record["lease"] = {
+                "holder": lease.holder,
+                "label": lease.label,
+                "heartbeat": to_iso(lease.heartbeat),
+                "host": lease.host,
+                "pid": lease.pid,
+                "boot": lease.boot,
+                "mono": lease.mono,
+            }
+        write_json(self._live_path(attempt_id), record)
 
     # -- crash recovery -------------------------------------------------------------------------------------------
 
@@ -313,6 +364,9 @@ class TinyDBAttemptStore(AttemptStore):
             if not ATTEMPT_ID.match(attempt_id):
                 continue
             final = self._attempt_path(attempt_id)
+            if final.exists():  # moved already, and perhaps closed since: the staged copy is stale
+                staged.unlink()
+                continue
             if self._index_row(attempt_id) is not None:
                 make_private_dir(final.parent)
                 os.replace(staged, final)
@@ -421,7 +475,12 @@ class TinyDBAttemptStore(AttemptStore):
         live = self._read_live(attempt_id)
         return replace(attempt, responses=responses, deadline=live.deadline if live else attempt.deadline)
 
-    def finalise(self, attempt_id: str, finish: Callable[[Attempt], Attempt]) -> tuple[Attempt, bool]:
+    def finalise(
+        self,
+        attempt_id: str,
+        finish: Callable[[Attempt], Attempt],
+        check: Callable[[LiveState], None] | None = None,
+    ) -> tuple[Attempt, bool]:
         journal = self._journal_path(attempt_id)
         # The exclusive journal lock waits (bounded) for answers being appended right now and makes later ones
         # fail, so every acknowledged answer is in what ``finish`` grades.
@@ -433,9 +492,11 @@ class TinyDBAttemptStore(AttemptStore):
                     self._write_index(attempt)
                 self._drop_open_files(attempt_id)
                 return attempt, False
+            if check is not None:
+                check(self.live_state(attempt_id))
             closed = finish(attempt)
-            if not closed.closed:
-                raise ValueError("finalise() must close the attempt")
+            if not closed.closed:  # not due after all (the deadline moved): nothing is written
+                return attempt, False
             write_json(self._effects_path(attempt_id), list(EFFECTS))  # 1. what is still to be done
             self._write_attempt_file(closed)  # 2. the closed attempt: from here on it is handed in
             self._write_index(closed)  # 3. its index row
@@ -458,16 +519,19 @@ class TinyDBAttemptStore(AttemptStore):
         with self.locked():
             for path in sorted(folder.glob("*.json")):
                 attempt_id = path.stem
-                if not ATTEMPT_ID.match(attempt_id):
-                    continue
+                if not ATTEMPT_ID.match(attempt_id) or not path.is_file():
+                    continue  # not ours, or a folder in the way: `exam store repair` reports it
                 try:
                     effects = read_json(path, _is_effects) or []
+                except StoreCorruptError:
+                    set_aside(path)
+                    effects = list(EFFECTS)  # redo all: the 错题本 is idempotent, the notification may repeat
+                try:
                     closed = self._read_attempt_file(attempt_id).closed
                 except NotFoundError:
                     closed = False
-                except StoreCorruptError:
-                    set_aside(path)
-                    effects, closed = list(EFFECTS), True  # redo: each effect is idempotent or deduplicated
+                except StoreError:
+                    continue  # the attempt cannot be read now; its effects wait
                 if not closed:  # a crash before the close was written: nothing happened
                     path.unlink(missing_ok=True)
                 elif effects:
@@ -501,7 +565,8 @@ class TinyDBAttemptStore(AttemptStore):
             self._write_index(attempt)
             if not attempt.closed and attempt.deadline != before.deadline:
                 live = self._read_live(attempt_id)
-                self._write_live(attempt_id, LiveState(attempt.deadline, live.lease if live else None))
+                lease, seen = (live.lease, live.seen) if live else (None, None)
+                self._write_live(attempt_id, LiveState(attempt.deadline, lease, seen))
             return attempt
 
     def list_attempts(
@@ -547,17 +612,17 @@ class TinyDBAttemptStore(AttemptStore):
 
     # -- leases ---------------------------------------------------------------------------------------------------
 
-    def acquire_lease(self, attempt_id: str, lease: Lease, takeover: bool, stale_before: datetime) -> None:
+    def acquire_lease(self, attempt_id: str, lease: Lease, takeover: bool, is_live: Callable[[Lease], bool]) -> None:
         with self.locked(), exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
             if not exists:
                 raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id))
             state = self.live_state(attempt_id)
             current = state.lease
-            held = current is not None and current.holder != lease.holder and current.heartbeat >= stale_before
+            held = current is not None and current.holder != lease.holder and is_live(current)
             if held and not takeover:
                 assert current is not None
                 raise LeaseHeldError(t("lease.held", where=current.label), current.label)
-            self._write_live(attempt_id, LiveState(state.deadline, lease))
+            self._write_live(attempt_id, LiveState(state.deadline, lease, state.seen))
 
     def renew_lease(self, attempt_id: str, lease: Lease) -> None:
         with exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
@@ -566,7 +631,7 @@ class TinyDBAttemptStore(AttemptStore):
             state = self.live_state(attempt_id)
             if state.lease is None or state.lease.holder != lease.holder:
                 raise LeaseLostError(t("lease.lost", where=state.lease.label if state.lease else "?"))
-            self._write_live(attempt_id, LiveState(state.deadline, lease))
+            self._write_live(attempt_id, LiveState(state.deadline, lease, state.seen))
 
     def release_lease(self, attempt_id: str, holder: str) -> None:
         with exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
@@ -574,7 +639,10 @@ class TinyDBAttemptStore(AttemptStore):
                 return
             state = self._read_live(attempt_id)
             if state is not None and state.lease is not None and state.lease.holder == holder:
-                self._write_live(attempt_id, LiveState(state.deadline, None))
+                self._write_live(
+                    attempt_id,
+                    LiveState(state.deadline, None, max(state.lease.heartbeat, state.seen or state.lease.heartbeat)),
+                )
 
     # -- repair ---------------------------------------------------------------------------------------------------
 
@@ -587,6 +655,11 @@ class TinyDBAttemptStore(AttemptStore):
         """
         with self.locked():
             removed = self._recover_staging()
+            old_rows: dict[str, dict[str, Any]] = {}
+            for shard in (self.root / "index").glob("*.json"):
+                with contextlib.suppress(StoreError):
+                    data = read_json(shard, _is_shard) or {}
+                    old_rows.update({r["attempt_id"]: r for r in data.get("_default", {}).values()})
             shards: dict[str, dict[str, dict[str, Any]]] = {}
             set_aside_files: list[str] = []
             unreadable: list[str] = []
@@ -598,10 +671,17 @@ class TinyDBAttemptStore(AttemptStore):
                 except StoreCorruptError:
                     set_aside_files.append(str(set_aside(path)))
                     continue
-                except StoreError:  # cannot be opened: intact as far as we know
+                except StoreError:  # cannot be opened: intact as far as we know, so its index row stays
                     unreadable.append(str(path))
+                    if path.stem in old_rows:
+                        shards.setdefault(path.stem[:2], {})[path.stem] = old_rows[path.stem]
                     continue
                 shards.setdefault(path.stem[:2], {})[path.stem] = attempt.to_json(summary=True)
+                if attempt.closed:  # a kill during the close left these behind
+                    for leftover in (self._live_path(path.stem), self._journal_path(path.stem)):
+                        if leftover.is_file():
+                            leftover.unlink()
+                            removed.append(str(leftover))
             for leftover in sorted((self.root / "attempts").glob("*/*")):
                 if leftover.suffix in (".journal", ".live") and not leftover.with_suffix(".json").exists():
                     if str(leftover.with_suffix(".json")) in unreadable:
@@ -616,6 +696,9 @@ class TinyDBAttemptStore(AttemptStore):
                     self._write_shard(prefix, rows)
                 except StoreError:  # a folder in the way, say: reported, the other shards still rebuilt
                     unreadable.append(str(self.root / "index" / f"{prefix}.json"))
+            for entry in (self.root / "effects").iterdir():
+                if not entry.is_file():
+                    unreadable.append(str(entry))
             for table in (self.root / "records").iterdir() if (self.root / "records").is_dir() else ():
                 for shard in table.glob("*.json"):
                     try:

@@ -42,7 +42,13 @@ def grant_extra_time(service: ExamService, paper: str, trainee_id: str, minutes:
         def change(attempt: Attempt) -> Attempt:
             if attempt.closed or service.seconds_left(attempt) <= 0:
                 return attempt
-            deadline = attempt.deadline + timedelta(minutes=added)
+            # What this attempt has had already, read from its stored deadline: granting 10, taking it back to 0
+            # and granting 10 again gives 10 in all, not 20.
+            had = (attempt.deadline - attempt.started_at) - timedelta(minutes=attempt.paper_snapshot.time_limit)
+            more = timedelta(minutes=minutes) - had
+            if more <= timedelta(0):
+                return attempt
+            deadline = attempt.deadline + more
             entry = HistoryEntry(
                 "extra_time",
                 to_iso(service.clock()),

@@ -8,14 +8,21 @@ import multiprocessing
 import os
 import threading
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from exam.attempts import Attempt, AttemptStatus
-from exam.errors import AttemptClosedError, LeaseHeldError, LeaseLostError, StoreBusyError, StoreError
+from exam.errors import (
+    AttemptClosedError,
+    ExamError,
+    LeaseHeldError,
+    LeaseLostError,
+    StoreBusyError,
+    StoreError,
+)
 from exam.models import Trainee
 from exam.plugins import Registry
 from exam.service import LEASE_STALE_SECONDS, ExamService, WrongBook
@@ -452,3 +459,208 @@ def test_submit_regrade_mark_and_practice_score_alike(svc: ExamService, clock: F
     marked = mark_answer(svc, closed.attempt_id, "1", 0.125, by="王老师")
     assert marked.answers[0].points == clamp_points(0.125, marked.answers[0].max_points)
     assert marked.score == round(sum(a.points for a in marked.answers), 2)
+
+
+# -- found by trying to break it --------------------------------------------------------------------------------------
+
+
+def test_reopening_after_the_clock_was_set_back_grants_no_time(
+    tiny: Registry, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """Use 25 minutes, close the app, set the clock back an hour, open the attempt again: 5 minutes are left, and the
+    jump is in the history. The new window starts from the latest time recorded for the attempt."""
+    first = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    attempt = first.start_attempt(PAPER, trainee)
+    session = first.open_attempt(attempt.attempt_id)
+    clock.advance(minutes=25)
+    first.heartbeat(session)
+    clock.jump(hours=-1)
+    clock.advance(seconds=1)
+    second = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    reopened = second.open_attempt(attempt.attempt_id, takeover=True)
+    assert reopened.seconds_left() == pytest.approx(5 * 60, abs=2)
+    assert [h.action for h in second.attempt(attempt.attempt_id).history][-1] == "clock_jump"
+
+
+def test_a_window_that_lost_the_attempt_cannot_hand_it_in(
+    tiny: Registry, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """Window A still believes it holds the attempt (no heartbeat since B took over): its submit is refused under the
+    lock, and B's answers stay open for B."""
+    a = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    b = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    attempt = a.start_attempt(PAPER, trainee)
+    window_a = a.open_attempt(attempt.attempt_id)
+    b.open_attempt(attempt.attempt_id, takeover=True)
+    assert window_a.writable  # A has not noticed yet
+    with pytest.raises(LeaseLostError):
+        a.submit(attempt.attempt_id, window_a)
+    assert not b.attempt(attempt.attempt_id).closed
+
+
+def test_extra_time_written_while_the_close_waits_for_the_lock_keeps_the_exam_open(
+    svc: ExamService, store: TinyDBAttemptStore, clock: FakeClock, trainee: Trainee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window reads the old deadline (passed), then the trainer's extra time is written before the close gets
+    the lock: the close re-reads the stored deadline under the lock and leaves the attempt open."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    session = svc.open_attempt(attempt.attempt_id)
+    clock.advance(minutes=29, seconds=59)
+    stale = store.live_state(attempt.attempt_id)  # what the window read just before
+    grant_extra_time(svc, PAPER, trainee.id, 10, by="培训组")  # lands between the read and the close
+    clock.advance(seconds=2)
+    monkeypatch.setattr(store, "live_state", lambda attempt_id: stale)
+    assert svc.close_if_due(attempt.attempt_id, session) is None
+    monkeypatch.undo()
+    assert svc.attempt(attempt.attempt_id).status is AttemptStatus.IN_PROGRESS
+
+
+def test_a_forward_jump_seen_by_another_process_does_not_close_a_running_exam(
+    tiny: Registry, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """A window holds the attempt; another process's wall clock is a day ahead when it sweeps for expired attempts
+    (a trainer's export): the lease is judged by the boot clock on the same machine, so nothing is closed."""
+    window = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    attempt = window.start_attempt(PAPER, trainee)
+    window.open_attempt(attempt.attempt_id)
+    ahead = FakeClock(clock.now)
+    ahead.elapsed = clock.elapsed
+    ahead.jump(days=1)
+    sweeper = ExamService(tiny, TinyDBAttemptStore(store_dir), ahead, ahead.monotonic)
+    assert sweeper.finalise_expired() == []
+    assert sweeper.attempt(attempt.attempt_id).status is AttemptStatus.IN_PROGRESS
+
+
+def test_a_close_after_a_crash_between_index_and_rename_is_not_undone(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, trainee: Trainee
+) -> None:
+    """A kill after the index row but before the attempt file left staging: the attempt is closed (a sweep, a
+    sign-in) before any start recovers it; the stale staged copy must not bring it back as 作答中."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    final = next(store_dir.glob("attempts/*/*.json"))
+    os.replace(final, store_dir / "staging" / final.name)  # the state the crash leaves
+    closed, _ = svc.submit(attempt.attempt_id)
+    assert closed.closed
+    svc.start_attempt(PAPER, Trainee("李四", "2"))  # runs the staging recovery
+    assert svc.attempt(attempt.attempt_id).status is AttemptStatus.SUBMITTED
+    assert store.repair().attempts == 2
+    assert [a.status for a in store.list_attempts(trainee_id=trainee.id)] == [AttemptStatus.SUBMITTED]
+
+
+def test_repair_keeps_the_row_of_an_attempt_it_cannot_open_and_start_refuses_to_guess(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, trainee: Trainee
+) -> None:
+    """An attempt file that cannot be opened keeps its index row through repair (it is listed as unreadable), and a
+    start whose count of attempts is incomplete refuses rather than allowing an extra attempt."""
+    import dataclasses
+    import shutil
+
+    svc.registry.papers[PAPER] = dataclasses.replace(svc.registry.papers[PAPER], attempts=1)
+    attempt = svc.start_attempt(PAPER, trainee)
+    svc.submit(attempt.attempt_id)
+    path = next(store_dir.glob("attempts/*/*.json"))
+    saved = path.read_bytes()
+    path.unlink()
+    path.mkdir()
+    report = store.repair()
+    assert str(path) in report.unreadable
+    assert [a.attempt_id for a in store.list_attempts()] == [attempt.attempt_id]
+    shard = store_dir / "index" / f"{attempt.attempt_id[:2]}.json"
+    shutil.rmtree(path)
+    path.write_bytes(saved)
+    shard.unlink()
+    shard.mkdir()
+    with pytest.raises(StoreError) as info:
+        svc.start_attempt(PAPER, trainee)
+    assert str(shard) in str(info.value)
+    shard.rmdir()
+    store.repair()
+    with pytest.raises(ExamError):  # the one attempt is used
+        svc.start_attempt(PAPER, trainee)
+
+
+def test_damaged_live_effects_format_and_records_do_not_lock_anyone_out(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, trainee: Trainee, clock: FakeClock
+) -> None:
+    """A damaged live file is rebuilt from the attempt file; a folder in place of an effects file does not stop
+    starts; a damaged format.json is rewritten; a badly shaped 错题本 or extra-time value is read as empty."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    live = next(store_dir.glob("attempts/*/*.live"))
+    for damage in (b'{"deadline": "2026-11-26T09:30:00", "lease": null}', b'{"lease": {"label": "x"}}', b"\x00"):
+        live.write_bytes(damage)
+        assert svc.start_attempt(PAPER, trainee).attempt_id == attempt.attempt_id
+        assert svc.store.live_state(attempt.attempt_id).deadline == attempt.deadline
+    (store_dir / "effects" / f"{'0' * 32}.json").mkdir()
+    assert svc.start_attempt(PAPER, Trainee("李四", "2"))
+    (store_dir / "format.json").write_bytes(b'{"version": "2"}')
+    TinyDBAttemptStore(store_dir)
+    store.put_record("wrong_book", trainee.id, {"entries": {"q": 5, "b:s0": {}}, "applied": 5})
+    assert svc.wrong_book(trainee) == []
+    store.put_record("extra_time", f"{PAPER}|{trainee.id}", "abc")
+    assert svc.extra_minutes(PAPER, trainee.id) == 0
+
+
+def test_plugins_are_notified_without_the_store_lock_held(
+    svc: ExamService, store: TinyDBAttemptStore, clock: FakeClock, trainee: Trainee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start that closes an expired attempt notifies the plugins after leaving the store lock, so a slow plugin
+    cannot make other trainees' starts and submits wait."""
+    held: list[bool] = []
+    monkeypatch.setattr(svc.registry, "notify_submitted", lambda record: held.append(store._lock.is_locked))
+    attempt = svc.start_attempt(PAPER, trainee)
+    clock.advance(minutes=31)
+    svc.start_attempt(PAPER, trainee)
+    assert svc.attempt(attempt.attempt_id).closed
+    assert held == [False]
+
+
+def test_an_open_attempt_is_never_counted_in_the_wrong_book(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, trainee: Trainee
+) -> None:
+    """A damaged effects file for an attempt still in progress does not put it in the 错题本 or notify anyone; its
+    wrong answers are counted when it is handed in."""
+    events: list[dict[str, Any]] = []
+    svc.registry.notify_submitted = events.append  # type: ignore[method-assign]
+    attempt = svc.start_attempt(PAPER, trainee)
+    wrong_answers(svc, attempt)
+    (store_dir / "effects" / f"{attempt.attempt_id}.json").write_bytes(b"garbage")
+    svc.start_attempt(PAPER, Trainee("李四", "2"))
+    assert events == [] and store.get_record("wrong_book", trainee.id) is None
+    svc.submit(attempt.attempt_id)
+    book = WrongBook.from_json(store.get_record("wrong_book", trainee.id))
+    assert book.applied == [attempt.attempt_id] and len(book.entries) == len(attempt.paper_snapshot.questions)
+    assert [e["attempt_id"] for e in events] == [attempt.attempt_id]
+
+
+def test_repair_removes_what_a_kill_during_a_close_left_behind(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, trainee: Trainee
+) -> None:
+    """A live file or journal beside a closed attempt (a kill after its index row) is removed by repair."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    live = next(store_dir.glob("attempts/*/*.live"))
+    kept = live.read_bytes()
+    svc.submit(attempt.attempt_id)
+    live.write_bytes(kept)
+    (live.with_suffix(".journal")).write_bytes(b"")
+    report = store.repair()
+    assert str(live) in report.removed and not live.exists() and not live.with_suffix(".journal").exists()
+
+
+def test_cancelling_and_granting_extra_time_again_does_not_double_it(
+    svc: ExamService, clock: FakeClock, trainee: Trainee
+) -> None:
+    """10 minutes, taken back to 0, then 10 again: the running attempt has 10 extra minutes, not 20."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    for minutes in (10, 0, 10):
+        grant_extra_time(svc, PAPER, trainee.id, minutes, by="培训组")
+    assert svc.attempt(attempt.attempt_id).deadline == attempt.deadline + timedelta(minutes=10)
+
+
+def test_a_read_only_window_writes_nothing(svc: ExamService, clock: FakeClock, trainee: Trainee) -> None:
+    """A viewer's heartbeat after a clock jump records nothing: only the writer's window does."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    svc.open_attempt(attempt.attempt_id)
+    viewer = svc.open_attempt(attempt.attempt_id, read_only=True)
+    clock.jump(hours=2)
+    svc.heartbeat(viewer)
+    assert svc.attempt(attempt.attempt_id).history == ()

@@ -60,6 +60,7 @@ class ExamScreen(Screen[None]):
         self.flags: set[int] = set()
         self.submitting = False
         self.finished = False
+        self.close_failure_told = False
 
     @property
     def service(self) -> Any:
@@ -275,6 +276,7 @@ class ExamScreen(Screen[None]):
         if self.submitting or self.finished:
             return
         self.submitting = True
+        self.close_failure_told = False  # a retry by hand reports its own failure
         attempt_id, session = self.attempt_id, self.session
         self.app.writer.run(  # type: ignore[attr-defined]
             lambda: self.service.submit(attempt_id, session)[0], self._handed_in, self._submit_failed
@@ -304,12 +306,18 @@ class ExamScreen(Screen[None]):
             self.app.push_screen(MessageDialog(t("exam.time_up_title"), t("exam.time_up_body")))
 
     def _submit_failed(self, error: Exception) -> None:
-        """The screen keeps working: answers still save, Ctrl+S retries, the heartbeat retries an overdue close."""
+        """The screen keeps working: answers still save, Ctrl+S retries, the heartbeat retries an overdue close.
+        The failure is told once until a close succeeds or the trainee retries by hand: the heartbeat's retries
+        must not stack a dialog every few seconds."""
         self.submitting = False
         if isinstance(error, LeaseLostError):
             self._become_read_only(str(error))
             return
-        self.app.push_screen(MessageDialog(t("app.error_title"), t("exam.submit_failed", error=error), error=True))
+        if self.close_failure_told:
+            return
+        self.close_failure_told = True
+        reason = str(error).rstrip("。.")
+        self.app.push_screen(MessageDialog(t("app.error_title"), t("exam.submit_failed", error=reason), error=True))
 
     def on_countdown_warned(self, event: Countdown.Warned) -> None:
         key = "exam.warn_5" if event.seconds >= 300 else "exam.warn_1"

@@ -166,15 +166,15 @@ class HomeScreen(Screen[None]):
         def chosen(choice: str | None) -> None:
             if choice not in ("read_only", "takeover"):
                 return
-            self.app.run_store(  # type: ignore[attr-defined]
-                lambda: (
-                    service.attempt(attempt.attempt_id),
-                    service.open_attempt(
-                        attempt.attempt_id, takeover=choice == "takeover", read_only=choice == "read_only"
-                    ),
-                ),
-                self._opened,
-            )
+
+            def reopen() -> tuple[Attempt, ExamSession]:
+                # The lease first, then the answers: an answer saved in between is shown, not only graded.
+                session = service.open_attempt(
+                    attempt.attempt_id, takeover=choice == "takeover", read_only=choice == "read_only"
+                )
+                return service.attempt(attempt.attempt_id), session
+
+            self.app.run_store(reopen, self._opened)  # type: ignore[attr-defined]
 
         self.app.push_screen(LeaseDialog(str(outcome)), chosen)
 

@@ -53,6 +53,9 @@ class Countdown(Static):
         self._expired = False
 
     def on_mount(self) -> None:
+        # A warning is for crossing a threshold: a paper shorter than five minutes does not open with one.
+        left = (self.deadline - self.clock()).total_seconds()
+        self._warned = {threshold for threshold in (WARN_SECONDS, DANGER_SECONDS) if left <= threshold}
         self.tick()
         self.set_interval(0.5, self.tick, name="countdown")
 
