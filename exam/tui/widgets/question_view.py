@@ -46,8 +46,17 @@ class QuestionView(Vertical):
             self.question_id = question_id
             self.response = response
 
-    def __init__(self, drawn: DrawnQuestion, number: int, qtype: QuestionType, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        drawn: DrawnQuestion,
+        number: int,
+        qtype: QuestionType,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.drawn = drawn
         self.number = number
         self.qtype = qtype
