@@ -9,7 +9,8 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from exam.attempts import Attempt
-from exam.i18n import current_language, t
+from exam.i18n import t
+from exam.qtypes import type_label
 from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.countdown import format_seconds
 
@@ -61,9 +62,8 @@ class ResultScreen(ServiceScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#breakdown", DataTable)
         table.add_columns(t("result.col_type"), t("result.col_count"), t("result.col_score"))
-        lang = 0 if current_language() == "zh" else 1
         for qtype, (count, got, possible) in type_breakdown(self.attempt).items():
-            label = self.service.question_type(qtype).label[lang]
+            label = type_label(self.service.question_type(qtype))
             table.add_row(Text(label), str(int(count)), f"{got:g} / {possible:g}")
         for button in self.query("#review"):
             button.focus()

@@ -12,10 +12,10 @@ from textual.content import Content
 from textual.widgets import Collapsible, Footer, Header, Static
 
 from exam.attempts import Attempt
-from exam.i18n import current_language, t
+from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, ShortAnswer
 from exam.papers import DrawnQuestion
-from exam.qtypes import BLANK_MARK
+from exam.qtypes import BLANK_MARK, type_label
 from exam.tui.screens.base import ServiceScreen
 
 if TYPE_CHECKING:
@@ -69,7 +69,6 @@ class ReviewScreen(ServiceScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         answers = {a.question_id: a for a in self.attempt.answers}
-        lang = 0 if current_language() == "zh" else 1
         with VerticalScroll(id="review"):
             yield Static(
                 Content(t("review.title", title=self.paper.title, score=f"{self.attempt.score or 0:g}",
@@ -80,7 +79,7 @@ class ReviewScreen(ServiceScreen[None]):
                 answer = answers.get(drawn.id)
                 got, possible = (answer.points if answer else 0), drawn.points
                 css = "right" if got >= possible else ("partial" if got > 0 else "wrong")
-                label = self.service.question_type(drawn.question.type).label[lang]
+                label = type_label(self.service.question_type(drawn.question.type))
                 with Vertical(classes=f"review-item {css}"):
                     yield Static(
                         Content(t("review.heading", number=number, type=label, got=f"{got:g}", points=f"{possible:g}")),

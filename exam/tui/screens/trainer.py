@@ -17,7 +17,8 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 
 from exam.attempts import Attempt, GradedAnswer
 from exam.errors import ExamError
-from exam.i18n import current_language, t
+from exam.i18n import t
+from exam.qtypes import type_label
 from exam.trainer.regrade import mark_answer, pending_reviews
 from exam.trainer.scoresheet import ScoreReport, Selection, build_report, flag_text
 from exam.tui.screens.base import ServiceScreen
@@ -89,8 +90,7 @@ class TrainerScreen(ServiceScreen[None]):
     def reload(self) -> None:
         paper = self.paper_id
         self.query_one("#export-path", Input).value = str(Path.home() / f"成绩单-{paper}-{date.today():%Y%m%d}.xlsx")
-        lang = 0 if current_language() == "zh" else 1
-        labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
+        labels = {name: type_label(qtype) for name, qtype in self.service.registry.types.items()}
         spec = self.service.registry.papers.get(paper)
 
         def load() -> tuple[ScoreReport, list[tuple[Attempt, GradedAnswer]]]:
@@ -187,8 +187,7 @@ class TrainerScreen(ServiceScreen[None]):
         if path.exists() and not force:
             status.update(Content(t("trainer.exists", path=str(path))))
             return
-        lang = 0 if current_language() == "zh" else 1
-        labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
+        labels = {name: type_label(qtype) for name, qtype in self.service.registry.types.items()}
         paper = self.paper_id
         spec = self.service.registry.papers.get(paper)
 
