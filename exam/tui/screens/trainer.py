@@ -1,6 +1,7 @@
 """The trainer screen (behind the passphrase): results, item analysis, marking short answers, exporting.
 
-Trainees never reach it: the sign-in screen opens it only after :func:`exam.trainer.auth.verify_passphrase`.
+Trainees never reach it: the sign-in screen opens it only after
+:meth:`exam.service.ExamService.verify_trainer_passphrase`.
 """
 
 from __future__ import annotations
