@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from exam.errors import BankFormatError, Problem
-from exam.i18n import current_language, t
+from exam.i18n import t
 from exam.models import Bank, Equivalents, Question, ShortAnswer
-from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType
+from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType, type_label
 from exam.sources import PREAMBLE, Citation, SourceLibrary
 from exam.textnorm import answer_form, contains, normalize_answer
 from exam.yamlsafe import LineDict, LineList, load_yaml
@@ -124,7 +124,7 @@ def parse_question(
                         bad("options", t("bank.option_repeated", option=opt))
                     seen.add(opt)
     elif raw_options is not None and qtype is not None:
-        bad("options", t("bank.options_not_allowed", type=qtype.label[0 if current_language() == "zh" else 1]))
+        bad("options", t("bank.options_not_allowed", type=type_label(qtype)))
 
     answer = None
     # Without valid options the letters cannot be checked; the options problem is reported already.

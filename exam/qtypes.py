@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from exam import grading
-from exam.i18n import t
+from exam.i18n import current_language, t
+from exam.messages import CATALOGUE
 from exam.models import OPTION_LETTERS, Answer, AnyOrder, Question, ShortAnswer
 from exam.textnorm import normalize_answer
 
@@ -39,7 +40,8 @@ class QuestionType:
 
     Attributes:
         name: The ``type`` value in bank files.
-        label: ``(中文, English)`` labels, e.g. ``("单选题", "Single choice")``.
+        label: ``(中文, English)`` labels, e.g. ``("单选题", "Single choice")``; the built-in types take theirs from
+            the catalogue. Show a type's name with :func:`type_label`, not by indexing this.
         input_kind: How the TUI asks for the answer.
         parse_answer: Reads the key from the bank file value; raises :class:`AnswerFormatError`.
         grade: ``grade(question, response, points, rules) -> float`` within ``[0, points]``.
@@ -178,10 +180,24 @@ def _grade_short(q: Question, response: Any, points: float, rules: GradingRules)
     return grading.grade_short(q.answer.keywords, response, points, q.equivalents)
 
 
+def type_label(qtype: QuestionType, lang: str | None = None) -> str:
+    """The name of a question type as a person reads it, e.g. ``单选题`` or ``Single choice``.
+
+    The catalogue entry ``qtype.name.<name>`` names the type when there is one (every built-in type); a type the
+    catalogue does not know is named by the ``(中文, English)`` label its plugin supplied.
+
+    Args:
+        qtype: The type, as registered.
+        lang: ``"zh"`` or ``"en"``; by default the language in force (:func:`exam.i18n.current_language`).
+    """
+    zh, en = CATALOGUE.get(f"qtype.name.{qtype.name}", qtype.label)
+    return zh if (lang or current_language()) == "zh" else en
+
+
 BUILTIN_TYPES: tuple[QuestionType, ...] = (
-    QuestionType("single", ("单选题", "Single choice"), "choice", parse_single, _grade_single, True, 2),
-    QuestionType("multiple", ("多选题", "Multiple choice"), "choices", parse_multiple, _grade_multiple, True, 3),
-    QuestionType("judge", ("判断题", "True or false"), "judge", parse_judge, _grade_judge, False, 1),
-    QuestionType("blank", ("填空题", "Fill in the blanks"), "blanks", parse_blank, _grade_blank, False, 2),
-    QuestionType("short", ("简答题", "Short answer"), "text", parse_short, _grade_short, False, 5, auto_final=False),
+    QuestionType("single", CATALOGUE["qtype.name.single"], "choice", parse_single, _grade_single, True, 2),
+    QuestionType("multiple", CATALOGUE["qtype.name.multiple"], "choices", parse_multiple, _grade_multiple, True, 3),
+    QuestionType("judge", CATALOGUE["qtype.name.judge"], "judge", parse_judge, _grade_judge, False, 1),
+    QuestionType("blank", CATALOGUE["qtype.name.blank"], "blanks", parse_blank, _grade_blank, False, 2),
+    QuestionType("short", CATALOGUE["qtype.name.short"], "text", parse_short, _grade_short, False, 5, auto_final=False),
 )

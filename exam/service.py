@@ -674,6 +674,24 @@ class ExamService:
     def citation_label(self, question: Question) -> str:
         return question.source.label(self.registry.sources)
 
+    # -- the trainer passphrase -------------------------------------------------------------------------------------
+
+    def has_trainer_passphrase(self) -> bool:
+        """Whether a trainer passphrase has been set (``exam trainer set-passphrase``); reads the store."""
+        from exam.trainer.auth import has_passphrase
+
+        return has_passphrase(self.store)
+
+    def verify_trainer_passphrase(self, text: str) -> bool:
+        """Whether ``text`` is the trainer passphrase; see :func:`exam.trainer.auth.verify_passphrase`.
+
+        Blocks for the delay that earlier wrong tries call for (up to a minute) and records this try, so call it off
+        the UI thread. ``False`` when no passphrase is set or its record is damaged.
+        """
+        from exam.trainer.auth import verify_passphrase
+
+        return verify_passphrase(self.store, text)
+
 
 class _TimeUp(Exception):
     """Raised inside the store's save check when the stored deadline has passed."""

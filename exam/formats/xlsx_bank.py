@@ -42,7 +42,7 @@ from exam.formats.citations import format_citation, parse_citation_text
 from exam.formats.document import ImportedBank, bank_meta, line_dict, line_list, question_document
 from exam.i18n import t
 from exam.models import OPTION_LETTERS, Bank
-from exam.qtypes import QuestionType
+from exam.qtypes import QuestionType, type_label
 from exam.sources import SourceLibrary
 
 QUESTION_SHEET = "题库"
@@ -237,7 +237,9 @@ def resolve_type(value: str, types: Mapping[str, QuestionType]) -> str | None:
         return key
     name = TYPE_ALIASES.get(key) or TYPE_ALIASES.get(key.lower())
     if name is None:
-        name = next((n for n, qtype in types.items() if key in (qtype.label[0], qtype.label[1].lower())), None)
+        name = next(
+            (n for n, qtype in types.items() if key in (type_label(qtype, "zh"), type_label(qtype, "en").lower())), None
+        )
     return name
 
 

@@ -264,6 +264,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bank.questions_missing": ("缺少 questions: 列表", "The questions: list is missing"),
     "bank.duplicate_id": ("题目编号重复（第一次在第 {line} 行）", "Question id used twice (first on line {line})"),
     "bank.no_questions": ("题库中没有题目", "The bank has no questions"),
+    # -- the names of the built-in question types: the one place they are named (exam.qtypes.type_label) ------
+    "qtype.name.single": ("单选题", "Single choice"),
+    "qtype.name.multiple": ("多选题", "Multiple choice"),
+    "qtype.name.judge": ("判断题", "True or false"),
+    "qtype.name.blank": ("填空题", "Fill in the blanks"),
+    "qtype.name.short": ("简答题", "Short answer"),
     # -- answer keys of the built-in question types (exam/qtypes.py) ------------------------------------------------
     "qtype.letters_shape": (
         "答案应写作选项字母，如 B 或 [A, C]",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
 from textual import work
 from textual.app import App
@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from exam.context import AppContext
+from exam.config import Settings
 from exam.errors import ExamError
 from exam.i18n import set_language, t
 from exam.models import Trainee
@@ -20,12 +20,23 @@ from exam.tui.dialogs.message import MessageDialog
 from exam.tui.saver import StoreWriter
 
 
+class LaunchContext(Protocol):
+    """What :func:`run_app` needs from the command line: the settings and, built on first use, the service."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def service(self) -> ExamService: ...
+
+
 class ExamApp(App[None]):
     """Sign in, take exams, practise, review. All domain work goes through :class:`ExamService`."""
 
     CSS_PATH = "exam.tcss"
     TITLE = "乡镇人大主席培训考试"
-    BINDINGS = [Binding("ctrl+q", "quit", t("key.quit"), priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "key.quit", priority=True)]
+    """Descriptions are catalogue keys, translated by :class:`~exam.tui.screens.base.ServiceScreen`."""
 
     trainee: reactive[Trainee | None] = reactive(None)
     """Who is signed in (``None`` on the sign-in screen)."""
@@ -96,13 +107,9 @@ class ExamApp(App[None]):
                 MessageDialog(t("app.internal_error_title"), f"{type(error).__name__}: {error}", error=True)
             )
 
-    def run_store(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        """Queue blocking store work; see :class:`StoreWriter`."""
-        self.writer.run(job, on_done)
 
-
-def run_app(context: AppContext) -> None:
-    """Start the TUI for the ``exam`` command."""
+def run_app(context: LaunchContext) -> None:
+    """Start the TUI for the ``exam`` command; the service (plugins, banks, store) is built off the UI thread."""
     lang = context.settings.lang
 
     def factory() -> ExamService:

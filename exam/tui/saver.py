@@ -1,7 +1,9 @@
 """Store work (saving answers, submitting, recording practice) runs in order on one named thread worker.
 
-Order matters: two quick changes to one answer must reach the disk in the order they were made, and a submission
-must come after every answer before it. Results come back on the UI thread through callbacks; failures go to one
+It is the only way the TUI runs store work (screens reach it as :attr:`ServiceScreen.writer
+<exam.tui.screens.base.ServiceScreen.writer>`), so nothing on the UI thread waits for a file. Order matters: two
+quick changes to one answer must reach the disk in the order they were made, and a submission must come after every
+answer before it. Results come back on the UI thread through callbacks; failures go to one
 handler (:meth:`ExamApp.show_error`).
 """
 
@@ -32,6 +34,7 @@ class StoreWriter:
         self._idle.set()
 
     def start(self) -> None:
+        """Start serving the queue (the app does this once, when it mounts)."""
         self.app.run_worker(self._serve, thread=True, name="store-writer", group="store", exit_on_error=False)
 
     def run(

@@ -62,3 +62,29 @@ def test_language_switch() -> None:
         assert t("no.such.key") == "no.such.key"
     finally:
         set_language("zh")
+
+
+def test_question_types_are_named_by_the_catalogue_with_the_plugin_label_as_fallback() -> None:
+    """A built-in type's name comes from ``qtype.name.<type>`` in the language in force (or the one asked for);
+    a plugin's type the catalogue does not know shows the label the plugin supplied."""
+    import dataclasses
+
+    from exam.qtypes import BUILTIN_TYPES, type_label
+
+    single = next(qtype for qtype in BUILTIN_TYPES if qtype.name == "single")
+    relabelled = dataclasses.replace(single, label=("别的名字", "Another name"))
+    essay = dataclasses.replace(single, name="essay", label=("作文题", "Essay"))
+    try:
+        set_language("en")
+        assert type_label(relabelled) == "Single choice"
+        assert type_label(essay) == "Essay"
+        assert type_label(relabelled, "zh") == "单选题"
+        set_language("zh")
+        assert type_label(relabelled) == "单选题"
+        assert type_label(essay) == "作文题"
+        assert type_label(essay, "en") == "Essay"
+    finally:
+        set_language("zh")
+    assert {qtype.name: qtype.label for qtype in BUILTIN_TYPES} == {
+        name: CATALOGUE[f"qtype.name.{name}"] for name in ("single", "multiple", "judge", "blank", "short")
+    }

@@ -13,6 +13,7 @@ from exam.plugins import Registry
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from exam.tui.app import ExamApp
+from exam.tui.screens.base import exam_app
 from tests.conftest import FakeClock
 
 MINI = PaperSpec(
@@ -49,7 +50,7 @@ def make_app(service: ExamService) -> ExamApp:
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until queued store work and its callbacks are done and the screen has refreshed."""
     await pilot.pause()
-    await pilot.app.writer.idle()  # type: ignore[attr-defined]
+    await exam_app(pilot.app).writer.idle()
     await pilot.pause()
 
 

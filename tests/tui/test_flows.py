@@ -304,7 +304,7 @@ async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamServic
     mini_service.store.put_record("roster", "r002", {"name": "钱七", "id": "r002", "unit": "东关镇", "position": ""})
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#roster", Select).value = "r001"
         await pilot.pause()
         assert app.screen.query_one("#name", Input).value == "[b]赵六"

@@ -34,13 +34,13 @@ async def test_trainer_screen_needs_a_passphrase(mini_service: ExamService) -> N
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MessageDialog)
         assert "exam trainer set-passphrase" in app.screen.body
         await pilot.press("enter")
         set_passphrase(mini_service.store, PASSPHRASE)
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PassphraseDialog)
         await pilot.press(*"wrong-passphrase", "enter")
         await settle(pilot)
@@ -55,7 +55,7 @@ async def test_trainer_sees_results_marks_a_short_answer_and_exports(mini_servic
     app = make_app(mini_service)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one(Input).value = PASSPHRASE
         await pilot.press("enter")
         await settle(pilot)

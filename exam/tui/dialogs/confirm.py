@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from exam.i18n import t
+from exam.tui.screens.base import ExamDialog
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(ExamDialog[bool]):
     """Returns ``True`` for the confirm button (or ``y``), ``False`` for cancel (or ``n`` / Escape)."""
 
-    BINDINGS = [("escape,n", "answer(False)", t("button.cancel")), ("y", "answer(True)", t("button.confirm"))]
+    BINDINGS = [("escape,n", "answer(False)", "button.cancel"), ("y", "answer(True)", "button.confirm")]
 
     def __init__(self, title: str, body: str, confirm: str | None = None, warning: bool = False) -> None:
         super().__init__(classes="dialog-screen")

@@ -7,18 +7,19 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from exam.i18n import t
+from exam.tui.screens.base import ExamDialog
 
 LeaseChoice = Literal["read_only", "takeover", "cancel"]
+CHOICES: dict[str, LeaseChoice] = {"read_only": "read_only", "takeover": "takeover", "cancel": "cancel"}
 
 
-class LeaseDialog(ModalScreen[LeaseChoice]):
+class LeaseDialog(ExamDialog[LeaseChoice]):
     """Returns ``"read_only"``, ``"takeover"`` or ``"cancel"`` (Escape)."""
 
-    BINDINGS = [("escape", "choose('cancel')", t("button.cancel"))]
+    BINDINGS = [("escape", "choose('cancel')", "button.cancel")]
 
     def __init__(self, message: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -41,4 +42,4 @@ class LeaseDialog(ModalScreen[LeaseChoice]):
         self.action_choose(str(event.button.id))
 
     def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)  # type: ignore[arg-type]
+        self.dismiss(CHOICES[choice])

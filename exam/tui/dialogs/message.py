@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from exam.i18n import t
+from exam.tui.screens.base import ExamDialog
 
 
-class MessageDialog(ModalScreen[None]):
+class MessageDialog(ExamDialog[None]):
     """Shows ``title`` and ``body`` literally (no markup) until OK / Enter / Escape."""
 
-    BINDINGS = [("escape", "close", t("key.close"))]
+    BINDINGS = [("escape", "close", "key.close")]
 
     def __init__(self, title: str, body: str = "", error: bool = False) -> None:
         super().__init__(classes="dialog-screen")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from exam.i18n import t
+from exam.tui.screens.base import ExamDialog
 
 
-class PassphraseDialog(ModalScreen[str | None]):
+class PassphraseDialog(ExamDialog[str | None]):
     """Returns the typed passphrase, or ``None`` when cancelled."""
 
-    BINDINGS = [("escape", "cancel", t("button.cancel"))]
+    BINDINGS = [("escape", "cancel", "button.cancel")]
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")

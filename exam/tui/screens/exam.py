@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
 
 from exam.attempts import Attempt
 from exam.errors import AttemptClosedError, LeaseLostError
 from exam.i18n import t
-from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession
+from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession, Heartbeat
 from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
+from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.answer_card import AnswerCard
 from exam.tui.widgets.countdown import Countdown
 from exam.tui.widgets.question_view import QuestionView
@@ -31,19 +31,19 @@ from exam.tui.widgets.question_view import QuestionView
 LETTERS = "abcdefgh"
 
 
-class ExamScreen(Screen[None]):
+class ExamScreen(ServiceScreen[None]):
     """One attempt in progress."""
 
     BINDINGS = [
-        Binding("left", "move(-1)", t("key.prev"), key_display="←"),
-        Binding("right", "move(1)", t("key.next"), key_display="→"),
-        Binding("p", "move(-1)", t("key.prev"), show=False),
-        Binding("n", "n_key", t("key.next"), show=False),
-        Binding("y", "judge(True)", t("exam.true"), show=False),
-        Binding("f", "f_key", t("key.flag")),
-        Binding("ctrl+f", "flag", t("key.flag"), show=False),
-        Binding("ctrl+s", "submit", t("key.submit"), priority=True),
-        Binding("escape", "leave_input", t("key.leave_input"), show=False),
+        Binding("left", "move(-1)", "key.prev", key_display="←"),
+        Binding("right", "move(1)", "key.next", key_display="→"),
+        Binding("p", "move(-1)", "key.prev", show=False),
+        Binding("n", "n_key", "key.next", show=False),
+        Binding("y", "judge(True)", "exam.true", show=False),
+        Binding("f", "f_key", "key.flag"),
+        Binding("ctrl+f", "flag", "key.flag", show=False),
+        Binding("ctrl+s", "submit", "key.submit", priority=True),
+        Binding("escape", "leave_input", "key.leave_input", show=False),
         *[Binding(str(i), f"choose({i - 1})", show=False) for i in range(1, 10)],
         *[Binding(letter, f"letter('{letter}')", show=False) for letter in "abcdegh"],
     ]
@@ -61,10 +61,6 @@ class ExamScreen(Screen[None]):
         self.submitting = False
         self.finished = False
         self.close_failure_told = False
-
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="exam-bar"):
@@ -89,9 +85,7 @@ class ExamScreen(Screen[None]):
             button.can_focus = False
         first_open = next((i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is None), 0)
         await self.show_question(first_open)
-        self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.flags(self.attempt_id), self._flags_read, lambda _error: None
-        )
+        self.writer.run(lambda: self.service.flags(self.attempt_id), self._flags_read, lambda _error: None)
         if not self.session.writable:  # the trainee chose to view it read-only: no dialog, the status line says so
             self._become_read_only(t("exam.read_only"), tell=False)
         self.set_interval(LEASE_HEARTBEAT_SECONDS, self.heartbeat, name="heartbeat")
@@ -102,17 +96,15 @@ class ExamScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         service, session = self.service, self.session
-        self.app.writer.run(lambda: service.close_session(session), lambda _: None, lambda _error: None)  # type: ignore[attr-defined]
+        self.writer.run(lambda: service.close_session(session), lambda _: None, lambda _error: None)
 
     def heartbeat(self) -> None:
         """Renew the lease; learn of extra time, a takeover, or a close elsewhere; retry an overdue close."""
         if self.finished:
             return
-        self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.heartbeat(self.session), self._heartbeat_done, lambda _error: None
-        )
+        self.writer.run(lambda: self.service.heartbeat(self.session), self._heartbeat_done, lambda _error: None)
 
-    def _heartbeat_done(self, beat: Any) -> None:
+    def _heartbeat_done(self, beat: Heartbeat) -> None:
         if self.finished:
             return
         countdown = self.query_one(Countdown)
@@ -179,9 +171,7 @@ class ExamScreen(Screen[None]):
         def save() -> Any:
             return self.service.save_answer(attempt_id, question_id, response, session)
 
-        self.app.writer.run(  # type: ignore[attr-defined]
-            save, lambda value: self._saved(question_id, value), self._save_failed
-        )
+        self.writer.run(save, lambda value: self._saved(question_id, value), self._save_failed)
 
     def _saved(self, question_id: str, value: Any) -> None:
         self.responses[question_id] = value
@@ -196,7 +186,7 @@ class ExamScreen(Screen[None]):
         elif isinstance(error, AttemptClosedError):
             self.close_when_due()  # time is up: the closed attempt is shown
         else:
-            self.app.show_error(error)  # type: ignore[attr-defined]
+            self.exam_app.show_error(error)
 
     # -- keys --------------------------------------------------------------------------------------------------------
 
@@ -230,9 +220,7 @@ class ExamScreen(Screen[None]):
         flags = sorted(self.flags)
         attempt_id = self.attempt_id
         if self.session.writable:
-            self.app.writer.run(  # type: ignore[attr-defined]
-                lambda: self.service.set_flags(attempt_id, flags), lambda _: None
-            )
+            self.writer.run(lambda: self.service.set_flags(attempt_id, flags), lambda _: None)
         self.refresh_card()
 
     def action_leave_input(self) -> None:
@@ -278,9 +266,7 @@ class ExamScreen(Screen[None]):
         self.submitting = True
         self.close_failure_told = False  # a retry by hand reports its own failure
         attempt_id, session = self.attempt_id, self.session
-        self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.submit(attempt_id, session)[0], self._handed_in, self._submit_failed
-        )
+        self.writer.run(lambda: self.service.submit(attempt_id, session)[0], self._handed_in, self._submit_failed)
 
     def close_when_due(self) -> None:
         """Time is up by the countdown: the service closes the attempt if the stored deadline has passed."""
@@ -288,9 +274,7 @@ class ExamScreen(Screen[None]):
             return
         self.submitting = True
         attempt_id, session = self.attempt_id, self.session
-        self.app.writer.run(  # type: ignore[attr-defined]
-            lambda: self.service.close_if_due(attempt_id, session), self._handed_in, self._submit_failed
-        )
+        self.writer.run(lambda: self.service.close_if_due(attempt_id, session), self._handed_in, self._submit_failed)
 
     def _handed_in(self, attempt: Attempt | None) -> None:
         self.submitting = False

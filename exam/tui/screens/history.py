@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from exam.attempts import Attempt
 from exam.i18n import t
+from exam.tui.screens.base import ServiceScreen
 
 
-class HistoryScreen(Screen[None]):
-    BINDINGS = [("escape", "back", t("review.back"))]
+class HistoryScreen(ServiceScreen[None]):
+    BINDINGS = [("escape", "back", "review.back")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -25,18 +23,14 @@ class HistoryScreen(Screen[None]):
             yield Static(t("history.hint"), classes="hint")
         yield Footer()
 
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
-
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(
             t("history.col_paper"), t("history.col_started"), t("history.col_status"), t("history.col_score"),
             t("history.col_passed"),
         )  # fmt: skip
-        trainee = self.app.trainee  # type: ignore[attr-defined]
-        self.app.run_store(lambda: self.service.history(trainee), self._show)  # type: ignore[attr-defined]
+        trainee = self.trainee
+        self.writer.run(lambda: self.service.history(trainee), self._show)
 
     def _show(self, rows: list[Attempt]) -> None:
         table = self.query_one(DataTable)
@@ -58,7 +52,7 @@ class HistoryScreen(Screen[None]):
 
             self.app.push_screen(ResultScreen(attempt))
 
-        self.app.run_store(lambda: self.service.attempt(attempt_id), open_review)  # type: ignore[attr-defined]
+        self.writer.run(lambda: self.service.attempt(attempt_id), open_review)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from exam.attempts import Attempt
 from exam.errors import LeaseHeldError
 from exam.i18n import t
+from exam.models import Question
 from exam.service import ExamSession, PaperStatus
 from exam.tui.dialogs.confirm import ConfirmDialog
+from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.countdown import format_seconds
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(ServiceScreen[None]):
     """What the signed-in trainee can do."""
 
     BINDINGS = [
-        ("p", "practice", t("home.practice")),
-        ("w", "wrong_book", t("home.wrong_book")),
-        ("h", "history", t("home.history")),
-        ("escape", "sign_out", t("home.sign_out")),
+        ("p", "practice", "home.practice"),
+        ("w", "wrong_book", "home.wrong_book"),
+        ("h", "history", "home.history"),
+        ("escape", "sign_out", "home.sign_out"),
     ]
 
     def __init__(self) -> None:
@@ -36,7 +35,7 @@ class HomeScreen(Screen[None]):
         self.resume_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        trainee = self.app.trainee  # type: ignore[attr-defined]
+        trainee = self.trainee
         yield Header()
         with Vertical(id="home"):
             yield Static(Content(t("home.welcome", name=trainee.name, unit=trainee.unit or "-")), id="welcome")
@@ -68,20 +67,20 @@ class HomeScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        service = self.app.exam  # type: ignore[attr-defined]
-        trainee = self.app.trainee  # type: ignore[attr-defined]
+        service = self.service
+        trainee = self.trainee
 
-        def load() -> tuple[list[PaperStatus], Any, int]:
+        def load() -> tuple[list[PaperStatus], Attempt | None, int]:
             open_attempt = service.in_progress_for(trainee)
             return service.papers_for(trainee), open_attempt, len(service.wrong_book(trainee))
 
-        self.app.writer.run(load, self._show, self._load_failed)  # type: ignore[attr-defined]
+        self.writer.run(load, self._show, self._load_failed)
 
     def _load_failed(self, error: Exception) -> None:
         self.load_failed = True
-        self.app.show_error(error)  # type: ignore[attr-defined]
+        self.exam_app.show_error(error)
 
-    def _show(self, data: tuple[list[PaperStatus], Any, int]) -> None:
+    def _show(self, data: tuple[list[PaperStatus], Attempt | None, int]) -> None:
         self.papers, open_attempt, wrong = data
         table = self.query_one("#papers", DataTable)
         table.clear()
@@ -96,9 +95,9 @@ class HomeScreen(Screen[None]):
         resume = self.query_one("#resume")
         if open_attempt is not None:
             self.resume_id = open_attempt.paper
-            left = self.app.exam.seconds_left(open_attempt)  # type: ignore[attr-defined]
+            seconds = self.service.seconds_left(open_attempt)
             self.query_one("#resume-text", Static).update(
-                Content(t("home.resume_text", title=open_attempt.paper_title, time=format_seconds(left)))
+                Content(t("home.resume_text", title=open_attempt.paper_title, time=format_seconds(seconds)))
             )
             resume.remove_class("hidden")
             self.query_one("#resume-button", Button).focus()
@@ -141,8 +140,8 @@ class HomeScreen(Screen[None]):
 
     def open_exam(self, paper_id: str) -> None:
         """Start (or resume) the paper and open it in this window; if another window holds the attempt, ask."""
-        service = self.app.exam  # type: ignore[attr-defined]
-        trainee = self.app.trainee  # type: ignore[attr-defined]
+        service = self.service
+        trainee = self.trainee
 
         def start() -> tuple[Attempt, ExamSession | LeaseHeldError]:
             attempt = service.start_attempt(paper_id, trainee)
@@ -151,7 +150,7 @@ class HomeScreen(Screen[None]):
             except LeaseHeldError as held:
                 return attempt, held
 
-        self.app.run_store(start, self._opened)  # type: ignore[attr-defined]
+        self.writer.run(start, self._opened)
 
     def _opened(self, result: tuple[Attempt, ExamSession | LeaseHeldError]) -> None:
         from exam.tui.dialogs.lease import LeaseDialog
@@ -161,7 +160,7 @@ class HomeScreen(Screen[None]):
         if isinstance(outcome, ExamSession):
             self.app.push_screen(ExamScreen(attempt, outcome))
             return
-        service = self.app.exam  # type: ignore[attr-defined]
+        service = self.service
 
         def chosen(choice: str | None) -> None:
             if choice not in ("read_only", "takeover"):
@@ -174,7 +173,7 @@ class HomeScreen(Screen[None]):
                 )
                 return service.attempt(attempt.attempt_id), session
 
-            self.app.run_store(reopen, self._opened)  # type: ignore[attr-defined]
+            self.writer.run(reopen, self._opened)
 
         self.app.push_screen(LeaseDialog(str(outcome)), chosen)
 
@@ -193,15 +192,18 @@ class HomeScreen(Screen[None]):
         from exam.papers import practice_paper
         from exam.tui.screens.practice import PracticeScreen
 
-        service = self.app.exam  # type: ignore[attr-defined]
-        trainee = self.app.trainee  # type: ignore[attr-defined]
-        questions = service.wrong_book(trainee)
-        if not questions:
-            self.notify(t("home.wrong_book_empty"))
-            return
-        # A new option order each time, as a practice set gets: the trainee learns the answer, not its letter.
-        seed = f"{trainee.id}|wrong-book|{datetime.now(UTC).isoformat()}"
-        self.app.push_screen(PracticeScreen(practice_paper(questions, t("home.wrong_book"), seed)))
+        service = self.service
+        trainee = self.trainee
+
+        def practise(questions: list[Question]) -> None:
+            if not questions:
+                self.notify(t("home.wrong_book_empty"))
+                return
+            # A new option order each time, as a practice set gets: the trainee learns the answer, not its letter.
+            seed = f"{trainee.id}|wrong-book|{datetime.now(UTC).isoformat()}"
+            self.app.push_screen(PracticeScreen(practice_paper(questions, t("home.wrong_book"), seed)))
+
+        self.writer.run(lambda: service.wrong_book(trainee), practise)
 
     def action_history(self) -> None:
         from exam.tui.screens.history import HistoryScreen
@@ -209,5 +211,5 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(HistoryScreen())
 
     def action_sign_out(self) -> None:
-        self.app.trainee = None  # type: ignore[attr-defined]
+        self.exam_app.trainee = None
         self.app.pop_screen()

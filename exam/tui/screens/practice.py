@@ -11,25 +11,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.i18n import t
 from exam.papers import DrawnPaper
+from exam.tui.screens.base import ServiceScreen
 from exam.tui.screens.review import describe_key, describe_response, explanation_block
 from exam.tui.widgets.question_view import QuestionView
 
 ALL = "__all__"
 
 
-class PracticeSetupScreen(Screen[None]):
+class PracticeSetupScreen(ServiceScreen[None]):
     """Pick a bank, a topic and how many questions."""
 
-    BINDINGS = [("escape", "back", t("review.back"))]
-
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
+    BINDINGS = [("escape", "back", "review.back")]
 
     def compose(self) -> ComposeResult:
         banks = [(Content(bank.title), bank.id) for bank in self.service.registry.banks.values()]
@@ -74,7 +70,7 @@ class PracticeSetupScreen(Screen[None]):
             count = max(1, min(100, int(self.query_one("#count", Input).value or "10")))
         except ValueError:
             count = 10
-        trainee = self.app.trainee  # type: ignore[attr-defined]
+        trainee = self.trainee
         paper = self.service.practice_set(bank, None if topic == ALL else str(topic), trainee, count)
         self.app.switch_screen(PracticeScreen(paper))
 
@@ -82,7 +78,7 @@ class PracticeSetupScreen(Screen[None]):
         self.dismiss(None)
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(ServiceScreen[None]):
     """One question at a time; check it, see why, go on.
 
     Shows ``paper`` as drawn: options in its drawn (shuffled) order, as an exam shows them, labelled A, B, C … in
@@ -90,13 +86,13 @@ class PracticeScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "check", t("practice.check"), priority=True),
-        Binding("right", "next", t("key.next")),
-        Binding("y", "judge(True)", t("exam.true"), show=False),
-        Binding("n", "judge(False)", t("exam.false"), show=False),
+        Binding("ctrl+s", "check", "practice.check", priority=True),
+        Binding("right", "next", "key.next"),
+        Binding("y", "judge(True)", "exam.true", show=False),
+        Binding("n", "judge(False)", "exam.false", show=False),
         *[Binding(str(i), f"choose({i - 1})", show=False) for i in range(1, 10)],
         *[Binding(letter, f"choose({i})", show=False) for i, letter in enumerate("abcdefgh")],
-        Binding("escape", "back", t("review.back")),
+        Binding("escape", "back", "review.back"),
     ]
 
     def __init__(self, paper: DrawnPaper) -> None:
@@ -105,10 +101,6 @@ class PracticeScreen(Screen[None]):
         self.index = 0
         self.correct = 0
         self.checked = False
-
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -168,11 +160,14 @@ class PracticeScreen(Screen[None]):
             return
         self.checked = True
         drawn = self.paper.questions[self.index]
-        trainee = self.app.trainee  # type: ignore[attr-defined]
-        self.app.writer.run(  # type: ignore[attr-defined]
+        trainee = self.trainee
+        self.writer.run(
             lambda: self.service.practice_answer(trainee, drawn.question, response),
-            lambda result: self.run_worker(self._feedback(response, result), exclusive=True),
+            lambda result: self._show_feedback(response, result),
         )
+
+    def _show_feedback(self, response: Any, result: tuple[float, bool]) -> None:
+        self.run_worker(self._feedback(response, result), exclusive=True)
 
     async def _feedback(self, response: Any, result: tuple[float, bool]) -> None:
         _points, right = result

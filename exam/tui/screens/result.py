@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from exam.attempts import Attempt
-from exam.i18n import current_language, t
+from exam.i18n import t
+from exam.qtypes import type_label
+from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.countdown import format_seconds
 
 
@@ -27,18 +26,14 @@ def type_breakdown(attempt: Attempt) -> dict[str, list[float]]:
     return rows
 
 
-class ResultScreen(Screen[None]):
+class ResultScreen(ServiceScreen[None]):
     """Shows one closed attempt's result; review is offered when the paper allows it."""
 
-    BINDINGS = [("r", "review", t("result.review")), ("escape", "home", t("result.home"))]
+    BINDINGS = [("r", "review", "result.review"), ("escape", "home", "result.home")]
 
     def __init__(self, attempt: Attempt) -> None:
         super().__init__()
         self.attempt = attempt
-
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         a = self.attempt
@@ -67,9 +62,8 @@ class ResultScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#breakdown", DataTable)
         table.add_columns(t("result.col_type"), t("result.col_count"), t("result.col_score"))
-        lang = 0 if current_language() == "zh" else 1
         for qtype, (count, got, possible) in type_breakdown(self.attempt).items():
-            label = self.service.question_type(qtype).label[lang]
+            label = type_label(self.service.question_type(qtype))
             table.add_row(Text(label), str(int(count)), f"{got:g} / {possible:g}")
         for button in self.query("#review"):
             button.focus()

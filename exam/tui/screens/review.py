@@ -3,20 +3,23 @@ article's text from the shipped source."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Header, Static
 
 from exam.attempts import Attempt
-from exam.i18n import current_language, t
+from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, ShortAnswer
 from exam.papers import DrawnQuestion
-from exam.qtypes import BLANK_MARK
+from exam.qtypes import BLANK_MARK, type_label
+from exam.tui.screens.base import ServiceScreen
+
+if TYPE_CHECKING:
+    from exam.service import ExamService
 
 
 def describe_response(drawn: DrawnQuestion, response: Any) -> str:
@@ -40,12 +43,12 @@ def describe_key(drawn: DrawnQuestion) -> str:
     answer = drawn.question.answer
     if isinstance(answer, ShortAnswer):
         return answer.reference
-    if drawn.question.type == "blank":
-        return "；".join(f"（{i}）{' / '.join(acc)}" for i, acc in enumerate(answer, 1))  # type: ignore[arg-type]
+    if drawn.question.type == "blank" and isinstance(answer, tuple):
+        return "；".join(f"（{i}）{' / '.join(acc)}" for i, acc in enumerate(answer, 1))
     return describe_response(drawn, answer)
 
 
-def corrected_key(service: Any, drawn: DrawnQuestion) -> str | None:
+def corrected_key(service: ExamService, drawn: DrawnQuestion) -> str | None:
     """The bank's current key when a trainer corrected it after this paper was drawn (regrading follows it)."""
     current = service.find_question(drawn.id)
     if current is None or current.answer == drawn.question.answer or current.options != drawn.question.options:
@@ -53,24 +56,19 @@ def corrected_key(service: Any, drawn: DrawnQuestion) -> str | None:
     return describe_key(DrawnQuestion(current, drawn.points, drawn.option_order, drawn.section))
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ServiceScreen[None]):
     """Scrollable review of every question."""
 
-    BINDINGS = [("escape", "back", t("review.back"))]
+    BINDINGS = [("escape", "back", "review.back")]
 
     def __init__(self, attempt: Attempt) -> None:
         super().__init__()
         self.attempt = attempt
         self.paper = attempt.paper_snapshot
 
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         yield Header()
         answers = {a.question_id: a for a in self.attempt.answers}
-        lang = 0 if current_language() == "zh" else 1
         with VerticalScroll(id="review"):
             yield Static(
                 Content(t("review.title", title=self.paper.title, score=f"{self.attempt.score or 0:g}",
@@ -81,7 +79,7 @@ class ReviewScreen(Screen[None]):
                 answer = answers.get(drawn.id)
                 got, possible = (answer.points if answer else 0), drawn.points
                 css = "right" if got >= possible else ("partial" if got > 0 else "wrong")
-                label = self.service.question_type(drawn.question.type).label[lang]
+                label = type_label(self.service.question_type(drawn.question.type))
                 with Vertical(classes=f"review-item {css}"):
                     yield Static(
                         Content(t("review.heading", number=number, type=label, got=f"{got:g}", points=f"{possible:g}")),
@@ -110,7 +108,7 @@ def question_body(drawn: DrawnQuestion) -> ComposeResult:
         yield Static(Content(f"  {OPTION_LETTERS[i]}. {text}"))
 
 
-def explanation_block(service: Any, question: Question) -> ComposeResult:
+def explanation_block(service: ExamService, question: Question) -> ComposeResult:
     """解析, the citation, and the cited article's full text (collapsed)."""
     yield Static(Content(t("review.explanation", text=question.explanation)), classes="review-explanation")
     label = service.citation_label(question)

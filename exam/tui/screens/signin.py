@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.i18n import t
 from exam.models import Trainee
+from exam.tui.screens.base import ServiceScreen
 
 MAX_FIELD = 40
 
@@ -24,12 +24,15 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()[:MAX_FIELD]
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(ServiceScreen[None]):
     """The first screen. Enter in the last field signs in."""
 
+    roster: dict[str, Trainee]
+    """The imported roster by 考号, once read."""
+
     BINDINGS = [
-        Binding("ctrl+l", "focus_roster", t("signin.roster_key")),
-        Binding("ctrl+t", "trainer", t("signin.trainer")),
+        Binding("ctrl+l", "focus_roster", "signin.roster_key"),
+        Binding("ctrl+t", "trainer", "signin.trainer"),
         Binding("tab", "next_field", show=False, priority=True),
         Binding("enter", "enter", show=False, priority=True),
     ]
@@ -43,12 +46,6 @@ class SignInScreen(Screen[None]):
         yield Header()
         with Center(), Vertical(id="signin-form"):
             yield Static(t("signin.title"), classes="screen-title")
-            roster = self.app.exam.roster()  # type: ignore[attr-defined]
-            self.roster = {member.id: member for member in roster}
-            if roster:
-                options = [(Content(f"{m.name}  {m.unit}  ({m.id})"), m.id) for m in roster]
-                yield Label(t("signin.roster"))
-                yield Select(options, prompt=t("signin.roster_prompt"), id="roster")
             with Grid(id="signin-fields"):
                 yield Label(t("signin.name"))
                 yield Input(placeholder=t("signin.name_hint"), id="name", max_length=MAX_FIELD, compact=True)
@@ -66,6 +63,19 @@ class SignInScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
+        self.roster = {}
+        self.writer.run(self.service.roster, self._show_roster)
+
+    def _show_roster(self, roster: list[Trainee]) -> None:
+        """Offer the imported roster (read off the UI thread) above the fields; nothing when none is imported."""
+        self.roster = {member.id: member for member in roster}
+        if roster:
+            options = [(Content(f"{m.name}  {m.unit}  ({m.id})"), m.id) for m in roster]
+            self.query_one("#signin-form").mount(
+                Label(t("signin.roster")),
+                Select(options, prompt=t("signin.roster_prompt"), id="roster"),
+                before="#signin-fields",
+            )
 
     def action_focus_roster(self) -> None:
         for select in self.query("#roster"):
@@ -106,15 +116,11 @@ class SignInScreen(Screen[None]):
 
     def action_trainer(self) -> None:
         """Trainer functions, behind the passphrase set with ``exam trainer set-passphrase``."""
-        from exam.trainer.auth import has_passphrase, verify_passphrase
         from exam.tui.dialogs.message import MessageDialog
         from exam.tui.dialogs.passphrase import PassphraseDialog
         from exam.tui.screens.trainer import TrainerScreen
 
-        store = self.app.exam.store  # type: ignore[attr-defined]
-        if not has_passphrase(store):
-            self.app.push_screen(MessageDialog(t("trainer.title"), t("trainer.no_passphrase")))
-            return
+        service = self.service
 
         def opened(ok: bool) -> None:
             if ok:
@@ -125,9 +131,15 @@ class SignInScreen(Screen[None]):
         def check(text: str | None) -> None:
             if text:
                 self.notify(t("trainer.checking"))
-                self.app.run_store(lambda: verify_passphrase(store, text), opened)  # type: ignore[attr-defined]
+                self.writer.run(lambda: service.verify_trainer_passphrase(text), opened)
 
-        self.app.push_screen(PassphraseDialog(), check)
+        def ask(is_set: bool) -> None:
+            if is_set:
+                self.app.push_screen(PassphraseDialog(), check)
+            else:
+                self.app.push_screen(MessageDialog(t("trainer.title"), t("trainer.no_passphrase")))
+
+        self.writer.run(service.has_trainer_passphrase, ask)
 
     def sign_in(self) -> None:
         name = clean(self.query_one("#name", Input).value)
@@ -149,5 +161,5 @@ class SignInScreen(Screen[None]):
         )
         from exam.tui.screens.home import HomeScreen
 
-        self.app.trainee = trainee  # type: ignore[attr-defined]
+        self.exam_app.trainee = trainee
         self.app.push_screen(HomeScreen())

@@ -1,6 +1,7 @@
 """The trainer screen (behind the passphrase): results, item analysis, marking short answers, exporting.
 
-Trainees never reach it: the sign-in screen opens it only after :func:`exam.trainer.auth.verify_passphrase`.
+Trainees never reach it: the sign-in screen opens it only after
+:meth:`exam.service.ExamService.verify_trainer_passphrase`.
 """
 
 from __future__ import annotations
@@ -13,32 +14,29 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent
 
 from exam.attempts import Attempt, GradedAnswer
 from exam.errors import ExamError
-from exam.i18n import current_language, t
+from exam.i18n import t
+from exam.qtypes import type_label
 from exam.trainer.regrade import mark_answer, pending_reviews
-from exam.trainer.scoresheet import Selection, build_report, flag_text
+from exam.trainer.scoresheet import ScoreReport, Selection, build_report, flag_text
+from exam.tui.screens.base import ServiceScreen
 
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-class TrainerScreen(Screen[None]):
+class TrainerScreen(ServiceScreen[None]):
     """What a trainer does in the app; the same functions as the ``exam`` trainer commands."""
 
-    BINDINGS = [("escape", "back", t("review.back"))]
+    BINDINGS = [("escape", "back", "review.back")]
 
     def __init__(self) -> None:
         super().__init__()
-        self.pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
-
-    @property
-    def service(self) -> Any:
-        return self.app.exam  # type: ignore[attr-defined]
+        self.pending: list[tuple[Attempt, GradedAnswer]] = []
 
     def compose(self) -> ComposeResult:
         papers = [(Content(spec.title), spec.id) for spec in self.service.registry.papers.values()]
@@ -93,11 +91,10 @@ class TrainerScreen(Screen[None]):
     def reload(self) -> None:
         paper = self.paper_id
         self.query_one("#export-path", Input).value = str(Path.home() / f"成绩单-{paper}-{date.today():%Y%m%d}.xlsx")
-        lang = 0 if current_language() == "zh" else 1
-        labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
+        labels = {name: type_label(qtype) for name, qtype in self.service.registry.types.items()}
         spec = self.service.registry.papers.get(paper)
 
-        def load() -> tuple[Any, list[tuple[Attempt, GradedAnswer]]]:
+        def load() -> tuple[ScoreReport, list[tuple[Attempt, GradedAnswer]]]:
             self.service.finalise_expired()
             report = build_report(
                 self.service, Selection(paper, all_attempts=True), spec.title if spec else paper,
@@ -105,9 +102,9 @@ class TrainerScreen(Screen[None]):
             )  # fmt: skip
             return report, pending_reviews(self.service, paper)
 
-        self.app.run_store(load, lambda data: self._show(data[0], data[1], labels))  # type: ignore[attr-defined]
+        self.writer.run(load, lambda data: self._show(data[0], data[1], labels))
 
-    def _show(self, report: Any, pending: list[tuple[Attempt, GradedAnswer]], labels: dict[str, str]) -> None:
+    def _show(self, report: ScoreReport, pending: list[tuple[Attempt, GradedAnswer]], labels: dict[str, str]) -> None:
         results = self.query_one("#results", DataTable)
         results.clear()
         for a in report.attempts:
@@ -168,7 +165,7 @@ class TrainerScreen(Screen[None]):
             self.notify(t("trainer.points_needed"), severity="warning")
             return
         note = self.query_one("#mark-note", Input).value
-        self.app.run_store(  # type: ignore[attr-defined]
+        self.writer.run(
             lambda: mark_answer(self.service, attempt.attempt_id, answer.question_id, points, note),
             self._marked,
         )
@@ -191,8 +188,7 @@ class TrainerScreen(Screen[None]):
         if path.exists() and not force:
             status.update(Content(t("trainer.exists", path=str(path))))
             return
-        lang = 0 if current_language() == "zh" else 1
-        labels = {name: qtype.label[lang] for name, qtype in self.service.registry.types.items()}
+        labels = {name: type_label(qtype) for name, qtype in self.service.registry.types.items()}
         paper = self.paper_id
         spec = self.service.registry.papers.get(paper)
 
@@ -207,7 +203,7 @@ class TrainerScreen(Screen[None]):
                 raise ExamError(t("trainer.export_failed", path=str(path), error=exc.strerror or str(exc))) from exc
             return path
 
-        self.app.run_store(write, lambda written: status.update(Content(t("trainer.exported", path=str(written)))))  # type: ignore[attr-defined]
+        self.writer.run(write, lambda written: status.update(Content(t("trainer.exported", path=str(written)))))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -45,8 +45,15 @@ class AnswerCard(VerticalScroll):
             super().__init__()
             self.index = index
 
-    def __init__(self, count: int, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        count: int,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.count = count
 
     def compose(self) -> ComposeResult:

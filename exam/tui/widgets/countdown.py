@@ -45,8 +45,16 @@ class Countdown(Static):
     seconds_left: reactive[float] = reactive(0.0)
     """Seconds until the deadline, recomputed from the clock on every tick."""
 
-    def __init__(self, deadline: datetime, clock: Callable[[], datetime], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        deadline: datetime,
+        clock: Callable[[], datetime],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.deadline = deadline
         self.clock = clock
         self._warned: set[int] = set()

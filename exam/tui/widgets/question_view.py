@@ -10,10 +10,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
-from exam.i18n import current_language, t
+from exam.i18n import t
 from exam.models import OPTION_LETTERS
 from exam.papers import DrawnQuestion
-from exam.qtypes import BLANK_MARK, QuestionType
+from exam.qtypes import BLANK_MARK, QuestionType, type_label
 
 
 def numbered_blanks(stem: str) -> str:
@@ -46,8 +46,17 @@ class QuestionView(Vertical):
             self.question_id = question_id
             self.response = response
 
-    def __init__(self, drawn: DrawnQuestion, number: int, qtype: QuestionType, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        drawn: DrawnQuestion,
+        number: int,
+        qtype: QuestionType,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.drawn = drawn
         self.number = number
         self.qtype = qtype
@@ -59,7 +68,7 @@ class QuestionView(Vertical):
 
     def compose(self) -> ComposeResult:
         question = self.drawn.question
-        label = self.qtype.label[0 if current_language() == "zh" else 1]
+        label = type_label(self.qtype)
         meta = t("exam.meta", number=self.number, type=label, points=f"{self.drawn.points:g}")
         yield Label(Content(meta), classes="q-meta")
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem

@@ -1,0 +1,98 @@
+"""The base of every exam screen: typed access to the app, its service and its store writer; footer labels.
+
+Screens call the service (never the store) and queue anything that touches the disk on :attr:`ServiceScreen.writer`,
+so the UI thread never waits for a file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.binding import ActiveBinding
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from exam.i18n import t
+
+if TYPE_CHECKING:
+    from exam.models import Trainee
+    from exam.service import ExamService
+    from exam.tui.app import ExamApp
+    from exam.tui.saver import StoreWriter
+
+ResultT = TypeVar("ResultT")
+
+
+def exam_app(node: DOMNode) -> ExamApp:
+    """The :class:`ExamApp` that ``node`` belongs to.
+
+    Raises:
+        TypeError: ``node`` runs in some other app (a test harness that composes a screen on its own).
+    """
+    from exam.tui.app import ExamApp  # the app module imports the screens, so not at the top
+
+    app = node.app
+    if not isinstance(app, ExamApp):
+        raise TypeError(f"{type(node).__name__} needs an ExamApp, not {type(app).__name__}")
+    return app
+
+
+class ServiceScreen(Screen[ResultT]):
+    """A screen of the exam app.
+
+    Binding descriptions are catalogue keys (``Binding("right", "next", "key.next")``), translated whenever the
+    footer asks for them, so the language chosen when the app starts (``--lang en``) reaches them even though the
+    class was defined before. A description that is not a key shows as written.
+    """
+
+    @property
+    def exam_app(self) -> ExamApp:
+        """The app this screen runs in."""
+        return exam_app(self)
+
+    @property
+    def service(self) -> ExamService:
+        """The one way a screen reaches domain work; set before any screen of this kind is shown."""
+        return self.exam_app.exam
+
+    @property
+    def writer(self) -> StoreWriter:
+        """The ordered queue for store work off the UI thread (:class:`~exam.tui.saver.StoreWriter`)."""
+        return self.exam_app.writer
+
+    @property
+    def trainee(self) -> Trainee:
+        """Who is signed in; only the screens after sign-in ask.
+
+        Raises:
+            RuntimeError: nobody is signed in (the sign-in and trainer screens).
+        """
+        trainee = self.exam_app.trainee
+        if trainee is None:
+            raise RuntimeError(f"{type(self).__name__} is shown before anyone signed in")
+        return trainee
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings with every description translated into the language in force."""
+        return translated(super().active_bindings)
+
+
+class ExamDialog(ModalScreen[ResultT]):
+    """A modal dialog of the exam app; binding descriptions are catalogue keys, as on :class:`ServiceScreen`."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings with every description translated into the language in force."""
+        return translated(super().active_bindings)
+
+
+def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """``bindings`` with each description looked up in the catalogue (a description that is no key stays)."""
+    return {
+        key: active._replace(binding=dataclasses.replace(active.binding, description=t(active.binding.description)))
+        if active.binding.description
+        else active
+        for key, active in bindings.items()
+    }
