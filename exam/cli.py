@@ -169,6 +169,7 @@ def banks() -> None:
 @banks.command("list", help="cli.banks_list_help")
 @pass_app
 def banks_list(app: AppContext) -> None:
+    from exam.plugins import Kind
     from exam.tables import print_table
 
     registry = app.registry
@@ -181,7 +182,7 @@ def banks_list(app: AppContext) -> None:
         rows.append(
             [bank.id, bank.title, bank.version, len(bank.questions)]
             + [counts.get(n, 0) for n in type_names]
-            + [registry.owner["bank:" + bank.id]]
+            + [registry.provider(Kind.BANK, bank.id)]
         )
     print_table(headers, rows)
     app.warn_plugin_failures()
@@ -266,11 +267,12 @@ def papers() -> None:
 @papers.command("list", help="cli.papers_list_help")
 @pass_app
 def papers_list(app: AppContext) -> None:
+    from exam.plugins import Kind
     from exam.tables import print_table
 
     rows = [
         [p.id, p.title, p.question_count, p.total_points, p.pass_mark, p.time_limit, p.attempts or "∞",
-         app.registry.owner["paper:" + p.id]]
+         app.registry.provider(Kind.PAPER, p.id)]
         for p in app.registry.papers.values()
     ]  # fmt: skip
     print_table(

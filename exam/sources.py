@@ -10,12 +10,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from exam.errors import NotFoundError
 from exam.i18n import t
-from exam.resources import sources_dir
 from exam.textnorm import chinese_numeral
+from exam.yamlsafe import load_yaml
 
 PREAMBLE = "序言"
 
@@ -106,7 +104,23 @@ def section_key(name: str) -> str:
 
 
 def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """Read a statute file (``title``, optional ``version`` and ``preamble``, ``articles`` of ``no``, ``chapter``,
+    optional ``section`` and ``paragraphs``) with the safe loader of :mod:`exam.yamlsafe`.
+
+    Args:
+        path: The ``*.yaml`` file.
+        doc_id: The id questions cite it by (``source.doc``).
+        short_title: The name shown in citation labels (``宪法``).
+
+    Returns:
+        The document, articles by number, each article's 款 in order.
+
+    Raises:
+        BankFormatError: The file cannot be read or is not safe, well-formed YAML.
+        KeyError, TypeError, ValueError: A required key is missing or of the wrong kind (the statute files ship
+            with their plugin and are checked by the bank tests).
+    """
+    data = load_yaml(path)
     version = str(data.get("version", ""))
     doc = SourceDocument(doc_id=doc_id, title=data["title"], short_title=short_title, version=version)
     doc.preamble = tuple(data.get("preamble") or ())
@@ -172,26 +186,3 @@ class SourceLibrary:
 
     def text(self, citation: Citation) -> str:
         return self[citation.doc].text(citation)
-
-
-BUILTIN_SOURCES: dict[str, tuple[str, str]] = {
-    "constitution-2018": ("constitution-2018.yaml", "宪法"),
-    "deputies-law-2025": ("deputies-law-2025.yaml", "代表法"),
-    "organic-law-2022": ("organic-law-2022.yaml", "地方组织法"),
-    "election-law-2020": ("election-law-2020.yaml", "选举法"),
-    "speech": ("speech.txt", "讲话"),
-}
-
-
-def load_builtin_source(doc_id: str, folder: Path | None = None) -> SourceDocument:
-    """Load one of the shipped source texts by doc id."""
-    filename, short = BUILTIN_SOURCES[doc_id]
-    path = (folder or sources_dir()) / filename
-    if path.suffix == ".txt":
-        return parse_speech(path.read_text(encoding="utf-8"), doc_id, short)
-    return load_statute(path, doc_id, short)
-
-
-def builtin_library(folder: Path | None = None) -> SourceLibrary:
-    """All shipped source texts."""
-    return SourceLibrary({doc_id: load_builtin_source(doc_id, folder) for doc_id in BUILTIN_SOURCES})

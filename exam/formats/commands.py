@@ -45,6 +45,7 @@ def banks_import(
     from exam.banks import load_bank_file
     from exam.formats.convert import BANK_SUFFIX, default_bank_id, guess_format, import_bank, write_new_file
     from exam.formats.yaml_writer import dump_bank, dump_document
+    from exam.plugins import Kind
 
     fmt = fmt or guess_format(file)
     if fmt is None:
@@ -73,7 +74,7 @@ def banks_import(
         raise SystemExit(1)
     bank = outcome.bank
     if bank.id in registry.banks and Path(registry.banks[bank.id].path or "").resolve() != output.resolve():
-        click.secho(t("formats.import_id_taken", bank=bank.id, plugin=registry.owner["bank:" + bank.id]),
+        click.secho(t("formats.import_id_taken", bank=bank.id, plugin=registry.provider(Kind.BANK, bank.id)),
                     fg="yellow", err=True)  # fmt: skip
     write_new_file(output, dump_bank(bank, header).encode("utf-8"), force)
     try:
@@ -150,9 +151,10 @@ def banks_template(output: Path, force: bool) -> None:
 @pass_app
 def banks_new(app: AppContext, name: str, folder: Path, title: str | None, doc: str | None) -> None:
     from exam.formats.scaffold import package_name, scaffold_bank_plugin
+    from exam.plugins import Kind
 
     if name in app.registry.banks:
-        raise ExamError(t("formats.scaffold_taken", name=name, plugin=app.registry.owner["bank:" + name]))
+        raise ExamError(t("formats.scaffold_taken", name=name, plugin=app.registry.provider(Kind.BANK, name)))
     project = scaffold_bank_plugin(name, folder, title, doc)
     click.echo(t("formats.scaffolded", path=project, package=package_name(name), name=name))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from exam.cli import main
-from exam.plugins import PluginFailure, Registry, load_registry
+from exam.plugins import Kind, PluginFailure, Registry, load_registry
 from tests.core.support import (
     PROJECT_ROOT,
     bank_yaml,
@@ -214,9 +214,9 @@ def test_broken_dir_plugins_do_not_take_the_others_down(dir_registry: tuple[Path
     folder plugin's bank; the duplicate never replaces the original."""
     _, registry = dir_registry
     assert set(builtin_banks_present()) <= set(registry.banks)
-    assert "town-rules" in registry.banks and registry.owner["bank:town-rules"] == "good_bank"
+    assert "town-rules" in registry.banks and registry.provider(Kind.BANK, "town-rules") == "good_bank"
     assert registry.plugins["good_bank"].ok and registry.plugins["good_bank"].version == "0.3"
-    assert registry.owner["bank:speech"] == "speech"
+    assert registry.provider(Kind.BANK, "speech") == "speech"
     assert registry.banks["speech"].title != "本镇人大工作制度"
     assert "bad-bank" not in registry.banks
     assert {"single", "multiple", "judge", "blank", "short"} <= set(registry.types)
