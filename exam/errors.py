@@ -44,10 +44,6 @@ class PaperError(ExamError):
     """A paper spec is invalid or cannot be satisfied by the loaded banks."""
 
 
-class PluginError(ExamError):
-    """A plugin failed to load or returned something invalid."""
-
-
 class StoreError(ExamError):
     """The results store cannot be read or written."""
 

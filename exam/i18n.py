@@ -10,7 +10,6 @@ import os
 
 from exam.messages import CATALOGUE
 
-LANGUAGES = ("zh", "en")
 _language = "zh"
 
 
