@@ -37,6 +37,7 @@ class BankFormatError(ExamError):
 
     @classmethod
     def single(cls, path: str | Path, line: int | None, item: str | None, message: str) -> BankFormatError:
+        """The error for one problem at ``path`` (``line`` 1-based, ``item`` the question id, either may be None)."""
         return cls([Problem(str(path), line, item, message)])
 
 

@@ -27,6 +27,7 @@ def set_language(lang: str | None) -> str:
 
 
 def current_language() -> str:
+    """The language messages are given in now: ``"zh"`` or ``"en"``."""
     return _language
 
 

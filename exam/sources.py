@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Citation:
     section: str | None = None
 
     def as_dict(self) -> dict[str, object]:
+        """The documented JSON form: ``doc``, ``article``, ``paragraph``, ``section`` (unused ones ``None``)."""
         return {"doc": self.doc, "article": self.article, "paragraph": self.paragraph, "section": self.section}
 
     def label(self, library: SourceLibrary | None = None) -> str:
@@ -45,6 +47,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Article:
+    """One article (条) of a statute: its number, chapter and 节 headings, and its 款 in order."""
+
     no: int
     chapter: str
     section: str | None
@@ -94,7 +98,11 @@ class SourceDocument:
         raise NotFoundError(t("source.no_place", doc=self.short_title))
 
     def article_text(self, no: int) -> str:
-        """The whole article, 款 by 款, for the review screen."""
+        """The whole article ``no``, 款 by 款 joined with newlines, for the review screen.
+
+        Raises:
+            NotFoundError: The statute has no article ``no``.
+        """
         return self.text(Citation(self.doc_id, article=no))
 
 
@@ -161,28 +169,45 @@ def parse_speech(text: str, doc_id: str = "speech", short_title: str = "讲话")
 
 
 class SourceLibrary:
-    """The source texts known to this installation, by doc id."""
+    """The source texts known to this installation, by doc id; read-only once made.
 
-    def __init__(self, documents: dict[str, SourceDocument] | None = None) -> None:
+    Args:
+        documents: doc id -> document (copied).
+    """
+
+    def __init__(self, documents: Mapping[str, SourceDocument] | None = None) -> None:
         self._docs: dict[str, SourceDocument] = dict(documents or {})
-
-    def add(self, document: SourceDocument) -> None:
-        self._docs[document.doc_id] = document
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
 
     def __getitem__(self, doc_id: str) -> SourceDocument:
+        """The document ``doc_id``.
+
+        Raises:
+            NotFoundError: No such document.
+        """
         try:
             return self._docs[doc_id]
         except KeyError:
             raise NotFoundError(t("source.unknown_doc", doc=doc_id)) from None
 
     def ids(self) -> list[str]:
+        """Every doc id, sorted."""
         return sorted(self._docs)
 
     def short_title(self, doc_id: str) -> str:
+        """The short title shown in citation labels (``宪法``).
+
+        Raises:
+            KeyError: No such document.
+        """
         return self._docs[doc_id].short_title
 
     def text(self, citation: Citation) -> str:
+        """The text at ``citation``.
+
+        Raises:
+            NotFoundError: The document, or the place in it, does not exist (the message names what is missing).
+        """
         return self[citation.doc].text(citation)
