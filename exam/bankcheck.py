@@ -139,9 +139,11 @@ class KeySpread:
 
     @property
     def singles(self) -> int:
+        """How many single-choice questions were counted."""
         return sum(self.single_keys.values())
 
     def single_share(self, letter: str) -> float:
+        """The share (0..1) of single-choice keys that are ``letter``; 0.0 without any single-choice question."""
         return self.single_keys.get(letter, 0) / self.singles if self.singles else 0.0
 
     @property
@@ -154,10 +156,13 @@ class KeySpread:
 
     @property
     def two_wrong_share(self) -> float:
+        """The share (0..1) of multiple-choice questions with at least two wrong options."""
         return self.multiple_two_wrong / self.multiple if self.multiple else 0.0
 
 
 def key_spread(questions: Iterable[Question]) -> KeySpread:
+    """How the keys of single- and multiple-choice ``questions`` fall on the option letters (other types are
+    skipped)."""
     single: Counter[str] = Counter()
     wrong_at: Counter[str] = Counter()
     multiple = two_wrong = last_only = 0
@@ -187,10 +192,12 @@ class BankQuality:
 
     @property
     def application_share(self) -> float:
+        """The share (0..1) of application questions (应用题); 0.0 for an empty bank."""
         return self.application / self.total if self.total else 0.0
 
 
 def bank_quality(bank: Bank) -> BankQuality:
+    """The issue-16 figures of ``bank``: application share, key spread and overlapping quotes outside a group."""
     questions = bank.questions
     return BankQuality(
         bank_id=bank.id,

@@ -239,7 +239,7 @@ def key_texts(question: Question) -> tuple[str, ...]:
         return ()
     texts: list[str] = []
     for accepted in answer:
-        for text in accepted:  # type: ignore[union-attr]
+        for text in accepted:
             texts.extend(getattr(text, "items", (text,)))
     return tuple(texts)
 
@@ -260,7 +260,21 @@ def parse_bank(
     types: Mapping[str, QuestionType],
     sources: SourceLibrary | None = None,
 ) -> Bank:
-    """Validate a whole bank document; raise :class:`BankFormatError` listing every problem."""
+    """Validate a whole bank document.
+
+    Args:
+        data: The document as :func:`exam.yamlsafe.load_yaml` reads it (a ``LineDict`` with ``bank`` and
+            ``questions``), so problems can name lines.
+        path: The file name used in problems (also stored as ``Bank.path``).
+        types: The registered question types by name; a question of another type is a problem.
+        sources: When given, every citation must exist in it and every ``quote`` must be in the cited text.
+
+    Returns:
+        The bank, questions in file order with ids ``bank:local``.
+
+    Raises:
+        BankFormatError: Listing every problem found, each with file, line and question id.
+    """
     out = _Collector(path)
     if not isinstance(data, LineDict):
         raise BankFormatError.single(path, 1, None, t("bank.not_bank"))
@@ -316,7 +330,7 @@ def parse_bank(
             if question is not None and not duplicate:
                 questions.append(question)
         if not raw_questions:
-            out.add(_line(data, "questions"), None, t("bank.no_questions"))  # type: ignore[unreachable]
+            out.add(_line(data, "questions"), None, t("bank.no_questions"))
     if out.problems:
         raise BankFormatError(out.problems)
     if equivalents:
@@ -338,7 +352,11 @@ def load_bank_file(
     types: Mapping[str, QuestionType],
     sources: SourceLibrary | None = None,
 ) -> Bank:
-    """Read and validate one ``*.bank.yaml`` file; a :class:`BankFormatError` lists every problem, in line order."""
+    """Read and validate one ``*.bank.yaml`` file (safe YAML, see :mod:`exam.yamlsafe`, then :func:`parse_bank`).
+
+    Raises:
+        BankFormatError: Listing every problem, YAML-level and bank-level together, in line order.
+    """
     found: list[Problem] = []
     data = load_yaml(path, collect=found)  # a key written twice must not hide the file's other problems
     found = _name_questions(data, found)

@@ -15,12 +15,14 @@ from exam.qtypes import BUILTIN_TYPES, QuestionType
 
 @hookimpl
 def exam_register_question_types(register: Callable[[QuestionType], None]) -> None:
+    """Register the five built-in question types (single, multiple, judge, blank, short)."""
     for qtype in BUILTIN_TYPES:
         register(qtype)
 
 
 @hookimpl
 def exam_register_exporters(register: Callable[[Exporter], None]) -> None:
+    """Register the ``xlsx`` and ``csv`` score-sheet exporters."""
     from exam.sheets import write_csv, write_xlsx
 
     register(Exporter("xlsx", t("exporter.xlsx"), ".xlsx", write_xlsx))

@@ -26,15 +26,19 @@ APP_NAME = "township-exam"
 
 
 def config_file() -> Path:
+    """The config file: ``EXAM_CONFIG``, else ``config.yaml`` in the user's config folder (it may not exist)."""
     return Path(os.environ.get("EXAM_CONFIG") or Path(platformdirs.user_config_dir(APP_NAME)) / "config.yaml")
 
 
 def default_db() -> Path:
+    """The store folder used when nothing else is set: ``store`` in the user's data folder."""
     return Path(platformdirs.user_data_dir(APP_NAME)) / "store"
 
 
 @dataclass
 class Settings:
+    """Where the store, the plugins folder and the bank folders are, and the language (``None``: detect)."""
+
     db: Path = field(default_factory=default_db)
     plugins_dir: Path | None = None
     banks_dirs: list[Path] = field(default_factory=list)
@@ -47,6 +51,14 @@ def load_settings(
     banks_dirs: tuple[str, ...] = (),
     lang: str | None = None,
 ) -> Settings:
+    """The settings, each from the first that sets it: the arguments (command-line options), the environment
+    (``EXAM_DB``, ``EXAM_PLUGINS_DIR``, ``EXAM_BANKS_DIRS`` separated by ``os.pathsep``, ``EXAM_LANG``), the config
+    file (:func:`config_file`), the defaults.
+
+    Raises:
+        BankFormatError: The config file is not safe, well-formed YAML.
+        ExamError: The config file is not a mapping.
+    """
     settings = Settings()
     path = config_file()
     if path.exists():

@@ -37,15 +37,12 @@ class BankFormatError(ExamError):
 
     @classmethod
     def single(cls, path: str | Path, line: int | None, item: str | None, message: str) -> BankFormatError:
+        """The error for one problem at ``path`` (``line`` 1-based, ``item`` the question id, either may be None)."""
         return cls([Problem(str(path), line, item, message)])
 
 
 class PaperError(ExamError):
     """A paper spec is invalid or cannot be satisfied by the loaded banks."""
-
-
-class PluginError(ExamError):
-    """A plugin failed to load or returned something invalid."""
 
 
 class StoreError(ExamError):

@@ -47,6 +47,7 @@ def grade_multiple(key: Sequence[str], response: object, points: float, rule: Mu
 
 
 def grade_judge(key: bool, response: object, points: float) -> float:
+    """Full points when ``response`` is the boolean ``key``; anything else (no answer, a string) scores 0."""
     return _full(points) if isinstance(response, bool) and response is key else 0.0
 
 

@@ -121,16 +121,15 @@ def check_bank(bank: Bank, library: SourceLibrary) -> list[Problem]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m exam.grounding FILE...``: print grounding problems; exit 1 if any."""
     from exam.banks import parse_bank
-    from exam.qtypes import BUILTIN_TYPES
-    from exam.sources import builtin_library
+    from exam.plugins import load_registry
     from exam.yamlsafe import LineDict, load_yaml
 
     args = sys.argv[1:] if argv is None else argv
     if not args:
         print(t("grounding.usage"), file=sys.stderr)
         return 2
-    library = builtin_library()
-    types = {t.name: t for t in BUILTIN_TYPES}
+    registry = load_registry()  # the types and source texts the application itself uses
+    library, types = registry.sources, dict(registry.types)
     failed = False
     for name in args:
         try:

@@ -10,7 +10,6 @@ import os
 
 from exam.messages import CATALOGUE
 
-LANGUAGES = ("zh", "en")
 _language = "zh"
 
 
@@ -28,6 +27,7 @@ def set_language(lang: str | None) -> str:
 
 
 def current_language() -> str:
+    """The language messages are given in now: ``"zh"`` or ``"en"``."""
     return _language
 
 

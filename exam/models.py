@@ -79,6 +79,7 @@ class Question:
 
     @property
     def local_id(self) -> str:
+        """The id inside its bank: ``q001`` for ``speech:q001``."""
         return self.id.split(":", 1)[1]
 
     def answer_json(self) -> JSON:
@@ -141,10 +142,16 @@ def accepted_to_json(accepted: str) -> JSON:
 
 def accepted_from_json(value: JSON) -> str:
     """The reverse of :func:`accepted_to_json`."""
-    return AnyOrder(value["any_order"]) if isinstance(value, dict) else value  # type: ignore[no-any-return]
+    return AnyOrder(value["any_order"]) if isinstance(value, dict) else value
 
 
 def answer_to_json(answer: Answer) -> JSON:
+    """A key in its documented JSON form (docs/bank-format.md).
+
+    Returns:
+        ``{"reference", "keywords": [[...]]}`` for a short answer; the ``bool`` (judge) or ``str`` (single) as is;
+        a list of lists of accepted forms for blanks; a list of letters for multiple choice.
+    """
     if isinstance(answer, ShortAnswer):
         return {"reference": answer.reference, "keywords": [list(group) for group in answer.keywords]}
     if isinstance(answer, (bool, str)):
@@ -155,6 +162,11 @@ def answer_to_json(answer: Answer) -> JSON:
 
 
 def answer_from_json(qtype: str, value: JSON) -> Answer:
+    """The reverse of :func:`answer_to_json` for a question of type ``qtype``.
+
+    Raises:
+        KeyError, TypeError: ``value`` is not the JSON form of a key (it is trusted: it was written by the program).
+    """
     if qtype == "short" or isinstance(value, dict):
         return ShortAnswer(value["reference"], tuple(tuple(g) for g in value["keywords"]))
     if isinstance(value, list):
@@ -179,6 +191,7 @@ class Bank:
     """Classes of interchangeable terms for comparing typed answers (``bank.equivalents``)."""
 
     def count_by_type(self) -> dict[str, int]:
+        """Number of questions by type name (``{"single": 40, ...}``); types with none are absent."""
         counts: dict[str, int] = {}
         for question in self.questions:
             counts[question.type] = counts.get(question.type, 0) + 1
@@ -195,4 +208,5 @@ class Trainee:
     position: str = ""
 
     def as_dict(self) -> dict[str, str]:
+        """The four fields by name, as stored and exported."""
         return {"name": self.name, "id": self.id, "unit": self.unit, "position": self.position}

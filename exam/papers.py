@@ -38,6 +38,8 @@ class SectionSpec:
     articles: tuple[tuple[int, int], ...] = ()
 
     def matches(self, question: Question) -> bool:
+        """Whether ``question`` may be drawn for this section: its type, and every filter that is set (banks, any
+        one of the tags, difficulty, an article within one of the ``(first, last)`` ranges, inclusive)."""
         if question.type != self.type:
             return False
         if self.banks and question.bank not in self.banks:
@@ -73,14 +75,17 @@ class PaperSpec:
 
     @property
     def total_points(self) -> float:
+        """The paper's full marks: the sum over sections of count × points."""
         return sum(s.count * s.points for s in self.sections)
 
     @property
     def question_count(self) -> int:
+        """How many questions the paper draws."""
         return sum(s.count for s in self.sections)
 
     @property
     def rules(self) -> GradingRules:
+        """The paper's partial-credit rules for multiple choice and blanks."""
         return GradingRules(self.multiple_rule, self.blank_rule)  # type: ignore[arg-type]
 
 
@@ -95,6 +100,7 @@ class DrawnQuestion:
 
     @property
     def id(self) -> str:
+        """The question's full id (``bank:local``)."""
         return self.question.id
 
     def displayed_options(self) -> list[tuple[str, str]]:
@@ -104,6 +110,8 @@ class DrawnQuestion:
         return [(OPTION_LETTERS[i], self.question.options[i]) for i in self.option_order]
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON shape stored with an attempt: ``question`` (the bank record), ``points``, ``option_order``
+        (canonical option indexes in the order shown) and ``section``."""
         return {
             "question": self.question.to_dict(),
             "points": self.points,
@@ -113,6 +121,11 @@ class DrawnQuestion:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DrawnQuestion:
+        """The reverse of :meth:`to_dict`.
+
+        Raises:
+            KeyError: ``question`` or ``points`` is missing.
+        """
         return cls(
             question=Question.from_dict(data["question"]),
             points=data["points"],
@@ -137,15 +150,23 @@ class DrawnPaper:
 
     @property
     def max_score(self) -> float:
+        """Full marks of the drawn paper, rounded to 2 decimals."""
         return round(sum(q.points for q in self.questions), 2)
 
     def get(self, question_id: str) -> DrawnQuestion:
+        """The drawn question with full id ``question_id``.
+
+        Raises:
+            KeyError: The paper has no such question.
+        """
         for drawn in self.questions:
             if drawn.id == question_id:
                 return drawn
         raise KeyError(question_id)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON shape stored with an attempt (``paper_snapshot``): the paper's rules and every drawn question,
+        so the attempt is graded as drawn even if the bank or paper changes later."""
         return {
             "paper_id": self.paper_id,
             "title": self.title,
@@ -161,6 +182,11 @@ class DrawnPaper:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DrawnPaper:
+        """The reverse of :meth:`to_dict`.
+
+        Raises:
+            KeyError: A required field is missing.
+        """
         return cls(
             paper_id=data["paper_id"],
             title=data["title"],

@@ -18,16 +18,17 @@ import importlib.util
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from importlib.metadata import entry_points
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from types import MappingProxyType, ModuleType
+from typing import Any, Generic, TypeVar
 
 import pluggy
 
-from exam import PROJECT_NAME, hookspecs
+from exam import PROJECT_NAME, __version__, hookspecs
 from exam.banks import load_bank_file
 from exam.errors import BankFormatError, ExamError
 from exam.exporters import Exporter
@@ -39,11 +40,145 @@ from exam.sources import SourceDocument, SourceLibrary
 
 ENTRY_POINT_GROUP = PROJECT_NAME
 CORE_PLUGIN = "exam.builtin"
+T = TypeVar("T")
+
+
+class Kind(StrEnum):
+    """What a plugin can contribute; the value is the prefix ``exam plugins`` shows (``bank:speech``)."""
+
+    TYPE = "type"
+    SOURCE = "source"
+    BANK = "bank"
+    PAPER = "paper"
+    EXPORTER = "exporter"
+
+
+@dataclass(frozen=True)
+class Registered(Generic[T]):
+    """One contribution as the registry keeps it: the validated item and the plugin that supplied it."""
+
+    item: T
+    plugin: str
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What ``exam plugins`` shows for one plugin.
+
+    Attributes:
+        name: The plugin's name (entry-point name, folder plugin name, ``exam.builtin`` or ``banks-dir:DIR``).
+        version: The plugin's own version: its module's ``__version__``, else its distribution's; may be empty.
+        origin: Where it came from (``township-exam (entry point)``, a folder, ``test``).
+        hooks: Names of the hooks it implements, sorted.
+        contributed: What it registered, as ``kind:id`` in registration order.
+        errors: Why it failed, one reason per problem; empty when it works.
+    """
+
+    name: str
+    version: str = ""
+    origin: str = ""
+    hooks: tuple[str, ...] = ()
+    contributed: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing went wrong with this plugin."""
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """One problem of one plugin: ``plugin`` is its name, ``reason`` a sentence a trainer can act on."""
+
+    plugin: str
+    reason: str
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_TAKEN = {
+    Kind.TYPE: "plugin.type_taken",
+    Kind.SOURCE: "plugin.source_taken",
+    Kind.BANK: "plugin.bank_taken",
+    Kind.PAPER: "plugin.paper_taken",
+    Kind.EXPORTER: "plugin.exporter_taken",
+}
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything the plugins contributed, validated, with who contributed it; read-only once built.
+
+    Build one with :func:`load_registry`. The item views (``types``, ``sources``, ``banks``, ``papers``,
+    ``exporters``) are read-only mappings from id to item, in registration order; :meth:`provider` says which
+    plugin supplied an item. To change something (tests do), build a new registry with
+    ``dataclasses.replace(registry, entries=...)``; the views are made again from ``entries``.
+
+    Attributes:
+        entries: Per kind, id -> :class:`Registered` item.
+        plugins: Every plugin seen, by name, in discovery order.
+        pm: The plugin manager the items came from (``None`` for a registry built by hand).
+    """
+
+    entries: Mapping[Kind, Mapping[str, Registered[Any]]] = field(default_factory=dict)
+    plugins: Mapping[str, PluginInfo] = field(default_factory=dict)
+    pm: pluggy.PluginManager | None = field(default=None, compare=False, repr=False)
+    types: Mapping[str, QuestionType] = field(init=False, repr=False)
+    sources: SourceLibrary = field(init=False, repr=False, compare=False)
+    banks: Mapping[str, Bank] = field(init=False, repr=False)
+    papers: Mapping[str, PaperSpec] = field(init=False, repr=False)
+    exporters: Mapping[str, Exporter] = field(init=False, repr=False)
+    # The one thing that grows after loading: failures of the exam_attempt_submitted event. A registry made by
+    # dataclasses.replace starts with its own empty list, so nothing recorded on one registry shows on another.
+    _event_failures: list[PluginFailure] = field(init=False, default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        frozen = {kind: MappingProxyType(dict(self.entries.get(kind, _EMPTY))) for kind in Kind}
+        object.__setattr__(self, "entries", MappingProxyType(frozen))
+        object.__setattr__(self, "plugins", MappingProxyType(dict(self.plugins)))
+        for kind, name in ((Kind.TYPE, "types"), (Kind.BANK, "banks"), (Kind.PAPER, "papers")):
+            object.__setattr__(self, name, self._items(kind))
+        object.__setattr__(self, "exporters", self._items(Kind.EXPORTER))
+        object.__setattr__(self, "sources", SourceLibrary(dict(self._items(Kind.SOURCE))))
+
+    def _items(self, kind: Kind) -> Mapping[str, Any]:
+        return MappingProxyType({item_id: entry.item for item_id, entry in self.entries[kind].items()})
+
+    def provider(self, kind: Kind, item_id: str) -> str:
+        """The name of the plugin that supplied item ``item_id`` of ``kind`` (e.g. ``provider(Kind.BANK, "speech")``).
+
+        Raises:
+            KeyError: No item of that kind has that id.
+        """
+        return self.entries[kind][item_id].plugin
+
+    @property
+    def failures(self) -> list[PluginFailure]:
+        """Every plugin problem: those found while loading, plugin by plugin, then those of later events."""
+        loading = [PluginFailure(p.name, reason) for p in self.plugins.values() for reason in p.errors]
+        return loading + list(self._event_failures)
+
+    def notify_submitted(self, attempt: dict[str, Any]) -> None:
+        """Fire ``exam_attempt_submitted`` on every plugin, isolating failures.
+
+        Args:
+            attempt: The attempt's JSON shape; each plugin gets its own deep copy.
+
+        An exception in a plugin is recorded (see :attr:`failures`) and never raised.
+        """
+        if self.pm is None:
+            return
+        for impl in self.pm.hook.exam_attempt_submitted.get_hookimpls():
+            try:
+                impl.function(attempt=copy.deepcopy(attempt))  # a plugin changing it must not affect the next
+            except Exception as exc:  # a plugin must never stop a submission
+                reason = f"exam_attempt_submitted: {type(exc).__name__}: {exc}"
+                self._event_failures.append(PluginFailure(impl.plugin_name, reason))
 
 
 @dataclass
-class PluginInfo:
-    """What ``exam plugins`` shows for one plugin."""
+class _PluginLog:
+    """A plugin's record while loading; frozen into :class:`PluginInfo` at the end."""
 
     name: str
     version: str = ""
@@ -52,46 +187,43 @@ class PluginInfo:
     contributed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    def freeze(self) -> PluginInfo:
+        return PluginInfo(
+            self.name, self.version, self.origin, tuple(self.hooks), tuple(self.contributed), tuple(self.errors)
+        )
 
 
-@dataclass(frozen=True)
-class PluginFailure:
-    plugin: str
-    reason: str
+class _Loading:
+    """The mutable state of one :func:`load_registry` run: plugin logs and the per-kind tables."""
 
+    def __init__(self) -> None:
+        self.plugins: dict[str, _PluginLog] = {}
+        self.tables: dict[Kind, dict[str, Registered[Any]]] = {kind: {} for kind in Kind}
 
-@dataclass
-class Registry:
-    """Everything the plugins contributed, validated, with who contributed it."""
-
-    types: dict[str, QuestionType] = field(default_factory=dict)
-    sources: SourceLibrary = field(default_factory=SourceLibrary)
-    banks: dict[str, Bank] = field(default_factory=dict)
-    papers: dict[str, PaperSpec] = field(default_factory=dict)
-    exporters: dict[str, Exporter] = field(default_factory=dict)
-    owner: dict[str, str] = field(default_factory=dict)
-    plugins: dict[str, PluginInfo] = field(default_factory=dict)
-    pm: pluggy.PluginManager | None = None
-
-    @property
-    def failures(self) -> list[PluginFailure]:
-        return [PluginFailure(p.name, reason) for p in self.plugins.values() for reason in p.errors]
+    def log(self, plugin: str, version: str = "", origin: str = "") -> _PluginLog:
+        """The log of ``plugin``, made on first use (``version``/``origin`` only fill a new log)."""
+        return self.plugins.setdefault(plugin, _PluginLog(plugin, version, origin))
 
     def fail(self, plugin: str, reason: str) -> None:
-        self.plugins.setdefault(plugin, PluginInfo(plugin)).errors.append(reason)
+        self.log(plugin).errors.append(reason)
 
-    def notify_submitted(self, attempt: dict[str, Any]) -> None:
-        """Fire ``exam_attempt_submitted`` on every plugin, isolating failures."""
-        if self.pm is None:
-            return
-        for impl in self.pm.hook.exam_attempt_submitted.get_hookimpls():
-            try:
-                impl.function(attempt=copy.deepcopy(attempt))  # a plugin changing it must not affect the next
-            except Exception as exc:  # a plugin must never stop a submission
-                self.fail(impl.plugin_name, f"exam_attempt_submitted: {type(exc).__name__}: {exc}")
+    def items(self, kind: Kind) -> dict[str, Any]:
+        return {item_id: entry.item for item_id, entry in self.tables[kind].items()}
+
+    def admit(self, kind: Kind, plugin: str, item_id: str, item: object) -> bool:
+        """The one registration path: reject a duplicate id (naming its owner), else record ``item`` and its
+        plugin. Returns whether it was admitted."""
+        table = self.tables[kind]
+        if item_id in table:
+            self.fail(plugin, t(_TAKEN[kind], name=item_id, owner=table[item_id].plugin))
+            return False
+        table[item_id] = Registered(item, plugin)
+        self.log(plugin).contributed.append(f"{kind}:{item_id}")
+        return True
+
+    def freeze(self, pm: pluggy.PluginManager | None) -> Registry:
+        plugins = {name: log.freeze() for name, log in self.plugins.items()}
+        return Registry(entries=self.tables, plugins=plugins, pm=pm)
 
 
 def _split_env(name: str) -> set[str] | None:
@@ -112,19 +244,32 @@ def _describe_exception(exc: BaseException) -> str:
 def get_plugin_manager(
     plugins_dir: str | Path | None = None,
     extra_plugins: Iterable[tuple[str, object]] = (),
-    registry: Registry | None = None,
-) -> tuple[pluggy.PluginManager, Registry]:
-    """Build a plugin manager with every plugin discovered and validated; failures are recorded, never raised.
+) -> tuple[pluggy.PluginManager, Mapping[str, PluginInfo]]:
+    """Build a plugin manager with every plugin discovered and registered; failures are recorded, never raised.
 
     Args:
         plugins_dir: Folder of extra plugins; defaults to ``EXAM_PLUGINS_DIR``.
         extra_plugins: ``(name, module-or-object)`` pairs to register too (used by tests).
-        registry: Where failures go; a new one by default.
+
+    Returns:
+        The manager and, by plugin name in discovery order, what is known of each plugin so far (version, origin,
+        hooks, and the reason it failed to load or register, if it did).
     """
-    registry = registry or Registry()
+    loading = _Loading()
+    return _discover(loading, plugins_dir, extra_plugins), {n: log.freeze() for n, log in loading.plugins.items()}
+
+
+def _plugin_version(plugin: object, dist_version: str = "") -> str:
+    """A plugin's own version: its ``__version__``, else that of the distribution that declares it."""
+    version = getattr(plugin, "__version__", None)
+    return version if isinstance(version, str) and version else dist_version
+
+
+def _discover(
+    loading: _Loading, plugins_dir: str | Path | None, extra_plugins: Iterable[tuple[str, object]]
+) -> pluggy.PluginManager:
     pm = pluggy.PluginManager(PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
-    registry.pm = pm
     only = _split_env("EXAM_LOAD_PLUGINS")
     disabled = _split_env("EXAM_DISABLE_PLUGINS") or set()
 
@@ -132,47 +277,47 @@ def get_plugin_manager(
         return name not in disabled and (only is None or name in only)
 
     def add(name: str, plugin: object, version: str = "", origin: str = "") -> None:
-        info = registry.plugins.setdefault(name, PluginInfo(name))
-        info.version, info.origin = version, origin
+        log = loading.log(name)
+        log.version, log.origin = version, origin
         try:
             pm.register(plugin, name=name)
         except Exception as exc:  # pluggy.PluginValidationError, ValueError (duplicate name)
-            registry.fail(name, _describe_exception(exc))
+            loading.fail(name, _describe_exception(exc))
             return
         try:
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
             pm.unregister(name=name)
-            registry.fail(name, t("plugin.unknown_hook", error=exc))
+            loading.fail(name, t("plugin.unknown_hook", error=exc))
             return
-        info.hooks = sorted(impl for impl in _hook_names(pm, plugin))
+        log.hooks = sorted(_hook_names(pm, plugin))
 
     from exam import builtin
 
-    add(CORE_PLUGIN, builtin, origin="exam")
+    add(CORE_PLUGIN, builtin, __version__, origin="exam")
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         if not wanted(ep.name):
             continue
-        version = ep.dist.version if ep.dist else ""
+        dist_version = ep.dist.version if ep.dist else ""
         origin = f"{ep.dist.name} (entry point)" if ep.dist else "entry point"
         try:
             plugin = ep.load()
         except BaseException as exc:  # ImportError, SyntaxError, anything a broken plugin raises, even SystemExit
-            registry.plugins.setdefault(ep.name, PluginInfo(ep.name, version, origin))
-            registry.fail(ep.name, _describe_exception(exc))
+            loading.log(ep.name, dist_version, origin)
+            loading.fail(ep.name, _describe_exception(exc))
             continue
-        add(ep.name, plugin, version, origin)
+        add(ep.name, plugin, _plugin_version(plugin, dist_version), origin)
     folder = plugins_dir or os.environ.get("EXAM_PLUGINS_DIR")
     if folder:
         for name, module_or_error in _load_dir_plugins(Path(folder), wanted):
             if isinstance(module_or_error, BaseException):
-                registry.plugins.setdefault(name, PluginInfo(name, origin=str(folder)))
-                registry.fail(name, _describe_exception(module_or_error))
+                loading.log(name, origin=str(folder))
+                loading.fail(name, _describe_exception(module_or_error))
             else:
-                add(name, module_or_error, getattr(module_or_error, "__version__", ""), str(folder))
+                add(name, module_or_error, _plugin_version(module_or_error), str(folder))
     for name, plugin in extra_plugins:
-        add(name, plugin, getattr(plugin, "__version__", ""), "test")
-    return pm, registry
+        add(name, plugin, _plugin_version(plugin), "test")
+    return pm
 
 
 def _hook_names(pm: pluggy.PluginManager, plugin: object) -> list[str]:
@@ -211,15 +356,68 @@ def _load_dir_plugins(folder: Path, wanted: Callable[[str], bool]) -> list[tuple
     return found
 
 
-def _call_each(registry: Registry, hook_name: str, make_register: Callable[[str], Callable[[Any], None]]) -> None:
-    """Call one hook plugin by plugin, so an exception in one plugin cannot stop the others."""
-    assert registry.pm is not None
-    caller = getattr(registry.pm.hook, hook_name)
+@dataclass(frozen=True)
+class _Contribution:
+    """How one kind of contribution is checked: the class it must be, and how a file naming it is read."""
+
+    kind: Kind
+    cls: type
+    wrong_kind: str  # message key, formatted with kind=<the class name of what was passed>
+    ident: Callable[[Any], str]
+    read: Callable[[str | Path], object] | None = None
+
+
+def _accept(contribution: _Contribution, plugin: str, raw: object, loading: _Loading) -> tuple[str, Any] | None:
+    """Validate one contributed ``raw`` item (reading it first when it is a path); record why it is refused."""
+    try:
+        if isinstance(raw, (str, Path)) and contribution.read is not None:
+            item: object = contribution.read(raw)
+        elif isinstance(raw, contribution.cls):
+            item = raw
+        else:
+            raise ExamError(t(contribution.wrong_kind, kind=type(raw).__name__))
+    except ExamError as exc:
+        loading.fail(plugin, str(exc))
+        return None
+    return contribution.ident(item), item
+
+
+def _register_all(
+    pm: pluggy.PluginManager,
+    loading: _Loading,
+    hook_name: str,
+    accept: Callable[[str, object], None],
+) -> None:
+    """Call one hook plugin by plugin, so an exception in one plugin cannot stop the others; each plugin's
+    ``register`` is ``accept`` bound to its name."""
+    caller = getattr(pm.hook, hook_name)
     for impl in caller.get_hookimpls():  # registration order
+        plugin = impl.plugin_name
         try:
-            impl.function(register=make_register(impl.plugin_name))
+            impl.function(register=lambda raw, plugin=plugin: accept(plugin, raw))
         except Exception as exc:
-            registry.fail(impl.plugin_name, f"{hook_name}: {_describe_exception(exc)}")
+            loading.fail(plugin, f"{hook_name}: {_describe_exception(exc)}")
+
+
+def _read_bank(loading: _Loading) -> Callable[[str | Path], Bank]:
+    def read(path: str | Path) -> Bank:
+        try:
+            return load_bank_file(path, loading.items(Kind.TYPE), SourceLibrary(loading.items(Kind.SOURCE)))
+        except BankFormatError as exc:
+            first = exc.problems[0]
+            raise ExamError(t("plugin.bank_invalid", bank=path, count=len(exc.problems), first=first)) from None
+
+    return read
+
+
+def _read_paper(loading: _Loading) -> Callable[[str | Path], PaperSpec]:
+    def read(path: str | Path) -> PaperSpec:
+        try:
+            return load_paper_file(path, list(loading.tables[Kind.TYPE]))
+        except BankFormatError as exc:
+            raise ExamError(t("plugin.paper_invalid", paper=path, first=exc.problems[0])) from None
+
+    return read
 
 
 def load_registry(
@@ -227,127 +425,72 @@ def load_registry(
     banks_dirs: Iterable[str | Path] = (),
     extra_plugins: Iterable[tuple[str, object]] = (),
 ) -> Registry:
-    """Discover plugins and collect every contribution, validated. Never raises for a plugin's fault."""
-    pm, registry = get_plugin_manager(plugins_dir, extra_plugins)
+    """Discover plugins and collect every contribution, validated, into a read-only :class:`Registry`.
 
-    def note(plugin: str, what: str) -> None:
-        registry.plugins.setdefault(plugin, PluginInfo(plugin)).contributed.append(what)
+    Contributions are collected kind by kind: question types, sources, banks (hooks, then ``banks_dirs``), papers
+    (hooks, then ``banks_dirs``; each checked against every bank), exporters. Every item goes through one path:
+    validated for its kind, refused if its id is taken (the first keeps it), recorded with its plugin.
 
-    def type_register(plugin: str) -> Callable[[Any], None]:
-        def register(qtype: Any) -> None:
-            if not isinstance(qtype, QuestionType):
-                registry.fail(plugin, t("plugin.type_wrong_kind", kind=type(qtype).__name__))
-            elif qtype.name in registry.types:
-                owner = registry.owner["type:" + qtype.name]
-                registry.fail(plugin, t("plugin.type_taken", name=qtype.name, owner=owner))
-            else:
-                registry.types[qtype.name] = qtype
-                registry.owner["type:" + qtype.name] = plugin
-                note(plugin, f"type:{qtype.name}")
+    Args:
+        plugins_dir: Folder of extra plugins; defaults to ``EXAM_PLUGINS_DIR``.
+        banks_dirs: Folders whose ``*.bank.yaml`` and ``*.paper.yaml`` files are read as the plugin
+            ``banks-dir:FOLDER``.
+        extra_plugins: ``(name, module-or-object)`` pairs to register too (used by tests).
 
-        return register
+    Never raises for a plugin's fault: every problem is in :attr:`Registry.failures`.
+    """
+    loading = _Loading()
+    pm = _discover(loading, plugins_dir, extra_plugins)
+    kinds = {
+        Kind.TYPE: _Contribution(Kind.TYPE, QuestionType, "plugin.type_wrong_kind", lambda q: q.name),
+        Kind.SOURCE: _Contribution(Kind.SOURCE, SourceDocument, "plugin.source_wrong_kind", lambda d: d.doc_id),
+        Kind.BANK: _Contribution(Kind.BANK, Bank, "plugin.bank_wrong_kind", lambda b: b.id, _read_bank(loading)),
+        Kind.PAPER: _Contribution(
+            Kind.PAPER, PaperSpec, "plugin.paper_wrong_kind", lambda p: p.id, _read_paper(loading)
+        ),
+        Kind.EXPORTER: _Contribution(Kind.EXPORTER, Exporter, "plugin.exporter_wrong_kind", lambda e: e.name),
+    }
 
-    def source_register(plugin: str) -> Callable[[Any], None]:
-        def register(document: Any) -> None:
-            if not isinstance(document, SourceDocument):
-                registry.fail(plugin, t("plugin.source_wrong_kind", kind=type(document).__name__))
-            elif document.doc_id in registry.sources:
-                owner = registry.owner["source:" + document.doc_id]
-                registry.fail(plugin, t("plugin.source_taken", name=document.doc_id, owner=owner))
-            else:
-                registry.sources.add(document)
-                registry.owner["source:" + document.doc_id] = plugin
-                note(plugin, f"source:{document.doc_id}")
+    def register(kind: Kind) -> Callable[[str, object], None]:
+        def accept(plugin: str, raw: object) -> None:
+            accepted = _accept(kinds[kind], plugin, raw, loading)
+            if accepted is not None:
+                loading.admit(kind, plugin, *accepted)
 
-        return register
+        return accept
 
-    def bank_register(plugin: str) -> Callable[[Any], None]:
-        def register(item: Any) -> None:
-            try:
-                if isinstance(item, (str, Path)):
-                    bank = load_bank_file(item, registry.types, registry.sources)
-                elif isinstance(item, Bank):
-                    bank = item
-                else:
-                    raise ExamError(t("plugin.bank_wrong_kind", kind=type(item).__name__))
-            except BankFormatError as exc:
-                count = len(exc.problems)
-                registry.fail(plugin, t("plugin.bank_invalid", bank=item, count=count, first=exc.problems[0]))
-                return
-            except ExamError as exc:
-                registry.fail(plugin, str(exc))
-                return
-            if bank.id in registry.banks:
-                registry.fail(plugin, t("plugin.bank_taken", name=bank.id, owner=registry.owner["bank:" + bank.id]))
-                return
-            registry.banks[bank.id] = bank
-            registry.owner["bank:" + bank.id] = plugin
-            note(plugin, f"bank:{bank.id}")
+    # Papers are checked against every bank, so they wait until the banks folders are read too.
+    pending_papers: list[tuple[str, str, PaperSpec]] = []
 
-        return register
+    def hold_paper(plugin: str, raw: object) -> None:
+        accepted = _accept(kinds[Kind.PAPER], plugin, raw, loading)
+        if accepted is not None:
+            pending_papers.append((plugin, *accepted))
 
-    pending_papers: list[tuple[str, PaperSpec]] = []
-
-    def paper_register(plugin: str) -> Callable[[Any], None]:
-        def register(item: Any) -> None:
-            try:
-                if isinstance(item, (str, Path)):
-                    spec = load_paper_file(item, list(registry.types))
-                elif isinstance(item, PaperSpec):
-                    spec = item
-                else:
-                    raise ExamError(t("plugin.paper_wrong_kind", kind=type(item).__name__))
-            except BankFormatError as exc:
-                registry.fail(plugin, t("plugin.paper_invalid", paper=item, first=exc.problems[0]))
-                return
-            except ExamError as exc:
-                registry.fail(plugin, str(exc))
-                return
-            pending_papers.append((plugin, spec))
-
-        return register
-
-    def exporter_register(plugin: str) -> Callable[[Any], None]:
-        def register(exporter: Any) -> None:
-            if not isinstance(exporter, Exporter):
-                registry.fail(plugin, t("plugin.exporter_wrong_kind", kind=type(exporter).__name__))
-            elif exporter.name in registry.exporters:
-                registry.fail(plugin, t("plugin.exporter_taken", name=exporter.name))
-            else:
-                registry.exporters[exporter.name] = exporter
-                registry.owner["exporter:" + exporter.name] = plugin
-                note(plugin, f"exporter:{exporter.name}")
-
-        return register
-
-    _call_each(registry, "exam_register_question_types", type_register)
-    _call_each(registry, "exam_register_sources", source_register)
-    _call_each(registry, "exam_register_banks", bank_register)
-    for folder in banks_dirs:
-        name = f"banks-dir:{folder}"
-        registry.plugins.setdefault(name, PluginInfo(name, origin=str(folder)))
-        register = bank_register(name)
-        paths = sorted(Path(folder).glob("*.bank.yaml"))
-        if not Path(folder).is_dir():
-            registry.fail(name, t("plugin.no_banks_dir", path=folder))
-        for path in paths:
-            register(path)
-    _call_each(registry, "exam_register_papers", paper_register)
-    for folder in banks_dirs:
-        register = paper_register(f"banks-dir:{folder}")
-        for path in sorted(Path(folder).glob("*.paper.yaml")):
-            register(path)
-    for plugin, spec in pending_papers:
-        if spec.id in registry.papers:
-            registry.fail(plugin, t("plugin.paper_taken", name=spec.id, owner=registry.owner["paper:" + spec.id]))
+    _register_all(pm, loading, "exam_register_question_types", register(Kind.TYPE))
+    _register_all(pm, loading, "exam_register_sources", register(Kind.SOURCE))
+    _register_all(pm, loading, "exam_register_banks", register(Kind.BANK))
+    folders = [(f"banks-dir:{folder}", Path(folder)) for folder in banks_dirs]
+    for name, folder in folders:
+        loading.log(name, origin=str(folder))
+        if not folder.is_dir():
+            loading.fail(name, t("plugin.no_banks_dir", path=folder))
+        for path in sorted(folder.glob("*.bank.yaml")):
+            register(Kind.BANK)(name, path)
+    _register_all(pm, loading, "exam_register_papers", hold_paper)
+    for name, folder in folders:
+        for path in sorted(folder.glob("*.paper.yaml")):
+            hold_paper(name, path)
+    banks = loading.items(Kind.BANK)
+    for plugin, paper_id, spec in pending_papers:
+        if paper_id in loading.tables[Kind.PAPER]:
+            loading.admit(Kind.PAPER, plugin, paper_id, spec)  # refused, naming the owner
             continue
         try:
-            check_satisfiable(spec, registry.banks)
+            check_satisfiable(spec, banks)
         except ExamError as exc:
-            registry.fail(plugin, str(exc))
+            loading.fail(plugin, str(exc))
             continue
-        registry.papers[spec.id] = spec
-        registry.owner["paper:" + spec.id] = plugin
-        note(plugin, f"paper:{spec.id}")
-    _call_each(registry, "exam_register_exporters", exporter_register)
-    return registry
+        loading.admit(Kind.PAPER, plugin, paper_id, spec)
+    _register_all(pm, loading, "exam_register_exporters", register(Kind.EXPORTER))
+    return loading.freeze(pm)

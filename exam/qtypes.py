@@ -60,6 +60,7 @@ class QuestionType:
     auto_final: bool = True
 
     def blanks(self, question: Question) -> int:
+        """How many blanks ``question`` asks for: the ``（  ）`` marks in its stem for a fill-in type, else 0."""
         return question.stem.count(BLANK_MARK) if self.input_kind == "blanks" else 0
 
 
@@ -80,6 +81,11 @@ def _letters(value: Any, n_options: int) -> tuple[str, ...]:
 
 
 def parse_single(value: Any, n_options: int) -> str:
+    """A single-choice key from a bank file: one letter among the first ``n_options`` (``"B"``, ``"b"``, ``["B"]``).
+
+    Raises:
+        AnswerFormatError: Not exactly one valid letter.
+    """
     letters = _letters(value, n_options)
     if len(letters) != 1:
         raise AnswerFormatError(t("qtype.single_one"))
@@ -87,6 +93,11 @@ def parse_single(value: Any, n_options: int) -> str:
 
 
 def parse_multiple(value: Any, n_options: int) -> tuple[str, ...]:
+    """A multiple-choice key: two or more distinct letters (``"ACD"``, ``"A,C"``, ``[A, C]``), returned sorted.
+
+    Raises:
+        AnswerFormatError: Fewer than two letters, a repeated letter, or a letter beyond the options.
+    """
     letters = _letters(value, n_options)
     if len(letters) < 2:
         raise AnswerFormatError(t("qtype.multiple_two"))
@@ -94,6 +105,11 @@ def parse_multiple(value: Any, n_options: int) -> tuple[str, ...]:
 
 
 def parse_judge(value: Any, _n: int) -> bool:
+    """A true/false key: a YAML boolean.
+
+    Raises:
+        AnswerFormatError: Anything but ``true`` or ``false`` (``"对"`` or ``1`` is refused, not guessed).
+    """
     if isinstance(value, bool):
         return value
     raise AnswerFormatError(t("qtype.judge_bool"))
@@ -129,7 +145,12 @@ def _check_accepted_text(value: Any, n: int) -> None:
 
 
 def parse_blank(value: Any, _n: int) -> tuple[tuple[str, ...], ...]:
-    """One tuple of accepted answers per blank; an accepted answer is a text or an :class:`AnyOrder` list."""
+    """One tuple of accepted answers per blank; an accepted answer is a text or an :class:`AnyOrder` list.
+
+    Raises:
+        AnswerFormatError: Not a non-empty list, a blank without an answer, an empty or punctuation-only text, or a
+            malformed ``any_order`` item (the message names the blank).
+    """
     if not isinstance(value, list) or not value:
         raise AnswerFormatError(t("qtype.blank_list"))
     blanks: list[tuple[str, ...]] = []
@@ -142,6 +163,11 @@ def parse_blank(value: Any, _n: int) -> tuple[tuple[str, ...], ...]:
 
 
 def parse_short(value: Any, _n: int) -> ShortAnswer:
+    """A short-answer key: ``{reference: text, keywords: [word-or-[synonyms], ...]}``.
+
+    Raises:
+        AnswerFormatError: A missing or empty reference, no keywords, or a keyword that is not text.
+    """
     if not isinstance(value, dict) or "reference" not in value or "keywords" not in value:
         raise AnswerFormatError(t("qtype.short_shape"))
     reference = value["reference"]

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from exam.errors import NotFoundError
 from exam.i18n import t
-from exam.resources import sources_dir
 from exam.textnorm import chinese_numeral
+from exam.yamlsafe import load_yaml
 
 PREAMBLE = "序言"
 
@@ -30,6 +29,7 @@ class Citation:
     section: str | None = None
 
     def as_dict(self) -> dict[str, object]:
+        """The documented JSON form: ``doc``, ``article``, ``paragraph``, ``section`` (unused ones ``None``)."""
         return {"doc": self.doc, "article": self.article, "paragraph": self.paragraph, "section": self.section}
 
     def label(self, library: SourceLibrary | None = None) -> str:
@@ -47,6 +47,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Article:
+    """One article (条) of a statute: its number, chapter and 节 headings, and its 款 in order."""
+
     no: int
     chapter: str
     section: str | None
@@ -96,7 +98,11 @@ class SourceDocument:
         raise NotFoundError(t("source.no_place", doc=self.short_title))
 
     def article_text(self, no: int) -> str:
-        """The whole article, 款 by 款, for the review screen."""
+        """The whole article ``no``, 款 by 款 joined with newlines, for the review screen.
+
+        Raises:
+            NotFoundError: The statute has no article ``no``.
+        """
         return self.text(Citation(self.doc_id, article=no))
 
 
@@ -106,7 +112,23 @@ def section_key(name: str) -> str:
 
 
 def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """Read a statute file (``title``, optional ``version`` and ``preamble``, ``articles`` of ``no``, ``chapter``,
+    optional ``section`` and ``paragraphs``) with the safe loader of :mod:`exam.yamlsafe`.
+
+    Args:
+        path: The ``*.yaml`` file.
+        doc_id: The id questions cite it by (``source.doc``).
+        short_title: The name shown in citation labels (``宪法``).
+
+    Returns:
+        The document, articles by number, each article's 款 in order.
+
+    Raises:
+        BankFormatError: The file cannot be read or is not safe, well-formed YAML.
+        KeyError, TypeError, ValueError: A required key is missing or of the wrong kind (the statute files ship
+            with their plugin and are checked by the bank tests).
+    """
+    data = load_yaml(path)
     version = str(data.get("version", ""))
     doc = SourceDocument(doc_id=doc_id, title=data["title"], short_title=short_title, version=version)
     doc.preamble = tuple(data.get("preamble") or ())
@@ -147,51 +169,45 @@ def parse_speech(text: str, doc_id: str = "speech", short_title: str = "讲话")
 
 
 class SourceLibrary:
-    """The source texts known to this installation, by doc id."""
+    """The source texts known to this installation, by doc id; read-only once made.
 
-    def __init__(self, documents: dict[str, SourceDocument] | None = None) -> None:
+    Args:
+        documents: doc id -> document (copied).
+    """
+
+    def __init__(self, documents: Mapping[str, SourceDocument] | None = None) -> None:
         self._docs: dict[str, SourceDocument] = dict(documents or {})
-
-    def add(self, document: SourceDocument) -> None:
-        self._docs[document.doc_id] = document
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
 
     def __getitem__(self, doc_id: str) -> SourceDocument:
+        """The document ``doc_id``.
+
+        Raises:
+            NotFoundError: No such document.
+        """
         try:
             return self._docs[doc_id]
         except KeyError:
             raise NotFoundError(t("source.unknown_doc", doc=doc_id)) from None
 
     def ids(self) -> list[str]:
+        """Every doc id, sorted."""
         return sorted(self._docs)
 
     def short_title(self, doc_id: str) -> str:
+        """The short title shown in citation labels (``宪法``).
+
+        Raises:
+            KeyError: No such document.
+        """
         return self._docs[doc_id].short_title
 
     def text(self, citation: Citation) -> str:
+        """The text at ``citation``.
+
+        Raises:
+            NotFoundError: The document, or the place in it, does not exist (the message names what is missing).
+        """
         return self[citation.doc].text(citation)
-
-
-BUILTIN_SOURCES: dict[str, tuple[str, str]] = {
-    "constitution-2018": ("constitution-2018.yaml", "宪法"),
-    "deputies-law-2025": ("deputies-law-2025.yaml", "代表法"),
-    "organic-law-2022": ("organic-law-2022.yaml", "地方组织法"),
-    "election-law-2020": ("election-law-2020.yaml", "选举法"),
-    "speech": ("speech.txt", "讲话"),
-}
-
-
-def load_builtin_source(doc_id: str, folder: Path | None = None) -> SourceDocument:
-    """Load one of the shipped source texts by doc id."""
-    filename, short = BUILTIN_SOURCES[doc_id]
-    path = (folder or sources_dir()) / filename
-    if path.suffix == ".txt":
-        return parse_speech(path.read_text(encoding="utf-8"), doc_id, short)
-    return load_statute(path, doc_id, short)
-
-
-def builtin_library(folder: Path | None = None) -> SourceLibrary:
-    """All shipped source texts."""
-    return SourceLibrary({doc_id: load_builtin_source(doc_id, folder) for doc_id in BUILTIN_SOURCES})

@@ -11,6 +11,13 @@ from rich.text import Text
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], console: Console | None = None) -> None:
+    """Print ``rows`` under ``headers`` as a terminal table; every cell is shown as literal text (no markup).
+
+    Args:
+        headers: Column titles.
+        rows: One sequence of cells per row, as many as ``headers``; a cell is shown as ``str(cell)``, ``None`` empty.
+        console: Where to print; standard output by default.
+    """
     table = Table(show_lines=False, header_style="bold")
     for header in headers:
         table.add_column(Text(header), overflow="fold")

@@ -30,19 +30,21 @@ def banks_group() -> None:
 @pass_app
 def banks_list(app: AppContext) -> None:
     """One row per loaded bank: id, title, version, question count, count per type, the plugin that supplied it."""
+    from exam.plugins import Kind
+    from exam.qtypes import type_label
     from exam.tables import print_table
 
     registry = app.registry
     type_names = list(registry.types)
     headers = [t("col.bank"), t("col.title"), t("col.version"), t("col.count")]
-    headers += [registry.types[n].label[0 if t("lang") == "zh" else 1] for n in type_names] + [t("col.plugin")]
+    headers += [type_label(registry.types[n]) for n in type_names] + [t("col.plugin")]
     rows = []
     for bank in registry.banks.values():
         counts = bank.count_by_type()
         rows.append(
             [bank.id, bank.title, bank.version, len(bank.questions)]
             + [counts.get(n, 0) for n in type_names]
-            + [registry.owner["bank:" + bank.id]]
+            + [registry.provider(Kind.BANK, bank.id)]
         )
     print_table(headers, rows)
     warn_plugin_failures(app)
@@ -121,10 +123,11 @@ def banks_dump(app: AppContext, bank_ids: tuple[str, ...], fmt: str) -> None:
 
 
 def _counts(counts: dict[str, int], app: AppContext) -> str:
+    from exam.qtypes import type_label
+
     types = app.registry.types
-    lang = 0 if t("lang") == "zh" else 1
     return t("formats.list_sep").join(
-        f"{types[name].label[lang] if name in types else name} {count}" for name, count in counts.items()
+        f"{type_label(types[name]) if name in types else name} {count}" for name, count in counts.items()
     )
 
 
@@ -143,6 +146,7 @@ def banks_import(
     from exam.banks import load_bank_file
     from exam.formats.convert import BANK_SUFFIX, default_bank_id, guess_format, import_bank, write_new_file
     from exam.formats.yaml_writer import dump_bank, dump_document
+    from exam.plugins import Kind
 
     fmt = fmt or guess_format(file)
     if fmt is None:
@@ -171,7 +175,7 @@ def banks_import(
         raise SystemExit(1)
     bank = outcome.bank
     if bank.id in registry.banks and Path(registry.banks[bank.id].path or "").resolve() != output.resolve():
-        click.secho(t("formats.import_id_taken", bank=bank.id, plugin=registry.owner["bank:" + bank.id]),
+        click.secho(t("formats.import_id_taken", bank=bank.id, plugin=registry.provider(Kind.BANK, bank.id)),
                     fg="yellow", err=True)  # fmt: skip
     write_new_file(output, dump_bank(bank, header).encode("utf-8"), force)
     try:
@@ -248,8 +252,9 @@ def banks_template(output: Path, force: bool) -> None:
 def banks_new(app: AppContext, name: str, folder: Path, title: str | None, doc: str | None) -> None:
     """Create a bank plugin project ``exam-bank-NAME`` in ``folder``."""
     from exam.formats.scaffold import package_name, scaffold_bank_plugin
+    from exam.plugins import Kind
 
     if name in app.registry.banks:
-        raise ExamError(t("formats.scaffold_taken", name=name, plugin=app.registry.owner["bank:" + name]))
+        raise ExamError(t("formats.scaffold_taken", name=name, plugin=app.registry.provider(Kind.BANK, name)))
     project = scaffold_bank_plugin(name, folder, title, doc)
     click.echo(t("formats.scaffolded", path=project, package=package_name(name), name=name))

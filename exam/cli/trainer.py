@@ -15,7 +15,7 @@ import click
 from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, warn_plugin_failures
 from exam.context import AppContext
 from exam.errors import ExamError, NotFoundError
-from exam.i18n import current_language, t
+from exam.i18n import t
 
 # -- shared by the commands below -----------------------------------------------------------------------------------
 
@@ -30,8 +30,9 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 
 def _type_labels(app: AppContext) -> dict[str, str]:
-    index = 0 if current_language() == "zh" else 1
-    return {name: qtype.label[index] for name, qtype in app.registry.types.items()}
+    from exam.qtypes import type_label
+
+    return {name: type_label(qtype) for name, qtype in app.registry.types.items()}
 
 
 def _paper_title(app: AppContext, paper: str) -> str:

@@ -115,21 +115,6 @@ def import_bank(
     return ImportOutcome(document, bank, conversion, everything)
 
 
-def read_bank(
-    path: Path,
-    fmt: str,
-    types: Mapping[str, QuestionType],
-    library: SourceLibrary | None,
-    bank_id: str | None = None,
-    title: str | None = None,
-) -> Bank:
-    """Convert and validate ``path`` into a bank; raise :class:`BankFormatError` listing every problem."""
-    outcome = import_bank(path, fmt, types, library, bank_id, title, default_id=bank_id)
-    if outcome.bank is None:
-        raise BankFormatError(outcome.problems)
-    return outcome.bank
-
-
 def export_bank(bank: Bank, fmt: str) -> tuple[bytes, list[Problem]]:
     """The bank in ``fmt``, and the questions the format cannot hold (Aiken only; the others hold everything).
 

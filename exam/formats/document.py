@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from exam.banks import BANK_ID, QUESTION_ID, parse_bank
+from exam.banks import BANK_ID, parse_bank
 from exam.errors import BankFormatError, Problem
 from exam.models import Bank, Question
 from exam.qtypes import QuestionType
@@ -134,10 +134,6 @@ def suggest_bank_id(name: str) -> str | None:
     stem = name.split(".", 1)[0].lower()
     candidate = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:63]
     return candidate if BANK_ID.match(candidate) else None
-
-
-def valid_question_id(value: str) -> bool:
-    return bool(QUESTION_ID.match(value))
 
 
 # -- export side ----------------------------------------------------------------------------------------------------

@@ -593,8 +593,3 @@ def template_workbook() -> Any:
 
 def template_bytes() -> bytes:
     return _workbook_bytes(template_workbook())
-
-
-def write_template(path: str | Path) -> None:
-    """Regenerate the shipped template (``tests/trainer/test_formats.py`` checks that it is up to date)."""
-    Path(path).write_bytes(template_bytes())

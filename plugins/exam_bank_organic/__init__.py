@@ -1,32 +1,43 @@
-"""Built-in bank plugin: the organic-law-2022 question bank (地方组织法), its source text and its default
-paper.
+"""Built-in bank plugin: the organic-law-2022 question bank (地方组织法),
+the text of the Local Organic Law (2022 revision) that its questions cite, and its default paper.
 
-Declared as an entry point in the group ``exam``, exactly like a third-party plugin.
+The three files are inside this package and read with :mod:`importlib.resources`, as a third-party bank plugin
+made by ``exam banks new`` reads its own; the package is declared as an entry point in the group ``exam``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from importlib import resources
+from pathlib import Path
 
 from exam import hookimpl
-from exam.resources import builtin_banks_dir
-from exam.sources import SourceDocument, load_builtin_source
+from exam.sources import SourceDocument, load_statute
 
 __version__ = "1.0.0"
 DOC_ID = "organic-law-2022"
+SHORT_TITLE = "地方组织法"
+BANK_FILE = f"{DOC_ID}.bank.yaml"
+PAPER_FILE = "organic.paper.yaml"
+SOURCE_FILE = "organic-law-2022.yaml"
 
 
 @hookimpl
 def exam_register_sources(register: Callable[[SourceDocument], None]) -> None:
-    register(load_builtin_source(DOC_ID))
+    """Register the source text (document id ``organic-law-2022``)."""
+    with resources.as_file(resources.files(__name__) / SOURCE_FILE) as path:
+        register(load_statute(path, DOC_ID, SHORT_TITLE))
 
 
 @hookimpl
-def exam_register_banks(register: Callable[[Any], None]) -> None:
-    register(builtin_banks_dir() / f"{DOC_ID}.bank.yaml")
+def exam_register_banks(register: Callable[[Path], None]) -> None:
+    """Register this package's bank file; the core validates it."""
+    with resources.as_file(resources.files(__name__) / BANK_FILE) as path:
+        register(path)
 
 
 @hookimpl
-def exam_register_papers(register: Callable[[Any], None]) -> None:
-    register(builtin_banks_dir() / "papers" / "organic.paper.yaml")
+def exam_register_papers(register: Callable[[Path], None]) -> None:
+    """Register this package's default paper."""
+    with resources.as_file(resources.files(__name__) / PAPER_FILE) as path:
+        register(path)

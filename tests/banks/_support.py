@@ -8,6 +8,7 @@ quote is in the cited text", is decided here from the raw source files with its 
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections import Counter
@@ -24,8 +25,8 @@ from exam.bankcheck import KeySpread, key_spread, overlapping_pairs
 from exam.banks import load_bank_file
 from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question, ShortAnswer
 from exam.qtypes import BUILTIN_TYPES
-from exam.resources import builtin_banks_dir, sources_dir
-from exam.sources import Citation, SourceLibrary, builtin_library
+from exam.sources import Citation, SourceDocument, SourceLibrary
+from tests.core.support import BUILTIN_PLUGIN_PACKAGES, builtin_plugin_dir
 
 BANK_SOURCES: dict[str, tuple[str, ...]] = {
     "speech": ("speech",),
@@ -51,14 +52,17 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def bank_path(bank_id: str) -> Path:
-    """The shipped file of a built-in bank."""
-    return builtin_banks_dir() / f"{bank_id}.bank.yaml"
+    """The shipped file of a built-in bank, inside its plugin's package."""
+    return builtin_plugin_dir(bank_id) / f"{bank_id}.bank.yaml"
 
 
 @cache
 def library() -> SourceLibrary:
-    """The shipped source texts, as the application reads them."""
-    return builtin_library()
+    """The shipped source texts, as the application reads them (each bank plugin's ``exam_register_sources``)."""
+    documents: list[SourceDocument] = []
+    for bank_id in BANK_IDS:
+        importlib.import_module(BUILTIN_PLUGIN_PACKAGES[bank_id]).exam_register_sources(documents.append)
+    return SourceLibrary({doc.doc_id: doc for doc in documents})
 
 
 @cache
@@ -152,7 +156,8 @@ class RawStatute:
 
 @cache
 def raw_statute(doc_id: str) -> RawStatute:
-    data = yaml.load((sources_dir() / f"{doc_id}.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    path = builtin_plugin_dir(doc_id) / f"{doc_id}.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     articles = {int(a["no"]): tuple(a["paragraphs"]) for a in data["articles"]}
     chapters = {int(a["no"]): a.get("chapter") or "" for a in data["articles"]}
     sections = {int(a["no"]): a["section"] for a in data["articles"] if a.get("section")}
@@ -161,7 +166,7 @@ def raw_statute(doc_id: str) -> RawStatute:
 
 @cache
 def raw_speech() -> str:
-    text = (sources_dir() / "speech.txt").read_text(encoding="utf-8")
+    text = (builtin_plugin_dir("speech") / "speech.txt").read_text(encoding="utf-8")
     return text.split(SPEECH_END)[0]
 
 

@@ -3,18 +3,16 @@ multiple-choice rule, and can be drawn for any seed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from exam.grading import MULTIPLE_RULES
 from exam.messages import CATALOGUE
 from exam.models import Trainee
 from exam.papers import PaperSpec, assemble_paper, default_seed
-from exam.plugins import Registry
-from exam.resources import builtin_banks_dir
+from exam.plugins import Kind, Registry
 from exam.service import ExamService
 from exam.yamlsafe import load_yaml
+from tests.core.support import BUILTIN_PLUGIN_PACKAGES, builtin_plugin_dir
 
 ALL_BANKS = frozenset({"speech", "constitution-2018", "deputies-law-2025", "organic-law-2022", "election-law-2020"})
 CHAIRS_LAWS = frozenset({"organic-law-2022", "deputies-law-2025"})
@@ -43,7 +41,7 @@ def _paper(registry: Registry, title: str) -> PaperSpec:
 def _raw_paper_files() -> dict[str, dict[str, object]]:
     """Every shipped paper file's ``paper:`` mapping, by paper id, as written (before defaults are applied)."""
     raw = {}
-    for path in sorted(Path(builtin_banks_dir(), "papers").glob("*.paper.yaml")):
+    for path in sorted(p for name in BUILTIN_PLUGIN_PACKAGES for p in builtin_plugin_dir(name).glob("*.paper.yaml")):
         paper = load_yaml(path)["paper"]
         raw[paper["id"]] = paper
     return raw
@@ -58,7 +56,7 @@ def test_default_paper_exists_with_its_time_banks_and_plugin(registry: Registry,
     assert spec.time_limit == minutes
     assert {bank for section in spec.sections for bank in section.banks} == banks
     assert all(section.banks for section in spec.sections)  # no section silently draws from every bank
-    assert registry.owner[f"paper:{spec.id}"] == plugin
+    assert registry.provider(Kind.PAPER, spec.id) == plugin
     assert [f for f in registry.failures if f.plugin == plugin] == []
 
 

@@ -5,20 +5,26 @@ Nothing here imports Textual.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
 import sysconfig
 import textwrap
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import pluggy
+
+from exam import PROJECT_NAME, hookimpl, hookspecs
 from exam.attempts import Attempt, AttemptStatus
 from exam.models import Bank, Question, ShortAnswer, Trainee
 from exam.papers import PaperSpec, SectionSpec, assemble_paper
-from exam.plugins import PluginInfo, Registry
+from exam.plugins import Kind, PluginFailure, PluginInfo, Registered, Registry
 from exam.qtypes import BUILTIN_TYPES
 from exam.sources import Citation
 
@@ -45,10 +51,25 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+BUILTIN_PLUGIN_PACKAGES = {
+    "speech": "exam_bank_speech",
+    "constitution-2018": "exam_bank_constitution",
+    "deputies-law-2025": "exam_bank_deputies",
+    "organic-law-2022": "exam_bank_organic",
+    "election-law-2020": "exam_bank_election",
+    "final-exam": "exam_final_exam",
+}
+"""Each built-in plugin (its entry-point name, which for a bank plugin is also the bank's id) and its package."""
+
+
+def builtin_plugin_dir(name: str) -> Path:
+    """The folder of built-in plugin ``name`` (a bank id or ``final-exam``): its module and its data files."""
+    return Path(str(resources.files(BUILTIN_PLUGIN_PACKAGES[name])))
+
+
 def builtin_banks_present() -> tuple[str, ...]:
     """The built-in banks whose files exist right now (the Deputies Law bank may still be being written)."""
-    folder = PROJECT_ROOT / "question_banks"
-    return tuple(b for b in BUILTIN_BANKS if (folder / f"{b}.bank.yaml").exists())
+    return tuple(b for b in BUILTIN_BANKS if (builtin_plugin_dir(b) / f"{b}.bank.yaml").exists())
 
 
 # -- fresh virtual environments ------------------------------------------------------------------------------------
@@ -181,7 +202,7 @@ def make_question(
         bank=bank,
         type=qtype,
         stem=stem,
-        answer=answer,  # type: ignore[arg-type]
+        answer=answer,
         explanation="解析",
         source=Citation("doc", article=article),
         quote="原文",
@@ -206,13 +227,63 @@ def tiny_registry() -> Registry:
     questions = tuple(make_question(f"s{i}") for i in range(4)) + tuple(
         make_question(f"j{i}", "judge") for i in range(2)
     )
-    registry = Registry()
-    registry.types = {t.name: t for t in BUILTIN_TYPES}
-    registry.banks = {"b": Bank("b", "小题库", "1", questions)}
-    registry.papers = {TINY_PAPER.id: TINY_PAPER}
-    registry.owner = {"bank:b": "test", "paper:tiny": "test"}
-    registry.plugins = {"test": PluginInfo("test")}
-    return registry
+    return Registry(
+        entries={
+            Kind.TYPE: {t.name: Registered(t, "test") for t in BUILTIN_TYPES},
+            Kind.BANK: {"b": Registered(Bank("b", "小题库", "1", questions), "test")},
+            Kind.PAPER: {TINY_PAPER.id: Registered(TINY_PAPER, "test")},
+        },
+        plugins={"test": PluginInfo("test")},
+    )
+
+
+def derive_registry(
+    registry: Registry,
+    *,
+    banks: Mapping[str, Bank] | None = None,
+    papers: Mapping[str, PaperSpec] | None = None,
+    only_these_papers: bool = False,
+    plugins: Mapping[str, PluginInfo] | None = None,
+    failures: Iterable[PluginFailure] = (),
+    provider: str = "tests",
+) -> Registry:
+    """A new registry like ``registry`` (which is left as it is), so that no test can change another's.
+
+    Args:
+        registry: The registry to start from (usually the session's built-in one).
+        banks: Banks to add or replace, by id, recorded as supplied by ``provider``.
+        papers: Papers to add or replace, likewise.
+        only_these_papers: Drop every paper of ``registry`` first, so only ``papers`` remain.
+        plugins: Replaces the plugin table (``{}`` for a registry that reports no plugin).
+        failures: Plugin failures to report as if found while loading.
+        provider: The plugin name recorded for ``banks`` and ``papers``.
+    """
+    entries = {kind: dict(table) for kind, table in registry.entries.items()}
+    if only_these_papers:
+        entries[Kind.PAPER] = {}
+    entries[Kind.BANK].update({k: Registered(bank, provider) for k, bank in (banks or {}).items()})
+    entries[Kind.PAPER].update({k: Registered(paper, provider) for k, paper in (papers or {}).items()})
+    table = dict(registry.plugins if plugins is None else plugins)
+    for failure in failures:
+        info = table.get(failure.plugin, PluginInfo(failure.plugin))
+        table[failure.plugin] = dataclasses.replace(info, errors=(*info.errors, failure.reason))
+    return dataclasses.replace(registry, entries=entries, plugins=table)
+
+
+def with_submission_listener(registry: Registry) -> tuple[Registry, list[dict[str, Any]]]:
+    """A copy of ``registry`` whose one plugin appends every ``exam_attempt_submitted`` event to the returned list
+    (``registry`` itself is left as it is)."""
+    events: list[dict[str, Any]] = []
+
+    class Listener:
+        @hookimpl
+        def exam_attempt_submitted(self, attempt: dict[str, Any]) -> None:
+            events.append(attempt)
+
+    pm = pluggy.PluginManager(PROJECT_NAME)
+    pm.add_hookspecs(hookspecs)
+    pm.register(Listener(), name="listener")
+    return dataclasses.replace(registry, pm=pm), events
 
 
 def new_attempt_record(registry: Registry, trainee: Trainee, now: datetime, seed: str) -> Attempt:

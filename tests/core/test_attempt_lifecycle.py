@@ -30,7 +30,7 @@ from exam.store import TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK, exclusive_file
 from exam.trainer.extra_time import grant_extra_time
 from tests.conftest import FakeClock
-from tests.core.support import tiny_registry
+from tests.core.support import derive_registry, tiny_registry, with_submission_listener
 
 PAPER = "tiny"
 
@@ -94,8 +94,8 @@ def test_attempts_allowed_are_checked_under_the_lock(
 
     from exam.errors import ExamError
 
-    tiny.papers[PAPER] = dataclasses.replace(tiny.papers[PAPER], attempts=1)
-    service = ExamService(tiny, store, clock, clock.monotonic)
+    once = derive_registry(tiny, papers={PAPER: dataclasses.replace(tiny.papers[PAPER], attempts=1)})
+    service = ExamService(once, store, clock, clock.monotonic)
     trainee = Trainee("张三", "320101")
     first = service.start_attempt(PAPER, trainee)
     assert service.start_attempt(PAPER, trainee).attempt_id == first.attempt_id  # resumed, not a second one
@@ -298,9 +298,7 @@ def test_a_kill_at_every_write_point_leaves_no_orphan_and_side_effects_happen_on
     assert points >= 10
     for at in range(1, points + 1):
         root = tmp_path / f"kill-{at}"
-        events: list[dict[str, Any]] = []
-        registry = tiny_registry()
-        registry.notify_submitted = events.append  # type: ignore[method-assign]
+        registry, events = with_submission_listener(tiny_registry())
         with monkeypatch.context() as patch:
             KillAtWrite(patch, root, at)
             with pytest.raises(SimulatedKill):
@@ -338,8 +336,8 @@ def test_a_failed_close_is_completed_by_the_next_start(
 ) -> None:
     """The disk fills up while the 错题本 is written after the close: the submit reports the error, the attempt is
     handed in, and the next start records the 错题本 entries and notifies the plugins, once."""
-    events: list[dict[str, Any]] = []
-    monkeypatch.setattr(svc.registry, "notify_submitted", events.append)
+    listening, events = with_submission_listener(svc.registry)
+    monkeypatch.setattr(svc, "registry", listening)
     attempt = svc.start_attempt(PAPER, trainee)
     wrong_answers(svc, attempt)
     real = store.update_record

@@ -15,7 +15,7 @@ import pytest
 from exam.cli import main
 from exam.errors import ExamError
 from exam.models import Trainee
-from exam.plugins import Registry
+from exam.plugins import Kind, Registry
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from tests.conftest import FakeClock
@@ -276,7 +276,7 @@ def test_banks_list_shows_each_bank_with_counts_and_plugin(
         row = next(line for line in out.splitlines() if f" {bank_id} " in line)
         cells = [c.strip() for c in re.split(r"[│┃]", row) if c.strip()]
         assert cells[:4] == [bank.id, bank.title, bank.version, str(len(bank.questions))]
-        assert cells[-1] == registry.owner["bank:" + bank_id]
+        assert cells[-1] == registry.provider(Kind.BANK, bank_id)
     assert "单选题" in out and "简答题" in out
 
 

@@ -14,7 +14,7 @@ import pytest
 from exam import hookimpl, hookspecs
 from exam.exporters import Exporter, ScoreSheet
 from exam.models import Bank, Trainee
-from exam.plugins import load_registry
+from exam.plugins import Kind, load_registry
 from exam.qtypes import GradingRules, QuestionType
 from exam.service import ExamService
 from exam.sources import Article, SourceDocument
@@ -135,8 +135,8 @@ def test_exam_register_question_types_adds_a_usable_type(tmp_path: Path) -> None
     """
     (banks / "order.bank.yaml").write_text(bank_yaml("ordering", questions), encoding="utf-8")
     registry = load_registry(banks_dirs=[banks], extra_plugins=[("types", TypePlugin())])
-    assert registry.types["order"] is ORDER_TYPE and registry.owner["type:order"] == "types"
-    assert registry.owner["type:single"] == "exam.builtin"
+    assert registry.types["order"] is ORDER_TYPE and registry.provider(Kind.TYPE, "order") == "types"
+    assert registry.provider(Kind.TYPE, "single") == "exam.builtin"
     reasons = [f.reason for f in registry.failures if f.plugin == "types"]
     assert len(reasons) == 2 and "single" in reasons[0] and "exam.builtin" in reasons[0] and "str" in reasons[1]
     (question,) = registry.banks["ordering"].questions
@@ -177,7 +177,7 @@ def test_exam_register_sources_text_is_used_to_check_quotes_and_for_review(tmp_p
     good = tmp_path / "good.bank.yaml"
     good.write_text(bank_yaml(), encoding="utf-8")
     registry = load_registry(extra_plugins=[("town", SourcePlugin(good))])
-    assert "town-rules" in registry.banks and registry.owner["source:town-doc"] == "town"
+    assert "town-rules" in registry.banks and registry.provider(Kind.SOURCE, "town-doc") == "town"
     (reason,) = [f.reason for f in registry.failures if f.plugin == "town"]
     assert "speech" in reason
     service = ExamService(registry, TinyDBAttemptStore(tmp_path / "store"))
@@ -203,8 +203,8 @@ def test_exam_register_banks_accepts_bank_objects_and_records_the_owner() -> Non
     """A ready Bank object is accepted like a file and attributed to its plugin; anything else is rejected."""
     registry = load_registry(extra_plugins=[("objects", BankObjectPlugin())])
     assert registry.banks["objects"].version == "2"
-    assert registry.owner["bank:objects"] == "objects"
-    assert registry.plugins["objects"].contributed == ["bank:objects"]
+    assert registry.provider(Kind.BANK, "objects") == "objects"
+    assert registry.plugins["objects"].contributed == ("bank:objects",)
     (reason,) = [f.reason for f in registry.failures if f.plugin == "objects"]
     assert "int" in reason
 
@@ -227,7 +227,7 @@ def test_exam_register_papers_file_is_loaded_and_attributed(tmp_path: Path) -> N
         encoding="utf-8",
     )
     registry = load_registry(extra_plugins=[("quiz", PaperFilePlugin(path))])
-    assert registry.papers["quiz"].question_count == 3 and registry.owner["paper:quiz"] == "quiz"
+    assert registry.papers["quiz"].question_count == 3 and registry.provider(Kind.PAPER, "quiz") == "quiz"
 
 
 def _write_json(sheet: ScoreSheet, path: Path) -> None:
@@ -244,8 +244,8 @@ class ExporterPlugin:
 def test_exam_register_exporters_adds_a_format_and_rejects_a_taken_name() -> None:
     """A plugin's exporter is registered under its name; a second ``csv`` is rejected and the core's kept."""
     registry = load_registry(extra_plugins=[("repr", ExporterPlugin())])
-    assert registry.exporters["repr"].suffix == ".txt" and registry.owner["exporter:repr"] == "repr"
-    assert registry.owner["exporter:csv"] == "exam.builtin"
+    assert registry.exporters["repr"].suffix == ".txt" and registry.provider(Kind.EXPORTER, "repr") == "repr"
+    assert registry.provider(Kind.EXPORTER, "csv") == "exam.builtin"
     assert {"xlsx", "csv", "repr"} <= set(registry.exporters)
     assert any(f.plugin == "repr" and "csv" in f.reason for f in registry.failures)
 

@@ -3,6 +3,7 @@ never take the others down."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import textwrap
@@ -12,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from exam.cli import main
-from exam.plugins import PluginFailure, Registry, load_registry
+from exam.plugins import Kind, PluginFailure, Registry, load_registry
 from tests.core.support import (
+    BUILTIN_PLUGIN_PACKAGES,
     PROJECT_ROOT,
     bank_yaml,
     builtin_banks_present,
     clean_env,
+    derive_registry,
     make_venv,
     pip_install,
     write_plugin_package,
@@ -214,9 +217,9 @@ def test_broken_dir_plugins_do_not_take_the_others_down(dir_registry: tuple[Path
     folder plugin's bank; the duplicate never replaces the original."""
     _, registry = dir_registry
     assert set(builtin_banks_present()) <= set(registry.banks)
-    assert "town-rules" in registry.banks and registry.owner["bank:town-rules"] == "good_bank"
+    assert "town-rules" in registry.banks and registry.provider(Kind.BANK, "town-rules") == "good_bank"
     assert registry.plugins["good_bank"].ok and registry.plugins["good_bank"].version == "0.3"
-    assert registry.owner["bank:speech"] == "speech"
+    assert registry.provider(Kind.BANK, "speech") == "speech"
     assert registry.banks["speech"].title != "本镇人大工作制度"
     assert "bad-bank" not in registry.banks
     assert {"single", "multiple", "judge", "blank", "short"} <= set(registry.types)
@@ -293,3 +296,49 @@ def test_allow_and_deny_lists_apply_to_the_cli(
     assert main(["banks", "list"]) == 0
     out = capsys.readouterr().out
     assert "constitution-2018" in out and "speech" not in out
+
+
+def test_exam_plugins_shows_each_plugins_own_version(registry: Registry, capsys: pytest.CaptureFixture[str]) -> None:
+    """`exam plugins --format json` gives each built-in plugin its module's ``__version__`` and the core plugin the
+    core's version, not the distribution's version for all."""
+    import importlib
+
+    import exam
+
+    assert main(["plugins", "--format", "json"]) == 0
+    shown = {p["name"]: p["version"] for p in json.loads(capsys.readouterr().out)}
+    assert shown["exam.builtin"] == exam.__version__
+    for name, package in BUILTIN_PLUGIN_PACKAGES.items():
+        assert shown[name] == importlib.import_module(package).__version__ == registry.plugins[name].version
+    assert exam.__version__ not in {shown[name] for name in BUILTIN_PLUGIN_PACKAGES}  # 0.1.0 vs the plugins' 1.0.0
+
+
+def test_the_loaded_registry_cannot_be_changed(registry: Registry) -> None:
+    """The registry is frozen after loading: its fields, its item tables and its plugin table refuse changes, so no
+    test or screen can change what another sees."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        registry.banks = {}  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        registry.banks["speech"] = registry.banks["constitution-2018"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del registry.papers["speech"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        registry.entries[Kind.BANK]["x"] = registry.entries[Kind.BANK]["speech"]  # type: ignore[index]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        registry.plugins["speech"].errors = ("x",)  # type: ignore[misc]
+    assert registry.provider(Kind.BANK, "speech") == "speech"
+
+
+def test_a_derived_registry_leaves_the_original_as_it_was(registry: Registry) -> None:
+    """A registry made from the loaded one with a bank replaced and a failure added (as tests make them) changes
+    nothing the loaded one reports."""
+    speech = registry.banks["speech"]
+    derived = derive_registry(
+        registry,
+        banks={"speech": dataclasses.replace(speech, questions=speech.questions[:3])},
+        failures=[PluginFailure("broken", "ImportError: x")],
+    )
+    assert len(derived.banks["speech"].questions) == 3 and derived.provider(Kind.BANK, "speech") == "tests"
+    assert registry.banks["speech"] is speech and registry.provider(Kind.BANK, "speech") == "speech"
+    assert PluginFailure("broken", "ImportError: x") in derived.failures
+    assert "broken" not in registry.plugins and registry.failures == []

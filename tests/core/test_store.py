@@ -25,7 +25,7 @@ from exam.service import ExamService, public_attempt
 from exam.store import AttemptStore, TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK
 from tests.conftest import FakeClock
-from tests.core.support import tiny_registry
+from tests.core.support import tiny_registry, with_submission_listener
 
 PAPER = "tiny"
 
@@ -228,8 +228,7 @@ def test_deadline_passed_while_down_auto_submits_exactly_once(
 ) -> None:
     """If the deadline passed while the program was down, the attempt is finalised as auto_submitted once, with
     what was saved, stamped with the deadline; the submission event fires once."""
-    events: list[dict[str, Any]] = []
-    monkeypatch.setattr(tiny, "notify_submitted", events.append)
+    tiny, events = with_submission_listener(tiny)
     first = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
     attempt = first.start_attempt(PAPER, trainee)
     answer_all(first, attempt, right=True)

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.support import PROJECT_ROOT, builtin_banks_present, clean_env, make_venv, pip_install
+from tests.core.support import (
+    BUILTIN_PLUGIN_PACKAGES,
+    PROJECT_ROOT,
+    builtin_banks_present,
+    clean_env,
+    make_venv,
+    pip_install,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -38,8 +45,8 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_wheel_contains_the_packages_and_banks_and_nothing_generic(wheel: Path) -> None:
-    """The wheel holds ``exam`` (with the banks, papers and sources under exam/question_banks) and the built-in
-    plugins under their own names; no top-level ``plugins``, ``tests`` or ``question_banks``."""
+    """The wheel holds ``exam`` and the built-in plugins under their own names, each bank plugin with its bank,
+    paper and source text inside its package; no top-level ``plugins``, ``tests`` or ``question_banks``."""
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names if not name.split("/")[0].endswith((".dist-info", ".data"))}
     assert top == {
@@ -52,9 +59,11 @@ def test_wheel_contains_the_packages_and_banks_and_nothing_generic(wheel: Path) 
         "exam_final_exam",
     }
     for bank in builtin_banks_present():
-        assert f"exam/question_banks/{bank}.bank.yaml" in names
-    assert "exam/question_banks/sources/speech.txt" in names
-    assert any(name.startswith("exam/question_banks/papers/") for name in names)
+        package = BUILTIN_PLUGIN_PACKAGES[bank]
+        assert f"{package}/{bank}.bank.yaml" in names
+        assert any(name.startswith(f"{package}/") and name.endswith(".paper.yaml") for name in names)
+    assert "exam_bank_speech/speech.txt" in names
+    assert "exam_final_exam/final.paper.yaml" in names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[exam]" in text and "speech = exam_bank_speech" in text and "exam = exam.cli:main" in text
@@ -74,8 +83,9 @@ def test_installed_wheel_lists_the_builtin_banks_from_another_folder(installed: 
     for bank in present:
         assert bank in result.stdout
     assert result.stderr == ""  # no plugin problems
+    probe = "import exam, importlib.resources as r; print(exam.__file__); print(r.files('exam_bank_speech'))"
     where = subprocess.run(
-        [str(installed), "-c", "import exam, exam.resources as r; print(exam.__file__); print(r.builtin_banks_dir())"],
+        [str(installed), "-c", probe],
         capture_output=True, text=True, cwd=elsewhere, env=clean_env(tmp_path), timeout=60,
     )  # fmt: skip
     module_file, banks_dir = where.stdout.split()

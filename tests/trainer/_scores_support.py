@@ -13,6 +13,7 @@ from exam.papers import PaperSpec, SectionSpec
 from exam.plugins import Registry
 from exam.service import ExamService
 from tests.conftest import FakeClock
+from tests.core.support import derive_registry
 
 MINI_BANK = "mini"
 MINI_PAPER = PaperSpec(
@@ -36,12 +37,7 @@ def mini_registry(registry: Registry, keys: Mapping[str, str] = MINI_KEYS) -> Re
         for i, q in enumerate(singles, 1)
     )
     bank = Bank(MINI_BANK, "三题小测题库", "1.0", questions)
-    return dataclasses.replace(
-        registry,
-        banks={**registry.banks, MINI_BANK: bank},
-        papers={**registry.papers, MINI_PAPER.id: MINI_PAPER},
-        owner={**registry.owner, f"bank:{MINI_BANK}": "tests", f"paper:{MINI_PAPER.id}": "tests"},
-    )
+    return derive_registry(registry, banks={MINI_BANK: bank}, papers={MINI_PAPER.id: MINI_PAPER})
 
 
 def sit(

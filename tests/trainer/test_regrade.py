@@ -18,6 +18,7 @@ from exam.store import TinyDBAttemptStore
 from exam.trainer.extra_time import grant_extra_time
 from exam.trainer.regrade import MarkingError, apply_regrade, mark_answer, plan_regrade, resolve_attempt
 from tests.conftest import FakeClock
+from tests.core.support import derive_registry
 from tests.trainer._scores_support import MINI_KEYS, mini_registry, sit, sit_paper
 
 WRONG_KEY_RESPONSES = [  # (q1, q2, q3); the bank says q3 is C, the corrected key is D
@@ -222,9 +223,10 @@ def test_a_question_gone_from_the_bank_keeps_its_points_with_a_note(
     sat: list[Attempt], registry: Registry, store: TinyDBAttemptStore, clock: FakeClock
 ) -> None:
     """When a bank no longer has a question, regrading keeps the stored points and says so."""
-    service = ExamService(mini_registry(registry, {**MINI_KEYS, "mini:q3": "D"}), store, clock, clock.monotonic)
-    bank = service.registry.banks["mini"]
-    service.registry.banks["mini"] = dataclasses.replace(bank, questions=bank.questions[:2])
+    changed = mini_registry(registry, {**MINI_KEYS, "mini:q3": "D"})
+    bank = changed.banks["mini"]
+    shorter = derive_registry(changed, banks={"mini": dataclasses.replace(bank, questions=bank.questions[:2])})
+    service = ExamService(shorter, store, clock, clock.monotonic)
     plan = plan_regrade(service, "mini")
     assert not any(c.changed for c in plan)
     assert all(any("mini:q3" in note for note in c.notes) for c in plan)

@@ -18,7 +18,7 @@ from exam.banks import load_bank_file
 from exam.cli import main
 from exam.errors import ExamError
 from exam.formats.scaffold import scaffold_bank_plugin
-from exam.plugins import Registry, load_registry
+from exam.plugins import Kind, Registry, load_registry
 
 
 def test_scaffold_writes_a_plugin_whose_bank_registers(
@@ -40,7 +40,7 @@ def test_scaffold_writes_a_plugin_whose_bank_registers(
         loaded = load_registry(extra_plugins=[("my-town", module)])
     finally:
         sys.modules.pop("exam_bank_my_town", None)
-    assert "my-town" in loaded.banks and loaded.owner["bank:my-town"] == "my-town"
+    assert "my-town" in loaded.banks and loaded.provider(Kind.BANK, "my-town") == "my-town"
     assert not [f for f in loaded.failures if f.plugin == "my-town"]
     assert (project / "README.md").exists() and (project / "tests" / "test_bank.py").exists()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -15,6 +13,7 @@ from exam.store import TinyDBAttemptStore
 from exam.tui.app import ExamApp
 from exam.tui.screens.base import exam_app
 from tests.conftest import FakeClock
+from tests.core.support import derive_registry
 
 MINI = PaperSpec(
     id="mini",
@@ -35,7 +34,7 @@ MINI = PaperSpec(
 def mini_registry(registry: Registry) -> Registry:
     """The built-in registry with only the small paper and its own plugin and bank tables (the shared one is not
     changed when a test records a failure or swaps a bank)."""
-    return dataclasses.replace(registry, papers={"mini": MINI}, plugins={}, banks=dict(registry.banks))
+    return derive_registry(registry, papers={"mini": MINI}, only_these_papers=True, plugins={})
 
 
 @pytest.fixture

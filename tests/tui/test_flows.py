@@ -6,7 +6,9 @@ from textual.widgets import Input, Static, TextArea
 
 from exam.models import OPTION_LETTERS
 from exam.papers import practice_paper
+from exam.plugins import PluginFailure
 from exam.service import ExamService
+from exam.store import TinyDBAttemptStore
 from exam.tui.dialogs.confirm import ConfirmDialog
 from exam.tui.screens.exam import ExamScreen
 from exam.tui.screens.home import HomeScreen
@@ -16,6 +18,7 @@ from exam.tui.screens.signin import SignInScreen
 from exam.tui.widgets.answer_card import AnswerCard
 from exam.tui.widgets.countdown import Countdown
 from tests.conftest import FakeClock
+from tests.core.support import derive_registry
 from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
 
 
@@ -235,12 +238,15 @@ async def test_exam_is_usable_at_80x24(mini_service: ExamService) -> None:
             assert region.right <= 80 and region.bottom <= 24, selector
 
 
-async def test_plugin_failures_are_shown_in_a_dialog(mini_service: ExamService) -> None:
+async def test_plugin_failures_are_shown_in_a_dialog(
+    mini_service: ExamService, store: TinyDBAttemptStore, clock: FakeClock
+) -> None:
     """A plugin that failed to load is reported in a dialog at start; the app keeps working."""
     from exam.tui.dialogs.message import MessageDialog
 
-    mini_service.registry.fail("broken-plugin", "ImportError: [red]no module[/] named x")
-    app = make_app(mini_service)
+    failure = PluginFailure("broken-plugin", "ImportError: [red]no module[/] named x")
+    service = ExamService(derive_registry(mini_service.registry, failures=[failure]), store, clock, clock.monotonic)
+    app = make_app(service)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MessageDialog)
@@ -315,7 +321,9 @@ async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamServic
         assert app.trainee.id == "r001" and app.trainee.position == "主席"
 
 
-async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamService) -> None:
+async def test_review_shows_a_key_corrected_after_the_exam(
+    mini_service: ExamService, store: TinyDBAttemptStore, clock: FakeClock
+) -> None:
     """After a trainer corrects a key in the bank, the review shows the corrected key next to the one drawn."""
     import dataclasses
 
@@ -329,12 +337,9 @@ async def test_review_shows_a_key_corrected_after_the_exam(mini_service: ExamSer
     other = next(letter for letter in OPTION_LETTERS[: len(drawn.question.options)] if letter != drawn.question.answer)
     fixed = dataclasses.replace(drawn.question, answer=other)
     questions = tuple(fixed if q.id == fixed.id else q for q in bank.questions)
-    mini_service.registry.banks["constitution-2018"] = dataclasses.replace(bank, questions=questions)
-    try:
-        text = corrected_key(mini_service, drawn)
-        assert text is not None and drawn.question.options[OPTION_LETTERS.index(other)] in text
-    finally:
-        mini_service.registry.banks["constitution-2018"] = bank
+    corrected = derive_registry(mini_service.registry, banks={bank.id: dataclasses.replace(bank, questions=questions)})
+    text = corrected_key(ExamService(corrected, store, clock, clock.monotonic), drawn)
+    assert text is not None and drawn.question.options[OPTION_LETTERS.index(other)] in text
 
 
 async def test_practice_set_is_shown_in_the_order_the_service_drew(mini_service: ExamService) -> None:

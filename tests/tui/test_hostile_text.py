@@ -16,6 +16,7 @@ from exam.tui.screens.practice import PracticeSetupScreen
 from exam.tui.screens.result import ResultScreen
 from exam.tui.screens.review import ReviewScreen
 from tests.conftest import FakeClock
+from tests.core.support import derive_registry
 from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
 
 MARKUP = "[@click=app.quit]点我[/] [b]粗[/b] [/]"
@@ -81,7 +82,8 @@ async def test_markup_from_a_plugin_and_a_trainee_never_acts_or_crashes(tmp_path
     bank.write_text(BANK, encoding="utf-8")
     registry = load_registry(extra_plugins=[("hostile", HostilePlugin(bank))])
     assert "hostile" in registry.banks, registry.failures
-    registry.papers = {"hostile": registry.papers["hostile"]}
+    hostile = {"hostile": registry.papers["hostile"]}
+    registry = derive_registry(registry, papers=hostile, only_these_papers=True, provider="hostile")
     service = ExamService(registry, TinyDBAttemptStore(tmp_path / "store"), clock, clock.monotonic)
     app = make_app(service)
     async with app.run_test(size=(100, 30)) as pilot:
