@@ -553,7 +553,8 @@ def test_repair_keeps_the_row_of_an_attempt_it_cannot_open_and_start_refuses_to_
     import dataclasses
     import shutil
 
-    svc.registry.papers[PAPER] = dataclasses.replace(svc.registry.papers[PAPER], attempts=1)
+    once = dataclasses.replace(svc.registry.papers[PAPER], attempts=1)
+    svc = ExamService(derive_registry(svc.registry, papers={PAPER: once}), store, svc.clock, svc.monotonic)
     attempt = svc.start_attempt(PAPER, trainee)
     svc.submit(attempt.attempt_id)
     path = next(store_dir.glob("attempts/*/*.json"))
@@ -604,7 +605,7 @@ def test_plugins_are_notified_without_the_store_lock_held(
     """A start that closes an expired attempt notifies the plugins after leaving the store lock, so a slow plugin
     cannot make other trainees' starts and submits wait."""
     held: list[bool] = []
-    monkeypatch.setattr(svc.registry, "notify_submitted", lambda record: held.append(store._lock.is_locked))
+    monkeypatch.setattr(Registry, "notify_submitted", lambda self, record: held.append(store._lock.is_locked))
     attempt = svc.start_attempt(PAPER, trainee)
     clock.advance(minutes=31)
     svc.start_attempt(PAPER, trainee)
@@ -617,8 +618,8 @@ def test_an_open_attempt_is_never_counted_in_the_wrong_book(
 ) -> None:
     """A damaged effects file for an attempt still in progress does not put it in the 错题本 or notify anyone; its
     wrong answers are counted when it is handed in."""
-    events: list[dict[str, Any]] = []
-    svc.registry.notify_submitted = events.append  # type: ignore[method-assign]
+    registry, events = with_submission_listener(svc.registry)
+    svc = ExamService(registry, store, svc.clock, svc.monotonic)
     attempt = svc.start_attempt(PAPER, trainee)
     wrong_answers(svc, attempt)
     (store_dir / "effects" / f"{attempt.attempt_id}.json").write_bytes(b"garbage")
