@@ -239,7 +239,7 @@ def key_texts(question: Question) -> tuple[str, ...]:
         return ()
     texts: list[str] = []
     for accepted in answer:
-        for text in accepted:  # type: ignore[union-attr]
+        for text in accepted:
             texts.extend(getattr(text, "items", (text,)))
     return tuple(texts)
 
@@ -316,7 +316,7 @@ def parse_bank(
             if question is not None and not duplicate:
                 questions.append(question)
         if not raw_questions:
-            out.add(_line(data, "questions"), None, t("bank.no_questions"))  # type: ignore[unreachable]
+            out.add(_line(data, "questions"), None, t("bank.no_questions"))
     if out.problems:
         raise BankFormatError(out.problems)
     if equivalents:

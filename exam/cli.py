@@ -60,7 +60,7 @@ class _Localised:
     help = _CatalogueText()
     short_help = _CatalogueText()
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:  # type: ignore[override]
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = t("cli.help_option")

@@ -141,7 +141,7 @@ def accepted_to_json(accepted: str) -> JSON:
 
 def accepted_from_json(value: JSON) -> str:
     """The reverse of :func:`accepted_to_json`."""
-    return AnyOrder(value["any_order"]) if isinstance(value, dict) else value  # type: ignore[no-any-return]
+    return AnyOrder(value["any_order"]) if isinstance(value, dict) else value
 
 
 def answer_to_json(answer: Answer) -> JSON:

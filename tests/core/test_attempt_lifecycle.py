@@ -23,7 +23,7 @@ from exam.store import TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK, exclusive_file
 from exam.trainer.extra_time import grant_extra_time
 from tests.conftest import FakeClock
-from tests.core.support import tiny_registry
+from tests.core._support import tiny_registry
 
 PAPER = "tiny"
 
@@ -239,7 +239,6 @@ class KillAtWrite:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path, at: int | None) -> None:
         import exam.store.atomic as atomic
-        import exam.store.tinydb_store as tinydb_store
 
         self.count = 0
         self.at = at
@@ -265,7 +264,7 @@ class KillAtWrite:
             real_unlink(path, missing_ok=missing_ok)
 
         monkeypatch.setattr(atomic, "atomic_write_bytes", write)
-        monkeypatch.setattr(tinydb_store.os, "replace", rename)
+        monkeypatch.setattr(os, "replace", rename)
         monkeypatch.setattr(Path, "unlink", unlink)
 
 
@@ -293,7 +292,7 @@ def test_a_kill_at_every_write_point_leaves_no_orphan_and_side_effects_happen_on
         root = tmp_path / f"kill-{at}"
         events: list[dict[str, Any]] = []
         registry = tiny_registry()
-        registry.notify_submitted = events.append  # type: ignore[method-assign]
+        monkeypatch.setattr(registry, "notify_submitted", events.append)
         with monkeypatch.context() as patch:
             KillAtWrite(patch, root, at)
             with pytest.raises(SimulatedKill):
@@ -390,7 +389,6 @@ def test_a_stuck_journal_lock_is_a_bounded_wait_that_names_the_file(
 
 def test_a_failed_directory_fsync_is_an_error(store: TinyDBAttemptStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """An I/O error syncing the folder after a rename is reported, not passed off as saved."""
-    import exam.store.atomic as atomic
 
     real = os.fsync
 
@@ -401,7 +399,7 @@ def test_a_failed_directory_fsync_is_an_error(store: TinyDBAttemptStore, monkeyp
             raise OSError(errno.EIO, "Input/output error")
         real(fd)
 
-    monkeypatch.setattr(atomic.os, "fsync", failing)
+    monkeypatch.setattr(os, "fsync", failing)
     with pytest.raises(StoreError):
         store.put_record("roster", "a", 1)
 

@@ -13,7 +13,7 @@ import pytest
 
 from exam.cli import main
 from exam.plugins import PluginFailure, Registry, load_registry
-from tests.core.support import (
+from tests.core._support import (
     PROJECT_ROOT,
     bank_yaml,
     builtin_banks_present,

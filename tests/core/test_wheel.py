@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.support import PROJECT_ROOT, builtin_banks_present, clean_env, make_venv, pip_install
+from tests.core._support import PROJECT_ROOT, builtin_banks_present, clean_env, make_venv, pip_install
 
 pytestmark = pytest.mark.slow
 

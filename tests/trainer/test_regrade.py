@@ -17,7 +17,7 @@ from exam.store import TinyDBAttemptStore
 from exam.trainer.extra_time import grant_extra_time
 from exam.trainer.regrade import MarkingError, apply_regrade, mark_answer, plan_regrade, resolve_attempt
 from tests.conftest import FakeClock
-from tests.trainer._scores_support import MINI_KEYS, mini_registry, sit, sit_paper
+from tests.trainer._support import MINI_KEYS, mini_registry, sit, sit_paper
 
 WRONG_KEY_RESPONSES = [  # (q1, q2, q3); the bank says q3 is C, the corrected key is D
     ("A", "B", "D"),
@@ -27,7 +27,7 @@ WRONG_KEY_RESPONSES = [  # (q1, q2, q3); the bank says q3 is C, the corrected ke
 
 
 @pytest.fixture
-def sat(registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> list[dict]:
+def sat(registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -> list[Attempt]:
     """Three trainees sit the three-question paper while q3's key is still wrong (C)."""
     service = ExamService(mini_registry(registry), store, clock, clock.monotonic)
     return [
@@ -43,7 +43,7 @@ def corrected(registry: Registry, store: TinyDBAttemptStore, clock: FakeClock) -
 
 
 def test_plan_shows_old_and_new_scores_and_changes_nothing(
-    sat: list[dict], corrected: ExamService, store: TinyDBAttemptStore
+    sat: list[Attempt], corrected: ExamService, store: TinyDBAttemptStore
 ) -> None:
     """A dry run lists old -> new per attempt from the stored responses and leaves every stored attempt as it was."""
     before = [copy.deepcopy(store.get_attempt(a.attempt_id)) for a in sat]
@@ -56,7 +56,7 @@ def test_plan_shows_old_and_new_scores_and_changes_nothing(
 
 
 def test_apply_rescores_records_history_and_keeps_the_snapshot(
-    sat: list[dict], corrected: ExamService, store: TinyDBAttemptStore
+    sat: list[Attempt], corrected: ExamService, store: TinyDBAttemptStore
 ) -> None:
     """Applying changes score and pass, appends who/when/old/new/reason, and keeps the paper the trainee saw."""
     count = apply_regrade(corrected, plan_regrade(corrected, "mini"), by="培训组", reason="第3题答案更正为D")
@@ -81,7 +81,7 @@ def test_apply_rescores_records_history_and_keeps_the_snapshot(
 
 
 def test_cli_dry_run_then_yes(
-    sat: list[dict], corrected: ExamService, store_dir: Path, store: TinyDBAttemptStore,
+    sat: list[Attempt], corrected: ExamService, store_dir: Path, store: TinyDBAttemptStore,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     """``exam regrade --dry-run`` prints old -> new and changes nothing; ``--yes`` applies without asking."""
@@ -96,7 +96,7 @@ def test_cli_dry_run_then_yes(
 
 
 def test_cli_regrade_asks_before_changing(
-    sat: list[dict], corrected: ExamService, store_dir: Path, store: TinyDBAttemptStore,
+    sat: list[Attempt], corrected: ExamService, store_dir: Path, store: TinyDBAttemptStore,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     """Without --yes the trainer is asked; answering no leaves the scores."""
@@ -123,6 +123,7 @@ def test_marking_a_short_answer_sets_points_and_records_it(
     updated = mark_answer(service, attempt.attempt_id, short.question_id, 7.5, note="要点基本齐全", by="王老师")
     marked = next(a for a in updated.answers if a.question_id == short.question_id)
     assert (marked.points, marked.needs_review, marked.marked_by) == (7.5, False, "王老师")
+    assert attempt.score is not None
     assert updated.score == pytest.approx(attempt.score - short.points + 7.5)
     entry = updated.history[-1]
     assert (
@@ -217,7 +218,7 @@ def test_cli_extra_time(
 
 
 def test_a_question_gone_from_the_bank_keeps_its_points_with_a_note(
-    sat: list[dict], registry: Registry, store: TinyDBAttemptStore, clock: FakeClock
+    sat: list[Attempt], registry: Registry, store: TinyDBAttemptStore, clock: FakeClock
 ) -> None:
     """When a bank no longer has a question, regrading keeps the stored points and says so."""
     service = ExamService(mini_registry(registry, {**MINI_KEYS, "mini:q3": "D"}), store, clock, clock.monotonic)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from exam.papers import PaperSpec, SectionSpec
@@ -68,3 +71,9 @@ async def start_first_paper(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.click("#confirm")
     await settle(pilot)
+
+
+def on_top(app: App[Any], screen: Screen[Any]) -> bool:
+    """Whether ``screen`` is the one on top of the app's stack (read afresh: a type checker would otherwise keep a
+    narrowing of ``app.screen`` across the awaits between two reads)."""
+    return app.screen is screen

@@ -34,7 +34,7 @@ class TrainerScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        self.pending: list[tuple[Attempt, GradedAnswer]] = []
 
     @property
     def service(self) -> Any:

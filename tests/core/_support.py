@@ -181,7 +181,7 @@ def make_question(
         bank=bank,
         type=qtype,
         stem=stem,
-        answer=answer,  # type: ignore[arg-type]
+        answer=answer,
         explanation="解析",
         source=Citation("doc", article=article),
         quote="原文",
