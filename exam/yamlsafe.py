@@ -25,7 +25,7 @@ MAX_DEPTH = 20
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class CoreSchemaLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class CoreSchemaLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader whose implicit types are YAML 1.2 core schema only."""
 
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -148,7 +148,7 @@ def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] 
     try:
         depth = 0
         for event in yaml.parse(text, Loader=CoreSchemaLoader):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
                 problems.append(Problem(name, line, None, t("yaml.no_aliases")))
             elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:

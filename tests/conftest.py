@@ -3,6 +3,7 @@ and a clock tests can move."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -80,3 +81,20 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     monkeypatch.setenv("EXAM_CONFIG", str(tmp_path / "no-config.yaml"))
     monkeypatch.setenv("EXAM_LANG", "zh")
     yield
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, collect garbage now and freeze what survives.
+
+    After a worker reports that it has finished, execnet gives it 5 seconds to exit and then sends it SIGINT; pytest's
+    own closing check for unraisable exceptions runs five full garbage collections in that window, which on a busy
+    machine can take longer (the worker holds every bank, paper and app the suite built). The SIGINT then lands in
+    hypothesis' gc callback and is printed as a PytestUnraisableExceptionWarning. Running the same collections here,
+    before the worker reports, keeps the check (anything found is still reported by pytest), and freezing the
+    survivors makes pytest's later collections cheap.
+    """
+    if not hasattr(session.config, "workerinput"):
+        return
+    for _ in range(5):
+        gc.collect()
+    gc.freeze()

@@ -110,7 +110,7 @@ def _node(value: Any, key: str | None = None, flow: bool = False, order: Sequenc
 
 
 def _serialize(node: yaml.Node) -> str:
-    return yaml.serialize(node, Dumper=_BankDumper, allow_unicode=True, width=1_000_000, indent=2)  # type: ignore[no-any-return]
+    return yaml.serialize(node, Dumper=_BankDumper, allow_unicode=True, width=1_000_000, indent=2)
 
 
 def dump_document(document: Mapping[str, Any], header: str | None = None) -> str:

@@ -103,7 +103,7 @@ def failure_delay(failures: int) -> float:
     """Seconds to wait before a check after ``failures`` wrong tries: 0, then 1, 2, 4, 8 … up to a minute."""
     if failures <= 0:
         return 0.0
-    return min(MAX_DELAY, BASE_DELAY * 2 ** min(failures - 1, 16))
+    return min(MAX_DELAY, BASE_DELAY * 2.0 ** min(failures - 1, 16))
 
 
 def verify_passphrase(store: AttemptStore, text: str, sleep: Sleep = _sleep) -> bool:

@@ -393,7 +393,7 @@ def format_key(question: Question) -> str:
     if isinstance(key, str):
         return key
     if key and isinstance(key[0], tuple):
-        return "；".join("/".join(group) for group in key)  # type: ignore[arg-type]
+        return "；".join("/".join(group) for group in key)
     return "".join(key)  # type: ignore[arg-type]
 
 

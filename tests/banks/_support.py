@@ -26,7 +26,7 @@ from exam.banks import load_bank_file
 from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question, ShortAnswer
 from exam.qtypes import BUILTIN_TYPES
 from exam.sources import Citation, SourceDocument, SourceLibrary
-from tests.core.support import BUILTIN_PLUGIN_PACKAGES, builtin_plugin_dir
+from tests.core._support import BUILTIN_PLUGIN_PACKAGES, builtin_plugin_dir
 
 BANK_SOURCES: dict[str, tuple[str, ...]] = {
     "speech": ("speech",),
@@ -405,15 +405,15 @@ def figures_table(figures: BankFigures) -> str:
         lines.append("  by section (节):")
         lines.extend(f"    {_pad(name, 48)} {n:>4}" for name, n in figures.statute_sections.items())
     lines.append(f"  tagged 2025修正: {figures.tagged_2025}")
-    spread = figures.spread
-    singles = "  ".join(f"{k} {n} ({spread.single_share(k):.0%})" for k, n in spread.single_keys.items())
+    keys = figures.spread
+    singles = "  ".join(f"{k} {n} ({keys.single_share(k):.0%})" for k, n in keys.single_keys.items())
     lines.append(f"  application questions: {figures.application} ({figures.application_share:.0%})")
     lines.append(f"  single keys: {singles or '-'}")
     lines.append(
-        f"  multiple with >= 2 wrong options: {spread.multiple_two_wrong} of {spread.multiple}"
-        f" ({spread.two_wrong_share:.0%}); only the last option wrong: {spread.last_only_wrong}"
+        f"  multiple with >= 2 wrong options: {keys.multiple_two_wrong} of {keys.multiple}"
+        f" ({keys.two_wrong_share:.0%}); only the last option wrong: {keys.last_only_wrong}"
     )
-    wrong = "  ".join(f"{k} {n}" for k, n in spread.wrong_positions.items())
+    wrong = "  ".join(f"{k} {n}" for k, n in keys.wrong_positions.items())
     lines.append(f"  wrong options of multiple questions by position: {wrong or '-'}")
     lines.append(f"  groups: {figures.groups} ({figures.grouped} questions)")
     lines.append(f"  ungrouped overlapping pairs: {len(figures.overlaps)}")

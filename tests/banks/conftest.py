@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._support import all_figures_tables
+from tests.banks._support import all_figures_tables
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._support import (
+from tests.banks._support import (
     BANK_IDS,
     NEW_BANKS,
     QUESTION_TYPES,

@@ -12,8 +12,7 @@ import pytest
 
 from exam.models import Question
 from exam.qtypes import GradingRules
-
-from ._support import BANK_IDS, TYPES, builtin_bank
+from tests.banks._support import BANK_IDS, TYPES, builtin_bank
 
 AUDIT_CASES = [
     ("三", "3"),

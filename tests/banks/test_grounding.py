@@ -20,8 +20,8 @@ from exam.qtypes import GradingRules
 from exam.sources import Citation
 from exam.textnorm import contains, normalize_answer
 from exam.yamlsafe import load_yaml
-
-from ._support import (
+from tests._support import blank_key, choice_key
+from tests.banks._support import (
     BANK_IDS,
     BANK_SOURCES,
     TYPES,
@@ -64,10 +64,9 @@ def test_keyed_text_is_literally_in_quote_and_source(bank_id: str, local_id: str
     and the quote a substring of the cited paragraph, once width, white space, 〇/○ and curly quotes are folded."""
     question = get_question(bank_id, local_id)
     if question.type in ("single", "multiple") and not question.negated:
-        letters = question.answer if question.type == "multiple" else (question.answer,)
-        keyed = [question.options["ABCDEFGH".index(letter)] for letter in letters]  # type: ignore[union-attr]
+        keyed = [question.options["ABCDEFGH".index(letter)] for letter in choice_key(question)]
     elif question.type == "blank":  # each item of an order-free answer is keyed text of its own
-        keyed = [item for accepted in question.answer for text in accepted for item in answer_items(text)]  # type: ignore[union-attr]
+        keyed = [item for accepted in blank_key(question) for text in accepted for item in answer_items(text)]
     else:
         keyed = []
     for text in keyed:
@@ -88,7 +87,7 @@ def test_negated_questions_have_their_key_outside_the_quote() -> None:
     negated = [q for bank_id in BANK_IDS for q in builtin_bank(bank_id).questions if q.negated]
     assert negated
     for question in negated:
-        letters = question.answer if question.type == "multiple" else (question.answer,)
+        letters = choice_key(question)
         for i, option in enumerate(question.options):
             assert occurs(option, question.quote) is ("ABCDEFGH"[i] not in letters), (question.id, option)
         assert key_problems(question) == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._support import (
+from tests.banks._support import (
     BANK_IDS,
     MIN_APPLICATION_IN_OLDER_BANKS,
     NEW_BANKS,

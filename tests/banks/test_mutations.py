@@ -22,8 +22,8 @@ from exam.errors import BankFormatError
 from exam.grounding import check_bank
 from exam.models import OPTION_LETTERS, AnyOrder, Bank, Question
 from exam.yamlsafe import LineDict, load_yaml
-
-from ._support import (
+from tests._support import choice_key
+from tests.banks._support import (
     BANK_IDS,
     TYPES,
     article_label,
@@ -74,7 +74,8 @@ class BankCopy:
         return next(q for q in self.load().questions if q.type == qtype and q.negated is negated)
 
     def raw(self, local_id: str) -> LineDict:
-        return next(q for q in load_yaml(self.path)["questions"] if q["id"] == local_id)
+        found: LineDict = next(q for q in load_yaml(self.path)["questions"] if q["id"] == local_id)
+        return found
 
     def replace_on_line(self, line: int, old: str, new: str) -> None:
         """Replace the first ``old`` on 1-based ``line`` by ``new``; the line must contain ``old``."""
@@ -184,11 +185,11 @@ def test_adding_a_distractor_to_a_multiple_choice_key_is_reported(bank_id: str, 
     target = bank.first("multiple")
     bank.assert_clean(target.local_id)
 
-    keys = list(target.answer)
+    keys = list(choice_key(target))
     wrong = next(letter for letter in OPTION_LETTERS[: len(target.options)] if letter not in keys)
     new_key = "[" + ", ".join(sorted([*keys, wrong])) + "]"
     bank.rewrite_line(bank.raw(target.local_id).key_lines["answer"], "answer", new_key)
-    assert wrong in bank.question(target.local_id).answer
+    assert wrong in choice_key(bank.question(target.local_id))
 
     option = target.options[OPTION_LETTERS.index(wrong)]
     assert f"答案 {wrong}“{option}”不在 quote 中" in bank.grounding(target.local_id)

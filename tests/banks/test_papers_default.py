@@ -12,7 +12,8 @@ from exam.papers import PaperSpec, assemble_paper, default_seed
 from exam.plugins import Kind, Registry
 from exam.service import ExamService
 from exam.yamlsafe import load_yaml
-from tests.core.support import BUILTIN_PLUGIN_PACKAGES, builtin_plugin_dir
+from tests._support import choice_key
+from tests.core._support import BUILTIN_PLUGIN_PACKAGES, builtin_plugin_dir
 
 ALL_BANKS = frozenset({"speech", "constitution-2018", "deputies-law-2025", "organic-law-2022", "election-law-2020"})
 CHAIRS_LAWS = frozenset({"organic-law-2022", "deputies-law-2025"})
@@ -94,7 +95,7 @@ def test_default_paper_grades_multiple_choice_by_its_stated_rule(registry: Regis
     drawn = assemble_paper(spec, registry.banks, "grading")
     item = next(q for q in drawn.questions if q.question.type == "multiple")
     grade = registry.types["multiple"].grade
-    keys = list(item.question.answer)
+    keys = list(choice_key(item.question))
     wrong = next(letter for letter in "ABCDEFGH"[: len(item.question.options)] if letter not in keys)
     assert grade(item.question, keys, item.points, drawn.rules) == item.points
     partial = grade(item.question, keys[:1], item.points, drawn.rules)

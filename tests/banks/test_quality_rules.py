@@ -7,8 +7,7 @@ from dataclasses import replace
 
 from exam.models import Bank, Question
 from exam.sources import Citation
-
-from ._support import (
+from tests.banks._support import (
     ELECTION_TOPICS,
     ORGANIC_TOPICS,
     application_problems,

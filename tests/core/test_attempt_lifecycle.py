@@ -30,7 +30,7 @@ from exam.store import TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK, exclusive_file
 from exam.trainer.extra_time import grant_extra_time
 from tests.conftest import FakeClock
-from tests.core.support import derive_registry, tiny_registry, with_submission_listener
+from tests.core._support import derive_registry, tiny_registry, with_submission_listener
 
 PAPER = "tiny"
 
@@ -246,7 +246,6 @@ class KillAtWrite:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path, at: int | None) -> None:
         import exam.store.atomic as atomic
-        import exam.store.tinydb_store as tinydb_store
 
         self.count = 0
         self.at = at
@@ -272,7 +271,7 @@ class KillAtWrite:
             real_unlink(path, missing_ok=missing_ok)
 
         monkeypatch.setattr(atomic, "atomic_write_bytes", write)
-        monkeypatch.setattr(tinydb_store.os, "replace", rename)
+        monkeypatch.setattr(os, "replace", rename)
         monkeypatch.setattr(Path, "unlink", unlink)
 
 
@@ -395,7 +394,6 @@ def test_a_stuck_journal_lock_is_a_bounded_wait_that_names_the_file(
 
 def test_a_failed_directory_fsync_is_an_error(store: TinyDBAttemptStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """An I/O error syncing the folder after a rename is reported, not passed off as saved."""
-    import exam.store.atomic as atomic
 
     real = os.fsync
 
@@ -406,7 +404,7 @@ def test_a_failed_directory_fsync_is_an_error(store: TinyDBAttemptStore, monkeyp
             raise OSError(errno.EIO, "Input/output error")
         real(fd)
 
-    monkeypatch.setattr(atomic.os, "fsync", failing)
+    monkeypatch.setattr(os, "fsync", failing)
     with pytest.raises(StoreError):
         store.put_record("roster", "a", 1)
 

@@ -21,7 +21,7 @@ from exam.bankcheck import (
 )
 from exam.cli import main
 from exam.models import Bank, Question
-from tests.core.support import bank_yaml, make_question
+from tests.core._support import bank_yaml, make_question
 
 
 def _with_quote(qid: str, quote: str, group: str | None = None, bank: str = "b") -> Question:

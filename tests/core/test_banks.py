@@ -14,7 +14,7 @@ from exam.cli import main
 from exam.errors import BankFormatError
 from exam.models import ShortAnswer
 from exam.plugins import Registry
-from tests.core.support import bank_yaml, clean_env, exam_script
+from tests.core._support import bank_yaml, clean_env, exam_script
 
 # Ten different mistakes, each reported on the line marked "# M<n>".
 TEN_MISTAKES = """\

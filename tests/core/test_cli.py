@@ -19,7 +19,7 @@ from exam.plugins import Kind, Registry
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from tests.conftest import FakeClock
-from tests.core.support import PROJECT_ROOT, builtin_banks_present, clean_env
+from tests.core._support import PROJECT_ROOT, builtin_banks_present, clean_env
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DUMP_KEYS = {"id", "bank", "type", "stem", "options", "answer", "explanation", "source", "quote", "difficulty",

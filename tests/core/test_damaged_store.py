@@ -5,6 +5,7 @@ once per try; a listing never silently drops an attempt; repair moves aside only
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from exam.store.atomic import CORRUPT_MARK
 from tests.conftest import FakeClock
-from tests.core.support import tiny_registry
+from tests.core._support import tiny_registry
 
 PAPER = "tiny"
 KINDS = ("index", "attempt", "journal", "wrong_book", "lock", "trainer_record")
@@ -98,7 +99,7 @@ def damage(path: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
         path.unlink()
         path.mkdir()
     elif how == "unreadable":  # as root chmod does not stop us: refuse to open it, as the kernel would
-        real_read, real_open = Path.read_bytes, __import__("os").open
+        real_read, real_open = Path.read_bytes, os.open
 
         def read_bytes(self: Path) -> bytes:
             if self == path:

@@ -22,6 +22,7 @@ from exam.papers import DrawnPaper, practice_paper
 from exam.qtypes import BUILTIN_TYPES, GradingRules, parse_blank
 from exam.sources import Article, SourceDocument, SourceLibrary
 from exam.textnorm import answer_form
+from tests._support import blank_key
 
 TYPES = {qtype.name: qtype for qtype in BUILTIN_TYPES}
 DIGITS = "零一二三四五六七八九"
@@ -308,7 +309,7 @@ def test_any_order_answer_survives_storage_and_reads_as_text(tmp_path: Path) -> 
     assert question.to_dict()["answer"] == [[{"any_order": ["主动性", "积极性"]}]]
     drawn = practice_paper([question], "练习", "seed")
     stored = DrawnPaper.from_dict(drawn.to_dict()).questions[0].question
-    (accepted,) = stored.answer  # type: ignore[misc]
+    (accepted,) = blank_key(stored)
     assert isinstance(accepted[0], AnyOrder) and accepted[0].items == ("主动性", "积极性")
     assert str(accepted[0]) == "主动性、积极性"
     assert grade_blank(stored.answer, ["积极性、主动性"], 2) == 2  # type: ignore[arg-type]

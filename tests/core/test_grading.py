@@ -10,7 +10,7 @@ from exam import grading
 from exam.models import OPTION_LETTERS
 from exam.qtypes import BUILTIN_TYPES, GradingRules
 from exam.textnorm import normalize_answer
-from tests.core.support import make_question
+from tests.core._support import make_question
 
 points_st = st.floats(min_value=0.01, max_value=100, allow_nan=False, allow_infinity=False)
 letters_st = st.sampled_from(OPTION_LETTERS)

@@ -20,7 +20,7 @@ from exam.service import ExamService
 from exam.sources import Article, SourceDocument
 from exam.store import TinyDBAttemptStore
 from tests.conftest import FakeClock
-from tests.core.support import PROJECT_ROOT, bank_yaml, make_question
+from tests.core._support import PROJECT_ROOT, bank_yaml, make_question
 
 DOCS = PROJECT_ROOT / "docs" / "plugins.md"
 HOOKS = sorted(name for name, fn in vars(hookspecs).items() if callable(fn) and hasattr(fn, "exam_spec"))

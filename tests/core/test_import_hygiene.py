@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.support import clean_env
+from tests.core._support import clean_env
 
 CORE_MODULES = [
     "exam", "exam.models", "exam.qtypes", "exam.grading", "exam.banks", "exam.yamlsafe", "exam.papers",

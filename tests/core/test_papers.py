@@ -29,7 +29,7 @@ from exam.papers import (
     draw_practice_questions,
 )
 from exam.plugins import Registry, load_registry
-from tests.core.support import make_question
+from tests.core._support import make_question
 
 
 def question_ids(paper: DrawnPaper) -> list[str]:

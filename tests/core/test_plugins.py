@@ -14,7 +14,7 @@ import pytest
 
 from exam.cli import main
 from exam.plugins import Kind, PluginFailure, Registry, load_registry
-from tests.core.support import (
+from tests.core._support import (
     BUILTIN_PLUGIN_PACKAGES,
     PROJECT_ROOT,
     bank_yaml,

@@ -25,7 +25,7 @@ from exam.service import ExamService, public_attempt
 from exam.store import AttemptStore, TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK
 from tests.conftest import FakeClock
-from tests.core.support import tiny_registry, with_submission_listener
+from tests.core._support import tiny_registry, with_submission_listener
 
 PAPER = "tiny"
 
@@ -97,8 +97,6 @@ def test_failed_write_leaves_the_previous_file_intact(
     and a message saying nothing saved was lost; the next try succeeds."""
     import errno
 
-    import exam.store.atomic as atomic
-
     attempt = svc.start_attempt(PAPER, trainee)
     path = next(store_dir.glob("attempts/*/*.json"))
     before = path.read_bytes()
@@ -106,7 +104,7 @@ def test_failed_write_leaves_the_previous_file_intact(
     def full_disk(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(atomic.os, "fsync", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(StoreError) as info:
         svc.submit(attempt.attempt_id)
     assert "磁盘已满" in str(info.value)

@@ -16,7 +16,7 @@ from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from exam.store.atomic import TEMP_MARK
 from tests.conftest import FakeClock
-from tests.core.support import new_attempt_record, tiny_registry
+from tests.core._support import new_attempt_record, tiny_registry
 
 PROCESSES = 20
 ATTEMPTS_EACH = 50

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.support import (
+from tests.core._support import (
     BUILTIN_PLUGIN_PACKAGES,
     PROJECT_ROOT,
     builtin_banks_present,

@@ -27,6 +27,7 @@ def test_exam_serve_serves_the_app_page(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    assert server.stdout is not None
     try:
         deadline = time.monotonic() + 30
         page = ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -59,13 +61,13 @@ def test_verify_accepts_the_passphrase_and_rejects_others(store: TinyDBAttemptSt
 def test_the_comparison_is_constant_time(store: TinyDBAttemptStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hashes are compared with hmac.compare_digest."""
     calls: list[tuple[bytes, bytes]] = []
-    real = auth.hmac.compare_digest
+    real = hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    monkeypatch.setattr(hmac, "compare_digest", spy)
     set_passphrase(store, "secret-123")
     assert verify_passphrase(store, "secret-123", FakeSleep())
     assert len(calls) == 1 and len(calls[0][0]) == auth.KEY_LENGTH
@@ -126,7 +128,7 @@ def test_cli_sets_and_changes_the_passphrase(
 ) -> None:
     """set-passphrase asks twice; changing it asks for the current one first; a mismatch changes nothing."""
     waits: list[float] = []
-    monkeypatch.setattr(auth.time, "sleep", waits.append)
+    monkeypatch.setattr(time, "sleep", waits.append)
     monkeypatch.setattr("sys.stdin", io.StringIO("first-pass\nfirst-pass\n"))
     assert main(["--db", str(store_dir), "trainer", "set-passphrase"]) == 0
     store = TinyDBAttemptStore(store_dir)

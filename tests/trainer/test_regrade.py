@@ -18,8 +18,8 @@ from exam.store import TinyDBAttemptStore
 from exam.trainer.extra_time import grant_extra_time
 from exam.trainer.regrade import MarkingError, apply_regrade, mark_answer, plan_regrade, resolve_attempt
 from tests.conftest import FakeClock
-from tests.core.support import derive_registry
-from tests.trainer._scores_support import MINI_KEYS, mini_registry, sit, sit_paper
+from tests.core._support import derive_registry
+from tests.trainer._support import MINI_KEYS, mini_registry, sit, sit_paper
 
 WRONG_KEY_RESPONSES = [  # (q1, q2, q3); the bank says q3 is C, the corrected key is D
     ("A", "B", "D"),

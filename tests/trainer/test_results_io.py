@@ -11,10 +11,11 @@ from exam.cli import main
 from exam.models import Trainee
 from exam.plugins import Registry
 from exam.service import ExamService
-from exam.store import TinyDBAttemptStore
+from exam.store import AttemptStore, TinyDBAttemptStore
 from exam.trainer.results_io import FORMAT_NAME, FORMAT_VERSION, ResultsFileError, export_results, read_results_file
+from tests._support import store_root
 from tests.conftest import FakeClock
-from tests.trainer._scores_support import sit_paper
+from tests.trainer._support import sit_paper
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def laptop_b(registry: Registry, tmp_path: Path, clock: FakeClock) -> ExamServic
     return ExamService(registry, TinyDBAttemptStore(tmp_path / "laptop-b"), clock, clock.monotonic)
 
 
-def ids(store: TinyDBAttemptStore) -> list[str]:
+def ids(store: AttemptStore) -> list[str]:
     return sorted(s.attempt_id for s in store.list_attempts())
 
 
@@ -54,12 +55,12 @@ def test_two_machines_merge_without_duplicates(
     a2 = sit_paper(service, clock, Trainee("乙", "1002"), "constitution", correct=30)
     b1 = sit_paper(laptop_b, clock, Trainee("丙", "2001"), "speech", correct=25)
     a_file, b_file = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    assert main(["--db", str(service.store.root), "results", "export", "-o", str(a_file)]) == 0
-    assert main(["--db", str(laptop_b.store.root), "results", "import", str(a_file)]) == 0
+    assert main(["--db", str(store_root(service)), "results", "export", "-o", str(a_file)]) == 0
+    assert main(["--db", str(store_root(laptop_b)), "results", "import", str(a_file)]) == 0
     assert "新增 2 份" in capsys.readouterr().out
     assert ids(laptop_b.store) == sorted([a1.attempt_id, a2.attempt_id, b1.attempt_id])
-    assert main(["--db", str(laptop_b.store.root), "results", "export", "-o", str(b_file)]) == 0
-    assert main(["--db", str(service.store.root), "results", "import", str(b_file), str(a_file)]) == 0
+    assert main(["--db", str(store_root(laptop_b)), "results", "export", "-o", str(b_file)]) == 0
+    assert main(["--db", str(store_root(service)), "results", "import", str(b_file), str(a_file)]) == 0
     out = capsys.readouterr().out
     assert "新增 1 份答卷，跳过 4 份" in out
     assert ids(service.store) == ids(laptop_b.store)
@@ -145,9 +146,9 @@ def test_export_does_not_overwrite_without_force(
     """An existing export file is kept unless --force is given."""
     out = tmp_path / "r.jsonl"
     out.write_text("keep", encoding="utf-8")
-    assert main(["--db", str(service.store.root), "results", "export", "-o", str(out)]) == 1
+    assert main(["--db", str(store_root(service)), "results", "export", "-o", str(out)]) == 1
     assert out.read_text(encoding="utf-8") == "keep"
-    assert main(["--db", str(service.store.root), "results", "export", "-o", str(out), "--force"]) == 0
+    assert main(["--db", str(store_root(service)), "results", "export", "-o", str(out), "--force"]) == 0
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["format"] == FORMAT_NAME
 
 
@@ -156,9 +157,9 @@ def test_results_still_lists_attempts_as_table_and_jsonl(
 ) -> None:
     """``exam results`` (now a group) still prints the table and the jsonl records."""
     done = sit_paper(service, clock, trainee, "speech", correct=10)
-    assert main(["--db", str(service.store.root), "results"]) == 0
+    assert main(["--db", str(store_root(service)), "results"]) == 0
     assert done.attempt_id[:8] in capsys.readouterr().out
-    assert main(["--db", str(service.store.root), "results", "--paper", "speech", "--format", "jsonl"]) == 0
+    assert main(["--db", str(store_root(service)), "results", "--paper", "speech", "--format", "jsonl"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["attempt_id"] for r in records] == [done.attempt_id]
     assert "drawn" not in records[0]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from exam.cli import main
 from exam.models import Trainee
@@ -55,6 +56,7 @@ def test_roster_xlsx_is_imported_with_numbers_formulas_and_extra_columns(
     name stays the text that was typed."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(["2026年乡镇人大主席培训班花名册"])
     sheet.append(["序号", "单位", "姓名", "职务", "考号"])
     sheet.append([1, "城关镇", "张三", "人大主席", 320101])

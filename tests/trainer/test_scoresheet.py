@@ -6,10 +6,12 @@ import csv
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+from exam.attempts import Attempt
 from exam.cli import main
 from exam.i18n import set_language
 from exam.messages import CATALOGUE
@@ -19,7 +21,7 @@ from exam.sheets import safe_cell
 from exam.store import TinyDBAttemptStore
 from exam.trainer.scoresheet import competition_ranks
 from tests.conftest import FakeClock
-from tests.trainer._scores_support import sit_paper
+from tests.trainer._support import sit_paper
 
 INJECTED = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"]
 SCORE_HEADERS = ["序号", "姓名", "考号", "单位", "职务", "得分", "满分", "是否合格", "用时", "开始时间", "交卷时间",
@@ -27,10 +29,10 @@ SCORE_HEADERS = ["序号", "姓名", "考号", "单位", "职务", "得分", "�
 
 
 @pytest.fixture
-def sat(service: ExamService, clock: FakeClock, store: TinyDBAttemptStore) -> dict[str, dict]:
+def sat(service: ExamService, clock: FakeClock, store: TinyDBAttemptStore) -> dict[str, Attempt]:
     """Six trainees sit 讲话精神测试 (30 questions, 100 points): four with formula-like names, one timed out,
     two with equal scores; one roster member never sits it."""
-    people = [
+    people: list[tuple[Trainee, int, dict[str, Any]]] = [
         (Trainee(INJECTED[0], "320101", "城关镇", "人大主席"), 30, {}),
         (Trainee(INJECTED[1], "320102", "城关镇", "人大副主席"), 20, {}),
         (Trainee(INJECTED[2], "320103", "东湖街道", "人大工委主任"), 20, {}),
@@ -52,12 +54,13 @@ def export(store_dir: Path, out: Path, *extra: str) -> int:
     return main(["--db", str(store_dir), "export", "scores", "--paper", "speech", "-o", str(out), *extra])
 
 
-def rows_of(ws: object) -> list[list[object]]:
-    return [list(row) for row in ws.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+def rows_of(ws: Any) -> list[list[Any]]:
+    """The cell values of a worksheet, row by row (cells hold text, numbers, dates or None)."""
+    return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
 def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
-    sat: dict, store_dir: Path, tmp_path: Path
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
 ) -> None:
     """The workbook holds 成绩单, 答题明细, 试题分析 and 汇总; each has its header row frozen."""
     out = tmp_path / "成绩单.xlsx"
@@ -83,7 +86,9 @@ def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
     ]
 
 
-def test_score_rows_are_ranked_with_numbers_stored_as_numbers(sat: dict, store_dir: Path, tmp_path: Path) -> None:
+def test_score_rows_are_ranked_with_numbers_stored_as_numbers(
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
+) -> None:
     """Scores, full marks and ranks are numbers, times are dates and durations, equal scores share a rank."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
@@ -111,7 +116,9 @@ def test_score_rows_are_ranked_with_numbers_stored_as_numbers(sat: dict, store_d
         assert cell.data_type == "n"
 
 
-def test_roster_members_who_never_sat_are_listed_as_absent(sat: dict, store_dir: Path, tmp_path: Path) -> None:
+def test_roster_members_who_never_sat_are_listed_as_absent(
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
+) -> None:
     """A roster member without an attempt appears once as 缺考, after the ranked rows; one who sat does not."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
@@ -123,7 +130,7 @@ def test_roster_members_who_never_sat_are_listed_as_absent(sat: dict, store_dir:
     assert [row[2] for row in rows].count("320101") == 1
 
 
-def test_formula_like_text_is_stored_as_text_in_xlsx(sat: dict, store_dir: Path, tmp_path: Path) -> None:
+def test_formula_like_text_is_stored_as_text_in_xlsx(sat: dict[str, Attempt], store_dir: Path, tmp_path: Path) -> None:
     """Names like =HYPERLINK(...), +1, -1 and @SUM(A1) are plain strings, never formulas, in every sheet."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
@@ -142,7 +149,7 @@ def test_formula_like_text_is_stored_as_text_in_xlsx(sat: dict, store_dir: Path,
 
 
 def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
-    sat: dict, store_dir: Path, tmp_path: Path
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
 ) -> None:
     """汇总 counts the expected, sat and absent trainees, the pass rate and the bands, and holds a bar chart."""
     out = tmp_path / "scores.xlsx"
@@ -151,7 +158,8 @@ def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
     assert summary["应考人数"] == 7
     assert summary["参考人数"] == 6
     assert summary["缺考人数"] == 1
-    scores = sorted(a.score for a in sat.values())
+    scores = sorted(a.score for a in sat.values() if a.score is not None)
+    assert len(scores) == 6  # every attempt is scored
     assert summary["最高分"] == scores[-1] and summary["最低分"] == scores[0]
     assert summary["平均分"] == pytest.approx(round(sum(scores) / 6, 2))
     passed = sum(1 for a in sat.values() if a.passed)
@@ -169,7 +177,9 @@ def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
     assert "'汇总'!$A$17:$A$21" in chart and "'汇总'!$B$17:$B$21" in chart
 
 
-def test_item_analysis_sheet_lists_every_question_with_figures(sat: dict, store_dir: Path, tmp_path: Path) -> None:
+def test_item_analysis_sheet_lists_every_question_with_figures(
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
+) -> None:
     """试题分析 has one row per drawn question (facility as a number) and the paper's statistics after them."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
@@ -183,7 +193,7 @@ def test_item_analysis_sheet_lists_every_question_with_figures(sat: dict, store_
     assert "内部一致性系数 α（%）" in labels
 
 
-def test_filters_by_unit_and_by_date(sat: dict, store_dir: Path, tmp_path: Path) -> None:
+def test_filters_by_unit_and_by_date(sat: dict[str, Attempt], store_dir: Path, tmp_path: Path) -> None:
     """--unit keeps one unit's trainees (and its absentees); --from/--to keep the attempts started in that range."""
     out = tmp_path / "town.xlsx"
     assert export(store_dir, out, "--unit", "城关镇") == 0
@@ -197,7 +207,9 @@ def test_filters_by_unit_and_by_date(sat: dict, store_dir: Path, tmp_path: Path)
     assert len(rows_of(load_workbook(same_day)["成绩单"])) == 1 + 6 + 1
 
 
-def test_csv_is_utf8_with_bom_and_keeps_formula_like_text_as_text(sat: dict, store_dir: Path, tmp_path: Path) -> None:
+def test_csv_is_utf8_with_bom_and_keeps_formula_like_text_as_text(
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
+) -> None:
     """The csv starts with the UTF-8 BOM, has the Chinese headers and prefixes formula-like text with '."""
     out = tmp_path / "scores.csv"
     assert export(store_dir, out, "--format", "csv") == 0
@@ -213,7 +225,7 @@ def test_csv_is_utf8_with_bom_and_keeps_formula_like_text_as_text(sat: dict, sto
 
 
 def test_an_existing_file_is_kept_unless_force_is_given(
-    sat: dict, store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sat: dict[str, Attempt], store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Exporting onto an existing file fails with a message and leaves it; --force replaces it."""
     out = tmp_path / "scores.xlsx"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from exam.papers import PaperSpec, SectionSpec
@@ -13,7 +17,7 @@ from exam.store import TinyDBAttemptStore
 from exam.tui.app import ExamApp
 from exam.tui.screens.base import exam_app
 from tests.conftest import FakeClock
-from tests.core.support import derive_registry
+from tests.core._support import derive_registry
 
 MINI = PaperSpec(
     id="mini",
@@ -68,3 +72,9 @@ async def start_first_paper(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.click("#confirm")
     await settle(pilot)
+
+
+def on_top(app: App[Any], screen: Screen[Any]) -> bool:
+    """Whether ``screen`` is the one on top of the app's stack (read afresh: a type checker would otherwise keep a
+    narrowing of ``app.screen`` across the awaits between two reads)."""
+    return app.screen is screen

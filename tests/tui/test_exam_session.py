@@ -15,8 +15,9 @@ from exam.tui.screens.exam import ExamScreen
 from exam.tui.screens.home import HomeScreen
 from exam.tui.screens.result import ResultScreen
 from exam.tui.widgets.countdown import Countdown
+from tests._support import store_root
 from tests.conftest import FakeClock
-from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
+from tests.tui.conftest import make_app, on_top, settle, sign_in, start_first_paper
 
 
 async def test_extra_time_granted_one_second_before_the_deadline_keeps_the_exam_open(
@@ -36,7 +37,7 @@ async def test_extra_time_granted_one_second_before_the_deadline_keeps_the_exam_
         clock.advance(seconds=2)
         screen.query_one(Countdown).tick()
         await settle(pilot)
-        assert app.screen is screen, "the exam must stay open"
+        assert on_top(app, screen), "the exam must stay open"
         assert mini_service.attempt(screen.attempt_id).status is AttemptStatus.IN_PROGRESS
         assert screen.query_one(Countdown).seconds_left == pytest.approx(5 * 60 - 1)
         await pilot.press("1")
@@ -75,7 +76,7 @@ async def test_a_failed_submit_leaves_the_screen_working_and_a_retry_succeeds(
         assert "磁盘已满" in app.screen.body and "Ctrl+S" in app.screen.body
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is screen
+        assert on_top(app, screen)
         await pilot.press("1")
         await settle(pilot)
         assert 0 in screen.answered()
@@ -95,7 +96,7 @@ async def test_a_takeover_by_another_window_makes_this_one_read_only(
     """Another window (another process's store handle) takes the attempt over: this window learns of it at its
     next heartbeat, says why, and saves nothing more."""
     app = make_app(mini_service)
-    other = ExamService(mini_service.registry, TinyDBAttemptStore(mini_service.store.root), clock, clock.monotonic)
+    other = ExamService(mini_service.registry, TinyDBAttemptStore(store_root(mini_service)), clock, clock.monotonic)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
         await start_first_paper(pilot)
@@ -121,7 +122,7 @@ async def test_an_attempt_open_in_another_window_asks_and_can_be_viewed_read_onl
     read-only shows the exam and saves nothing."""
     from exam.models import Trainee
 
-    other = ExamService(mini_service.registry, TinyDBAttemptStore(mini_service.store.root), clock, clock.monotonic)
+    other = ExamService(mini_service.registry, TinyDBAttemptStore(store_root(mini_service)), clock, clock.monotonic)
     attempt = other.start_attempt("mini", Trainee("张三", "320101", "城关镇"))
     other.open_attempt(attempt.attempt_id)
     app = make_app(mini_service)
@@ -144,7 +145,7 @@ async def test_a_damaged_store_file_is_reported_once_without_a_dialog_loop(mini_
     """The trainee's 错题本 file is damaged: the home screen reports it once, naming the file; dismissing the
     message leaves the home screen usable instead of showing the message again and again."""
     mini_service.store.put_record("wrong_book", "320101", {"entries": {}, "applied": []})
-    (shard,) = (mini_service.store.root / "records" / "wrong_book").glob("*.json")
+    (shard,) = (store_root(mini_service) / "records" / "wrong_book").glob("*.json")
     shard.write_bytes(b'{"_default": {"1": {"key": "320101", "val')
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:

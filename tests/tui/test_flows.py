@@ -17,8 +17,9 @@ from exam.tui.screens.review import ReviewScreen
 from exam.tui.screens.signin import SignInScreen
 from exam.tui.widgets.answer_card import AnswerCard
 from exam.tui.widgets.countdown import Countdown
+from tests._support import blank_key, choice_key, store_root
 from tests.conftest import FakeClock
-from tests.core.support import derive_registry
+from tests.core._support import derive_registry
 from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
 
 
@@ -66,15 +67,15 @@ async def test_exam_flow_answers_every_type_flags_submits_and_reviews(mini_servi
             question = drawn.question
             if question.type == "single":
                 shown = [c for c, _ in drawn.displayed_options()]
-                await pilot.press(str(shown.index(question.answer) + 1))
+                await pilot.press(str(shown.index(choice_key(question)[0]) + 1))
             elif question.type == "multiple":
                 shown = [c for c, _ in drawn.displayed_options()]
-                for letter in question.answer:
+                for letter in choice_key(question):
                     await pilot.press("abcdefgh"[shown.index(letter)])
             elif question.type == "judge":
                 await pilot.press("y" if question.answer else "n")
             elif question.type == "blank":
-                for i, accepted in enumerate(question.answer):
+                for i, accepted in enumerate(blank_key(question)):
                     field = screen.query(Input)[i]
                     field.focus()
                     await pilot.press(*accepted[0])
@@ -121,7 +122,7 @@ async def test_answer_card_click_moves_to_question(mini_service: ExamService) ->
         await start_first_paper(pilot)
         await pilot.click("#card-3")
         await settle(pilot)
-        assert app.screen.current == 3
+        assert isinstance(app.screen, ExamScreen) and app.screen.current == 3
         assert app.screen.query_one(AnswerCard).query_one("#card-3").has_class("current")
 
 
@@ -163,6 +164,7 @@ async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: 
         await sign_in(pilot)
         await start_first_paper(pilot)
         screen = app.screen
+        assert isinstance(screen, ExamScreen)
         attempt_id, deadline = screen.attempt_id, screen.session.deadline
         await pilot.press("1")
         await settle(pilot)
@@ -174,7 +176,7 @@ async def test_resume_after_the_app_is_killed(mini_service: ExamService, clock: 
     # The first app is gone without submitting (as if killed); a new one starts on the same store.
     clock.advance(minutes=2)
     app2 = make_app(
-        ExamService(mini_service.registry, type(mini_service.store)(mini_service.store.root), clock, clock.monotonic)
+        ExamService(mini_service.registry, TinyDBAttemptStore(store_root(mini_service)), clock, clock.monotonic)
     )
     async with app2.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
@@ -203,9 +205,12 @@ async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_rig
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
         trainee = app.trainee
+        assert trainee is not None
         app.push_screen(PracticeScreen(practice_paper([question], "练习", seed="practice")))
         await settle(pilot)
-        drawn = app.screen.paper.questions[0]
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        drawn = practice.paper.questions[0]
         shown = [c for c, _ in drawn.displayed_options()]
         await pilot.press(str(shown.index(wrong) + 1))
         await pilot.press("ctrl+s")
@@ -216,9 +221,11 @@ async def test_practice_wrong_answer_goes_to_wrong_book_and_leaves_after_two_rig
             app.pop_screen()
             app.push_screen(PracticeScreen(practice_paper([question], "练习", seed="practice")))
             await settle(pilot)
-            drawn = app.screen.paper.questions[0]
+            practice = app.screen
+            assert isinstance(practice, PracticeScreen)
+            drawn = practice.paper.questions[0]
             shown = [c for c, _ in drawn.displayed_options()]
-            await pilot.press(str(shown.index(question.answer) + 1))
+            await pilot.press(str(shown.index(choice_key(question)[0]) + 1))
             await pilot.press("ctrl+s")
             await settle(pilot)
             await settle(pilot)
@@ -268,6 +275,7 @@ async def test_a_storage_failure_is_shown_and_the_answer_is_not_marked_saved(
         await sign_in(pilot)
         await start_first_paper(pilot)
         screen = app.screen
+        assert isinstance(screen, ExamScreen)
 
         def refuse(*args: object, **kwargs: object) -> None:
             raise StoreError("磁盘已满，无法保存")
@@ -292,6 +300,7 @@ async def test_extra_time_granted_during_the_exam_moves_the_countdown(
         await sign_in(pilot)
         await start_first_paper(pilot)
         screen = app.screen
+        assert isinstance(screen, ExamScreen)
         before = screen.query_one(Countdown).deadline
         grant_extra_time(mini_service, "mini", "320101", 5)
         screen.heartbeat()
@@ -318,6 +327,7 @@ async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamServic
         await pilot.click("#signin")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+        assert app.trainee is not None
         assert app.trainee.id == "r001" and app.trainee.position == "主席"
 
 
@@ -360,6 +370,7 @@ async def test_practice_set_is_shown_in_the_order_the_service_drew(mini_service:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PracticeScreen)
+        assert app.trainee is not None
         expected = mini_service.practice_set("constitution-2018", None, app.trainee, 10)
         assert screen.paper.to_dict() == expected.to_dict()
         first = screen.paper.questions[0]
@@ -381,6 +392,7 @@ async def test_practice_shuffles_options_and_grades_the_letter_shown(mini_servic
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
         trainee = app.trainee
+        assert trainee is not None
         for _ in range(50):  # practice seeds include the time: move it until a draw starts with a shuffled single
             paper = mini_service.practice_set("constitution-2018", None, trainee, 5)
             first = paper.questions[0]
@@ -423,6 +435,7 @@ async def test_wrong_book_practice_opens_its_questions_with_shuffled_options(min
     wrong = next(letter for letter in OPTION_LETTERS[: len(question.options)] if letter != question.answer)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
+        assert app.trainee is not None
         mini_service.practice_answer(app.trainee, question, wrong)
         await pilot.press("w")
         await settle(pilot)

@@ -16,7 +16,7 @@ from exam.tui.screens.practice import PracticeSetupScreen
 from exam.tui.screens.result import ResultScreen
 from exam.tui.screens.review import ReviewScreen
 from tests.conftest import FakeClock
-from tests.core.support import derive_registry
+from tests.core._support import derive_registry
 from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
 
 MARKUP = "[@click=app.quit]点我[/] [b]粗[/b] [/]"

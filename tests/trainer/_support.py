@@ -12,8 +12,9 @@ from exam.models import OPTION_LETTERS, Bank, Trainee
 from exam.papers import PaperSpec, SectionSpec
 from exam.plugins import Registry
 from exam.service import ExamService
+from tests._support import blank_key, choice_key, short_key
 from tests.conftest import FakeClock
-from tests.core.support import derive_registry
+from tests.core._support import derive_registry
 
 MINI_BANK = "mini"
 MINI_PAPER = PaperSpec(
@@ -81,14 +82,16 @@ def right_answers(service: ExamService, attempt: Attempt, correct: int | None = 
         if question.type == "single":
             answers[item.id] = question.answer if right else next(x for x in "ABCD" if x != question.answer)
         elif question.type == "multiple":
-            wrong = [x for x in OPTION_LETTERS[: len(question.options)] if x not in question.answer][:1] or None
-            answers[item.id] = list(question.answer) if right else wrong
+            keys = choice_key(question)
+            wrong = [x for x in OPTION_LETTERS[: len(question.options)] if x not in keys][:1] or None
+            answers[item.id] = list(keys) if right else wrong
         elif question.type == "judge":
             answers[item.id] = question.answer if right else not question.answer
         elif question.type == "blank":
-            answers[item.id] = [group[0] for group in question.answer] if right else ["?"] * len(question.answer)  # type: ignore[index,union-attr]
+            accepted = blank_key(question)
+            answers[item.id] = [group[0] for group in accepted] if right else ["?"] * len(accepted)
         elif question.type == "short":
-            answers[item.id] = question.answer.reference  # type: ignore[union-attr]
+            answers[item.id] = short_key(question).reference
     return answers
 
 
