@@ -41,8 +41,8 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
                 continue
             click.echo(json.dumps(record, ensure_ascii=False))
         if failed:
-            for exc in failed:
-                click.secho(str(exc), fg="red", err=True)
+            for error in failed:
+                click.secho(str(error), fg="red", err=True)
             raise SystemExit(1)
         return
     rows = [
