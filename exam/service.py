@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exam.attempts import Attempt, AttemptStatus, HistoryEntry, from_iso, to_iso
 from exam.errors import AttemptClosedError, ExamError, LeaseLostError, NotFoundError, StoreError
@@ -35,6 +35,11 @@ from exam.plugins import Registry
 from exam.qtypes import GradingRules, QuestionType
 from exam.scoring import grade_paper, has_passed, score_answer, total_score
 from exam.store.base import AttemptStore, Lease, LiveState
+
+if TYPE_CHECKING:
+    from exam.trainer.roster import RosterImport
+    from exam.trainer.scoresheet import ScoreReport
+    from exam.trainer.scoresheet import Selection as ScoreSelection
 
 Clock = Callable[[], datetime]
 Monotonic = Callable[[], float]
@@ -691,6 +696,75 @@ class ExamService:
         from exam.trainer.auth import verify_passphrase
 
         return verify_passphrase(self.store, text)
+
+    def set_trainer_passphrase(self, text: str) -> None:
+        """Set (or replace) the trainer passphrase; see :func:`exam.trainer.auth.set_passphrase`."""
+        from exam.trainer.auth import set_passphrase
+
+        set_passphrase(self.store, text, self.clock())
+
+    # -- trainer flows shared by the CLI and the TUI ------------------------------------------------------------------
+
+    def score_report(
+        self,
+        selection: ScoreSelection,
+        paper_title: str = "",
+        type_labels: Mapping[str, str] | None = None,
+        progress: Any = None,
+    ) -> ScoreReport:
+        """Everything a score sheet and ``exam stats`` show for ``selection``, after closing attempts whose time ran
+        out while nobody held them (they belong in the sheet). See :func:`exam.trainer.scoresheet.build_report`."""
+        from exam.trainer.scoresheet import build_report
+
+        self.finalise_expired()
+        spec = self.registry.papers.get(selection.paper)
+        title = paper_title or (spec.title if spec else "")
+        return build_report(self, selection, title, self.find_question, type_labels, progress)
+
+    def export_scores(self, report: ScoreReport, exporter: str, path: Path) -> Path:
+        """Write ``report`` as a workbook with the named exporter (``xlsx``, ``csv`` or a plugin's) to ``path``.
+
+        Raises :class:`NotFoundError` for an unknown exporter and :class:`ExamError` when the file cannot be written.
+        """
+        try:
+            writer = self.registry.exporters[exporter]
+        except KeyError:
+            known = ", ".join(self.registry.exporters) or "-"
+            raise NotFoundError(t("scores.unknown_format", format=exporter, known=known)) from None
+        try:
+            writer.write(report.to_sheet(), path)
+        except OSError as exc:
+            raise ExamError(t("trainer.export_failed", path=str(path), error=exc.strerror or str(exc))) from exc
+        return path
+
+    def grant_extra_time(self, paper: str, trainee_id: str, minutes: int, by: str | None = None) -> int:
+        """Extra minutes for one trainee on one paper, reaching a running attempt at once; returns how many running
+        attempts were extended. See :func:`exam.trainer.extra_time.grant_extra_time`."""
+        from exam.trainer.extra_time import grant_extra_time
+
+        return grant_extra_time(self, paper, trainee_id, minutes, by)
+
+    def mark_answer(
+        self, attempt_id: str, question: str, points: float, note: str = "", by: str | None = None
+    ) -> Attempt:
+        """A trainer's mark for one answer (阅卷). See :func:`exam.trainer.regrade.mark_answer`."""
+        from exam.trainer.regrade import mark_answer
+
+        return mark_answer(self, attempt_id, question, points, note, by)
+
+    def import_roster(self, path: str | Path) -> RosterImport:
+        """Read a roster file (xlsx/csv) into the store. See :func:`exam.trainer.roster.import_roster`."""
+        from exam.trainer.roster import import_roster
+
+        return import_roster(self.store, path)
+
+    def repair_store(self) -> Any:
+        """Rebuild the store's index and set damaged files aside (``exam store repair``); returns the backend's
+        report (for the TinyDB store a :class:`~exam.store.tinydb_store.RepairReport`)."""
+        repair = getattr(self.store, "repair", None)
+        if repair is None:
+            raise ExamError(t("service.no_repair"))
+        return repair()
 
 
 class _TimeUp(Exception):

@@ -22,12 +22,12 @@ def roster_group() -> None:
 @pass_app
 def roster_import(app: AppContext, file: Path) -> None:
     """Import the roster from an xlsx or csv file; on a problem, print each and change nothing (exit 1)."""
-    from exam.trainer.roster import RosterError, import_roster
+    from exam.trainer.roster import RosterError
 
     if not file.is_file():
         raise ExamError(t("formats.no_such_file", path=file))
     try:
-        result = import_roster(app.store, file)
+        result = app.service.import_roster(file)
     except RosterError as exc:
         echo_problems(exc.problems)
         click.secho(t("roster.import_failed", count=len(exc.problems), path=file), fg="red", err=True)
@@ -44,9 +44,8 @@ def roster_import(app: AppContext, file: Path) -> None:
 def roster_list(app: AppContext, unit: str | None) -> None:
     """The roster (or one unit of it) as a table, and its size."""
     from exam.tables import print_table
-    from exam.trainer.roster import roster_members
 
-    members = [m for m in roster_members(app.store) if unit is None or m.unit == unit]
+    members = [m for m in app.service.roster() if unit is None or m.unit == unit]
     if not members:
         click.echo(t("roster.none"))
         return

@@ -18,7 +18,7 @@ def store_group() -> None:
 @pass_app
 def store_repair(app: AppContext) -> None:
     """Rebuild the store's index from the attempt files; name every file set aside, unreadable or removed."""
-    report = app.store.repair()
+    report = app.service.repair_store()
     for kept in report.set_aside:
         click.secho(t("cli.store_set_aside", path=kept), fg="yellow", err=True)
     for path in report.unreadable:

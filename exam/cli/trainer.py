@@ -56,11 +56,6 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _finalise_expired(app: AppContext) -> None:
-    # Attempts whose time ran out while no app was running belong in the sheet: close them as the app would.
-    app.service.finalise_expired()
-
-
 # -- exam export scores, exam stats ---------------------------------------------------------------------------------
 
 
@@ -91,7 +86,7 @@ def export_scores(
     force: bool,
 ) -> None:
     """Write the score sheet of a paper with a plugin's exporter (``xlsx`` unless the output's suffix says)."""
-    from exam.trainer.scoresheet import Selection, build_report
+    from exam.trainer.scoresheet import Selection
 
     exporters = app.registry.exporters
     if fmt is None:
@@ -100,17 +95,11 @@ def export_scores(
         raise ExamError(t("scores.unknown_format", format=fmt, known=", ".join(exporters) or "-"))
     _check_paper(app, paper)
     check_output(output, force)
-    _finalise_expired(app)
     selection = Selection(paper, date_from, date_to, unit, all_attempts)
-    report = build_report(
-        app.service,
-        selection,
-        _paper_title(app, paper),
-        app.service.find_question,
-        _type_labels(app),
-        ProgressBar(t("scores.progress_reading")),
+    report = app.service.score_report(
+        selection, _paper_title(app, paper), _type_labels(app), ProgressBar(t("scores.progress_reading"))
     )
-    exporters[fmt].write(report.to_sheet(), output)
+    app.service.export_scores(report, fmt, output)
     click.echo(t("scores.written", path=output, count=len(report.attempts), absent=len(report.absent)))
     warn_plugin_failures(app)
 
@@ -127,15 +116,12 @@ def stats_command(
 ) -> None:
     """Print the item analysis of a paper and the questions whose key should be checked."""
     from exam.tables import print_table
-    from exam.trainer.scoresheet import Selection, build_report, flag_text, format_spread, paper_figures, rounded
+    from exam.trainer.scoresheet import Selection, flag_text, format_spread, paper_figures, rounded
 
     _check_paper(app, paper)
-    _finalise_expired(app)
-    report = build_report(
-        app.service,
+    report = app.service.score_report(
         Selection(paper, date_from, date_to, unit, all_attempts),
         _paper_title(app, paper),
-        app.service.find_question,
         _type_labels(app),
         ProgressBar(t("scores.progress_reading")),
     )
@@ -221,10 +207,10 @@ def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reaso
 @pass_app
 def mark_command(app: AppContext, attempt: str, question: str, points: float, note: str) -> None:
     """Mark one answer by hand (``attempt`` may be the first characters of the id) and print old → new."""
-    from exam.trainer.regrade import mark_answer, resolve_attempt
+    from exam.trainer.regrade import resolve_attempt
 
     attempt_id = resolve_attempt(app.service, attempt)
-    updated = mark_answer(app.service, attempt_id, question, points, note)
+    updated = app.service.mark_answer(attempt_id, question, points, note)
     record = updated.history[-1].detail
     click.echo(
         t("mark.done", name=updated.trainee.name, question=record["question_id"],
@@ -273,9 +259,7 @@ def pending_command(app: AppContext, paper: str | None) -> None:
 @pass_app
 def extra_time_command(app: AppContext, paper: str, trainee_id: str, minutes: int) -> None:
     """Give one trainee extra minutes on a paper, also on an attempt under way."""
-    from exam.trainer.extra_time import grant_extra_time
-
-    extended = grant_extra_time(app.service, paper, trainee_id, minutes)
+    extended = app.service.grant_extra_time(paper, trainee_id, minutes)
     click.echo(t("extra.done", trainee=trainee_id, paper=paper, minutes=minutes))
     if extended:
         click.echo(t("extra.extended_open", count=extended))
@@ -290,16 +274,16 @@ def trainer_group() -> None:
 @pass_app
 def set_passphrase_command(app: AppContext) -> None:
     """Set (or change, after the current one) the passphrase of the app's trainer functions."""
-    from exam.trainer.auth import check_passphrase_rules, has_passphrase, set_passphrase, verify_passphrase
+    from exam.trainer.auth import check_passphrase_rules
 
-    if has_passphrase(app.store):
+    if app.service.has_trainer_passphrase():
         current = click.prompt(t("auth.prompt_current"), hide_input=True, default="", show_default=False)
-        if not verify_passphrase(app.store, current):
+        if not app.service.verify_trainer_passphrase(current):
             raise ExamError(t("auth.wrong_current"))
     first = click.prompt(t("auth.prompt_new"), hide_input=True)
     check_passphrase_rules(first)
     second = click.prompt(t("auth.prompt_repeat"), hide_input=True)
     if first != second:
         raise ExamError(t("auth.mismatch"))
-    set_passphrase(app.store, first, app.service.clock())
+    app.service.set_trainer_passphrase(first)
     click.echo(t("auth.set_done"))

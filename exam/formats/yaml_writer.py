@@ -71,9 +71,11 @@ def _scalar(value: Any, block_text: bool) -> yaml.ScalarNode:
             return yaml.ScalarNode(_INT, str(int(value)))
         return yaml.ScalarNode(_FLOAT, repr(value))
     text = str(value)
-    if "\n" in text and block_text and not text.endswith("\n"):
+    lines_start_plainly = all(not line[:1].isspace() for line in text.split("\n"))
+    if "\n" in text and block_text and not text.endswith("\n") and lines_start_plainly:
         # A literal block reads best; the emitter falls back to double quotes when one cannot hold the text.
-        # (A trailing line break would need "|+", after which PyYAML ends the document with "...".)
+        # (A trailing line break would need "|+", after which PyYAML ends the document with "..."; a line that
+        # starts with white space such as U+00A0 is taken for indentation when read back.)
         style: str | None = "|"
     elif plain_is_safe(text):
         style = None

@@ -526,6 +526,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有编号为“{paper}”的试卷（可用：{known}）",
         "There is no paper “{paper}” (papers: {known})",
     ),
+    "service.no_repair": ("这个成绩库不需要也不支持修复", "This results store has no repair"),
     "service.cannot_count": (
         "有答卷目前无法读取，无法确认剩余考试次数，暂不能开始新的考试：{paths}。请培训组织者检查这些文件（权限，或是否为文件夹）后运行 exam store repair。",
         "Some attempts cannot be read now, so the attempts left cannot be counted and no new attempt is started: {paths}. The trainer should check these files (permissions, or a folder in their place) and run exam store repair.",

@@ -17,11 +17,10 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent
 
 from exam.attempts import Attempt, GradedAnswer
-from exam.errors import ExamError
 from exam.i18n import t
 from exam.qtypes import type_label
-from exam.trainer.regrade import mark_answer, pending_reviews
-from exam.trainer.scoresheet import ScoreReport, Selection, build_report, flag_text
+from exam.trainer.regrade import pending_reviews
+from exam.trainer.scoresheet import ScoreReport, Selection, flag_text
 from exam.tui.screens.base import ServiceScreen
 
 
@@ -95,11 +94,9 @@ class TrainerScreen(ServiceScreen[None]):
         spec = self.service.registry.papers.get(paper)
 
         def load() -> tuple[ScoreReport, list[tuple[Attempt, GradedAnswer]]]:
-            self.service.finalise_expired()
-            report = build_report(
-                self.service, Selection(paper, all_attempts=True), spec.title if spec else paper,
-                self.service.find_question, labels,
-            )  # fmt: skip
+            report = self.service.score_report(
+                Selection(paper, all_attempts=True), spec.title if spec else paper, labels
+            )
             return report, pending_reviews(self.service, paper)
 
         self.writer.run(load, lambda data: self._show(data[0], data[1], labels))
@@ -166,7 +163,7 @@ class TrainerScreen(ServiceScreen[None]):
             return
         note = self.query_one("#mark-note", Input).value
         self.writer.run(
-            lambda: mark_answer(self.service, attempt.attempt_id, answer.question_id, points, note),
+            lambda: self.service.mark_answer(attempt.attempt_id, answer.question_id, points, note),
             self._marked,
         )
 
@@ -193,15 +190,8 @@ class TrainerScreen(ServiceScreen[None]):
         spec = self.service.registry.papers.get(paper)
 
         def write() -> Path:
-            report = build_report(
-                self.service, Selection(paper), spec.title if spec else paper, self.service.find_question,
-                labels,
-            )  # fmt: skip
-            try:
-                exporter.write(report.to_sheet(), path)
-            except OSError as exc:
-                raise ExamError(t("trainer.export_failed", path=str(path), error=exc.strerror or str(exc))) from exc
-            return path
+            report = self.service.score_report(Selection(paper), spec.title if spec else paper, labels)
+            return self.service.export_scores(report, exporter.name, path)
 
         self.writer.run(write, lambda written: status.update(Content(t("trainer.exported", path=str(written)))))
 
