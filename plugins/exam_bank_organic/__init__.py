@@ -7,37 +7,17 @@ made by ``exam banks new`` reads its own; the package is declared as an entry po
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import resources
-from pathlib import Path
-
-from exam import hookimpl
-from exam.sources import SourceDocument, load_statute
+from exam.packaged import packaged_bank_hooks
+from exam.sources import load_statute
 
 __version__ = "1.0.0"
 DOC_ID = "organic-law-2022"
 SHORT_TITLE = "地方组织法"
-BANK_FILE = f"{DOC_ID}.bank.yaml"
-PAPER_FILE = "organic.paper.yaml"
-SOURCE_FILE = "organic-law-2022.yaml"
 
-
-@hookimpl
-def exam_register_sources(register: Callable[[SourceDocument], None]) -> None:
-    """Register the source text (document id ``organic-law-2022``)."""
-    with resources.as_file(resources.files(__name__) / SOURCE_FILE) as path:
-        register(load_statute(path, DOC_ID, SHORT_TITLE))
-
-
-@hookimpl
-def exam_register_banks(register: Callable[[Path], None]) -> None:
-    """Register this package's bank file; the core validates it."""
-    with resources.as_file(resources.files(__name__) / BANK_FILE) as path:
-        register(path)
-
-
-@hookimpl
-def exam_register_papers(register: Callable[[Path], None]) -> None:
-    """Register this package's default paper."""
-    with resources.as_file(resources.files(__name__) / PAPER_FILE) as path:
-        register(path)
+exam_register_sources, exam_register_banks, exam_register_papers = packaged_bank_hooks(
+    __name__,
+    bank=f"{DOC_ID}.bank.yaml",
+    paper="organic.paper.yaml",
+    source="organic-law-2022.yaml",
+    read_source=lambda path: load_statute(path, DOC_ID, SHORT_TITLE),
+)
