@@ -245,8 +245,8 @@ class ExamService:
         wall = self.clock()
         seen = state.seen or (state.lease.heartbeat if state.lease else None)
         # Time never runs backwards for an attempt: a window opened after the clock was set back starts from the
-        # latest time any window recorded for it.
-        start = max(wall, seen) if seen is not None else wall
+        # latest time any window recorded for it, plus the real time since when it was recorded on this boot.
+        start = self._attempt_now(state)
         session = ExamSession(
             attempt_id=attempt_id,
             holder=secrets.token_hex(16),
@@ -264,7 +264,7 @@ class ExamService:
         self.store.acquire_lease(attempt_id, self._lease(session), takeover, self._lease_is_live)
         if takeover:
             self._append_history(attempt_id, "takeover", {"new": session.label})
-        if seen is not None and (seen - wall).total_seconds() >= CLOCK_JUMP_SECONDS:
+        if seen is not None and abs((start - wall).total_seconds()) >= CLOCK_JUMP_SECONDS:
             session.recorded_jump = (wall - session.now()).total_seconds()
             self._append_history(
                 attempt_id,
@@ -272,6 +272,16 @@ class ExamService:
                 {"seconds": round(session.recorded_jump), "wall": to_iso(wall), "session": to_iso(session.now())},
             )
         return session
+
+    def _attempt_now(self, state: LiveState) -> datetime:
+        """The attempt's time: on the boot that recorded ``state.seen``, that time plus the boot clock's time since
+        (whatever the wall clock says); otherwise the wall clock, never before ``seen``."""
+        wall = self.clock()
+        if state.seen is None:
+            return wall
+        if state.seen_boot and state.seen_boot == BOOT_ID and state.seen_mono:
+            return state.seen + timedelta(seconds=max(0.0, self.monotonic() - state.seen_mono))
+        return max(wall, state.seen)
 
     def _lease_is_live(self, lease: Lease) -> bool:
         """Whether a lease's window is alive: on this machine and boot, by the boot clock and its process; else by
@@ -373,9 +383,9 @@ class ExamService:
         now = session.now() if session is not None else self.clock()
 
         def check(state: LiveState) -> None:
-            if session is not None and (state.lease is None or state.lease.holder != session.holder):
+            if session is not None and state.lease is not None and state.lease.holder != session.holder:
                 session.writable = False
-                session.lost_reason = t("lease.lost", where=state.lease.label if state.lease else "?")
+                session.lost_reason = t("lease.lost", where=state.lease.label)
                 raise LeaseLostError(session.lost_reason)
             if now >= state.deadline:
                 raise _TimeUp
@@ -405,7 +415,8 @@ class ExamService:
         try:
             state = self.store.live_state(attempt_id)
         except AttemptClosedError:
-            return self._finalise(attempt_id, now, auto=True)[0]
+            stored = self._finalise(attempt_id, now, auto=True)[0]
+            return stored if stored.closed else None
         if session is not None:
             session.deadline = state.deadline
         if now < state.deadline:
@@ -424,9 +435,9 @@ class ExamService:
         effects: bool = True,
     ) -> tuple[Attempt, bool]:
         def check(state: LiveState) -> None:
-            if session is not None and (state.lease is None or state.lease.holder != session.holder):
+            if session is not None and state.lease is not None and state.lease.holder != session.holder:
                 session.writable = False
-                session.lost_reason = t("lease.lost", where=state.lease.label if state.lease else "?")
+                session.lost_reason = t("lease.lost", where=state.lease.label)
                 raise LeaseLostError(session.lost_reason)
 
         def finish(attempt: Attempt) -> Attempt:
@@ -458,8 +469,9 @@ class ExamService:
         try:
             state = self.store.live_state(summary.attempt_id)
         except AttemptClosedError:
-            return self._finalise(summary.attempt_id, self.clock(), auto=True, effects=effects)[0]
-        now = self.clock()
+            stored = self._finalise(summary.attempt_id, self.clock(), auto=True, effects=effects)[0]
+            return stored if stored.closed else None
+        now = self._attempt_now(state)
         if now < state.deadline or (state.lease is not None and self._lease_is_live(state.lease)):
             return None
         attempt = self._finalise(summary.attempt_id, now, auto=True, effects=effects)[0]
@@ -472,7 +484,10 @@ class ExamService:
         closed = []
         for summary in listed:
             if not summary.closed and summary.deadline <= self.clock():
-                attempt = self._close_if_abandoned(summary)
+                try:
+                    attempt = self._close_if_abandoned(summary)
+                except StoreError:
+                    continue  # one damaged attempt does not keep the others open
                 if attempt is not None:
                     closed.append(attempt)
         return closed
@@ -488,21 +503,27 @@ class ExamService:
         just before the plugins are called: a crash at any write leaves it pending or done, never doubled; only a
         death in the instant between that mark and the call loses it (plugins get the ``attempt_id`` to dedupe).
         """
-        pending = self.store.pending_effects()
+        try:
+            pending = self.store.pending_effects()
+        except StoreError:
+            return 0  # the effects wait; nobody's start or close fails for them
         done = 0
         for attempt_id, effects in pending.items():
             if only is not None and attempt_id != only:
                 continue
-            attempt = self.store.get_attempt(attempt_id)
-            for effect in effects:
-                if effect == "wrong_book":
-                    self._record_wrong_answers(attempt)  # idempotent: safe to repeat after a crash
-                    self.store.effect_done(attempt_id, effect)
-                elif effect == "notify":
-                    # Marked first: plugins cannot be asked whether they already saw it, and a duplicate
-                    # notification (a certificate mailed twice) is worse than one lost in the instant between.
-                    self.store.effect_done(attempt_id, effect)
-                    self.registry.notify_submitted(public_attempt(attempt))
+            try:
+                attempt = self.store.get_attempt(attempt_id)
+                for effect in effects:
+                    if effect == "wrong_book":
+                        self._record_wrong_answers(attempt)  # idempotent: safe to repeat after a crash
+                        self.store.effect_done(attempt_id, effect)
+                    elif effect == "notify" and self.store.effect_done(attempt_id, effect):
+                        # Marked first, and only by the one process that finds it still pending: plugins cannot be
+                        # asked whether they saw it, and a duplicate (a certificate mailed twice) is worse than one
+                        # lost in the instant between.
+                        self.registry.notify_submitted(public_attempt(attempt))
+            except StoreError:
+                continue  # e.g. this trainee's 错题本 file is damaged: it waits, it does not stop the room
             done += 1
         return done
 

@@ -12,7 +12,7 @@ import click
 
 from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app
 from exam.context import AppContext
-from exam.errors import StoreError
+from exam.errors import ExamError
 from exam.i18n import t
 
 
@@ -29,20 +29,21 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
         return
     service = app.service
     summaries = service.attempts(paper=paper)
-    for unreadable in getattr(summaries, "unreadable", ()):
-        click.secho(t("cli.unreadable_index", path=unreadable), fg="yellow", err=True)
+    unreadable = getattr(summaries, "unreadable", ())
+    for path in unreadable:
+        click.secho(t("cli.unreadable_index", path=path), fg="yellow", err=True)
     if fmt == "jsonl":
-        failed: list[StoreError] = []
+        failed: list[ExamError] = []
         for summary in summaries:
             try:
                 record = public_attempt(service.attempt(summary.attempt_id))
-            except StoreError as exc:  # the others are still printed; the damaged one is named below
+            except ExamError as exc:  # the others are still printed; the damaged one is named below
                 failed.append(exc)
                 continue
             click.echo(json.dumps(record, ensure_ascii=False))
-        if failed:
-            for error in failed:
-                click.secho(str(error), fg="red", err=True)
+        for error in failed:
+            click.secho(str(error), fg="red", err=True)
+        if failed or unreadable:
             raise SystemExit(1)
         return
     rows = [

@@ -46,6 +46,10 @@ class LiveState:
     deadline: datetime
     lease: Lease | None = None
     seen: datetime | None = None
+    seen_boot: str = ""
+    seen_mono: float = 0.0
+    """Where ``seen`` was taken on the boot clock (``seen_boot`` the boot's id), so a window on the same boot can
+    measure the real time since, whatever the wall clock says."""
 
 
 class AttemptStore(ABC):
@@ -118,8 +122,9 @@ class AttemptStore(ABC):
         """Side effects of closed attempts not yet carried out (a process died in between): attempt id → effects."""
 
     @abstractmethod
-    def effect_done(self, attempt_id: str, effect: str) -> None:
-        """Record that one side effect of closing ``attempt_id`` has been carried out."""
+    def effect_done(self, attempt_id: str, effect: str) -> bool:
+        """Record that one side effect of closing ``attempt_id`` has been carried out; returns whether it was still
+        pending (``False``: another process took it first — do not carry it out again)."""
 
     @abstractmethod
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:

@@ -243,11 +243,12 @@ class TinyDBAttemptStore(AttemptStore):
         return {row["attempt_id"]: row for row in rows.values()}
 
     def _rebuild_shard(self, prefix: str) -> dict[str, dict[str, Any]]:
+        """The shard rebuilt from its attempt files. An attempt file that cannot be read leaves the shard as it is
+        and raises :class:`StoreError` naming it: a shard without its row would let the attempt go uncounted."""
         rows: dict[str, dict[str, Any]] = {}
         for path in sorted((self.root / "attempts" / prefix).glob("*.json")):
             if ATTEMPT_ID.match(path.stem):
-                with contextlib.suppress(StoreError):
-                    rows[path.stem] = self._read_attempt_file(path.stem).to_json(summary=True)
+                rows[path.stem] = self._read_attempt_file(path.stem).to_json(summary=True)
         self._write_shard(prefix, rows)
         return rows
 
@@ -308,15 +309,23 @@ class TinyDBAttemptStore(AttemptStore):
         try:
             data = read_json(self._live_path(attempt_id), _is_live)
         except StoreCorruptError:
+            data = None
+            damaged = True
+        else:
+            damaged = False
+        if data is None:
+            # Missing (deleted by hand) or damaged: rebuilt from the attempt file while the attempt is open. Closing
+            # writes the closed attempt file before it removes the live file, so a closed attempt stays closed.
             with self.locked():
-                attempt = self._read_attempt_file(attempt_id)
-                if attempt.closed:
+                try:
+                    attempt = self._read_attempt_file(attempt_id)
+                except NotFoundError:
+                    return None
+                if attempt.closed or not (damaged or self._journal_path(attempt_id).exists()):
                     return None
                 state = LiveState(attempt.deadline)
                 self._write_live(attempt_id, state)
                 return state
-        if data is None:
-            return None
         lease = data.get("lease")
         return LiveState(
             deadline=from_iso(data["deadline"]),
@@ -332,15 +341,20 @@ class TinyDBAttemptStore(AttemptStore):
             if lease
             else None,
             seen=from_iso(data["seen"]) if data.get("seen") else None,
+            seen_boot=str(data.get("seen_boot") or ""),
+            seen_mono=float(data.get("seen_mono") or 0.0),
         )
 
     def _write_live(self, attempt_id: str, state: LiveState) -> None:
         lease = state.lease
         seen = max((t for t in (state.seen, lease.heartbeat if lease else None) if t is not None), default=None)
+        fresh = lease is not None and (state.seen is None or lease.heartbeat >= state.seen)
         record: dict[str, Any] = {
             "deadline": to_iso(state.deadline),
             "lease": None,
             "seen": to_iso(seen) if seen else None,
+            "seen_boot": lease.boot if fresh and lease else state.seen_boot,
+            "seen_mono": lease.mono if fresh and lease else state.seen_mono,
         }
         if lease:
             record["lease"] = {
@@ -540,18 +554,22 @@ class TinyDBAttemptStore(AttemptStore):
                     path.unlink(missing_ok=True)
         return pending
 
-    def effect_done(self, attempt_id: str, effect: str) -> None:
+    def effect_done(self, attempt_id: str, effect: str) -> bool:
         path = self._effects_path(attempt_id)
         with self.locked():
             try:
-                remaining = [e for e in read_json(path, _is_effects) or [] if e != effect]
+                pending = read_json(path, _is_effects) or []
             except StoreCorruptError:
-                remaining = [e for e in EFFECTS if e != effect]
+                pending = list(EFFECTS)
+            if effect not in pending:
+                return False
+            remaining = [e for e in pending if e != effect]
             if remaining:
                 write_json(path, remaining)
             else:
                 path.unlink(missing_ok=True)
                 fsync_dir(path.parent)
+            return True
 
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
         with self.locked(), exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout):
@@ -565,8 +583,8 @@ class TinyDBAttemptStore(AttemptStore):
             self._write_index(attempt)
             if not attempt.closed and attempt.deadline != before.deadline:
                 live = self._read_live(attempt_id)
-                lease, seen = (live.lease, live.seen) if live else (None, None)
-                self._write_live(attempt_id, LiveState(attempt.deadline, lease, seen))
+                state = replace(live, deadline=attempt.deadline) if live else LiveState(attempt.deadline)
+                self._write_live(attempt_id, state)
             return attempt
 
     def list_attempts(
@@ -581,16 +599,18 @@ class TinyDBAttemptStore(AttemptStore):
                 unreadable.append(str(shard))
                 continue
             for row in found.values():
-                if paper and row["paper"] != paper:
-                    continue
-                if trainee_id and row["trainee"]["id"] != trainee_id:
-                    continue
-                if status and row["status"] != status:
-                    continue
                 try:
-                    rows.append(Attempt.from_json(row))
+                    summary = Attempt.from_json(row)
                 except (KeyError, ValueError, TypeError, AttributeError):
                     unreadable.append(f"{shard} [{row.get('attempt_id')}]")
+                    continue
+                if paper and summary.paper != paper:
+                    continue
+                if trainee_id and summary.trainee.id != trainee_id:
+                    continue
+                if status and summary.status != status:
+                    continue
+                rows.append(summary)
         listing = Listing(sorted(rows, key=lambda r: (r.started_at, r.attempt_id)))
         listing.unreadable = tuple(unreadable)
         return listing
@@ -622,16 +642,17 @@ class TinyDBAttemptStore(AttemptStore):
             if held and not takeover:
                 assert current is not None
                 raise LeaseHeldError(t("lease.held", where=current.label), current.label)
-            self._write_live(attempt_id, LiveState(state.deadline, lease, state.seen))
+            self._write_live(attempt_id, replace(state, lease=lease))
 
     def renew_lease(self, attempt_id: str, lease: Lease) -> None:
         with exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
             if not exists:
                 raise AttemptClosedError(t("store.attempt_closed", attempt=attempt_id))
             state = self.live_state(attempt_id)
-            if state.lease is None or state.lease.holder != lease.holder:
-                raise LeaseLostError(t("lease.lost", where=state.lease.label if state.lease else "?"))
-            self._write_live(attempt_id, LiveState(state.deadline, lease, state.seen))
+            if state.lease is not None and state.lease.holder != lease.holder:
+                raise LeaseLostError(t("lease.lost", where=state.lease.label))
+            # No lease at all (a rebuilt live file): nobody else holds it, so this window takes it again.
+            self._write_live(attempt_id, replace(state, lease=lease))
 
     def release_lease(self, attempt_id: str, holder: str) -> None:
         with exclusive_file(self._journal_path(attempt_id), self.journal_lock_timeout) as exists:
@@ -639,10 +660,9 @@ class TinyDBAttemptStore(AttemptStore):
                 return
             state = self._read_live(attempt_id)
             if state is not None and state.lease is not None and state.lease.holder == holder:
-                self._write_live(
-                    attempt_id,
-                    LiveState(state.deadline, None, max(state.lease.heartbeat, state.seen or state.lease.heartbeat)),
-                )
+                latest = max(state.lease.heartbeat, state.seen or state.lease.heartbeat)
+                gone = replace(state, lease=None, seen=latest, seen_boot=state.lease.boot, seen_mono=state.lease.mono)
+                self._write_live(attempt_id, gone)
 
     # -- repair ---------------------------------------------------------------------------------------------------
 

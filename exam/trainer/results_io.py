@@ -65,6 +65,7 @@ def export_results(
 
     The file is written atomically: a reader never sees half of it.
     """
+    service.finalise_expired()  # attempts whose time ran out while nobody held them belong in the file
     summaries = [s for s in service.attempts(paper=paper) if s.closed]
     now = (clock or (lambda: datetime.now().astimezone()))()
     header = {

@@ -4,6 +4,7 @@ monotonic clock, crash-atomic creation and closing, side effects of closing exac
 from __future__ import annotations
 
 import errno
+import json
 import multiprocessing
 import os
 import threading
@@ -333,8 +334,8 @@ def test_a_kill_at_every_write_point_leaves_no_orphan_and_side_effects_happen_on
 def test_a_failed_close_is_completed_by_the_next_start(
     svc: ExamService, store: TinyDBAttemptStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The disk fills up while the 错题本 is written after the close: the submit reports the error, the attempt is
-    handed in, and the next start records the 错题本 entries and notifies the plugins, once."""
+    """The disk fills up while the 错题本 is written after the close: the attempt is handed in, nobody's start fails
+    for it, and the next start records the 错题本 entries and notifies the plugins, once."""
     listening, events = with_submission_listener(svc.registry)
     monkeypatch.setattr(svc, "registry", listening)
     attempt = svc.start_attempt(PAPER, trainee)
@@ -347,11 +348,11 @@ def test_a_failed_close_is_completed_by_the_next_start(
         return real(table, key, change)
 
     monkeypatch.setattr(store, "update_record", full)
-    with pytest.raises(StoreError):
-        svc.submit(attempt.attempt_id)
-    assert svc.attempt(attempt.attempt_id).closed and events == []
+    closed, closed_now = svc.submit(attempt.attempt_id)  # handed in: the 错题本 waits, the trainee is not told "failed"
+    assert closed_now and closed.closed and events == []
+    assert svc.start_attempt(PAPER, Trainee("王五", "3"))  # nor does anybody else's start fail for it
     monkeypatch.setattr(store, "update_record", real)
-    again, closed_now = svc.submit(attempt.attempt_id)  # the retry from the screen
+    again, closed_now = svc.submit(attempt.attempt_id)  # a retry from the screen changes nothing
     assert closed_now is False and again.closed
     svc.start_attempt(PAPER, Trainee("李四", "2"))
     assert [e["attempt_id"] for e in events] == [attempt.attempt_id]
@@ -661,3 +662,116 @@ def test_a_read_only_window_writes_nothing(svc: ExamService, clock: FakeClock, t
     clock.jump(hours=2)
     svc.heartbeat(viewer)
     assert svc.attempt(attempt.attempt_id).history == ()
+
+
+# -- found by trying to break it a second time ------------------------------------------------------------------------
+
+
+def test_one_damaged_wrong_book_does_not_stop_the_room(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, trainee: Trainee
+) -> None:
+    """A trainee's 错题本 file is damaged: their paper is still handed in, and everyone else still starts."""
+    store.put_record("wrong_book", trainee.id, {"entries": {}, "applied": []})
+    (shard,) = (store_dir / "records" / "wrong_book").glob("*.json")
+    attempt = svc.start_attempt(PAPER, trainee)
+    wrong_answers(svc, attempt)
+    shard.write_bytes(b"garbage")
+    closed, closed_now = svc.submit(attempt.attempt_id)
+    assert closed_now and closed.closed
+    assert svc.start_attempt(PAPER, Trainee("李四", "2")).trainee.id == "2"
+    assert store.pending_effects()  # the 错题本 update waits for the file to be mended
+
+
+def test_a_deleted_live_file_is_rebuilt_and_the_attempt_stays_open(
+    svc: ExamService, store_dir: Path, trainee: Trainee
+) -> None:
+    """The live file of an open attempt is deleted: it is rebuilt from the attempt file; the attempt is neither
+    shown as handed in nor started twice, and the window keeps saving."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    session = svc.open_attempt(attempt.attempt_id)
+    next(store_dir.glob("attempts/*/*.live")).unlink()
+    assert svc.heartbeat(session).writable
+    assert svc.close_if_due(attempt.attempt_id, session) is None
+    question = attempt.paper_snapshot.questions[0].id
+    assert svc.save_answer(attempt.attempt_id, question, "A", session) == "A"
+    assert svc.start_attempt(PAPER, trainee).attempt_id == attempt.attempt_id
+
+
+def test_an_unreadable_attempt_behind_a_damaged_shard_is_never_uncounted(
+    svc: ExamService, store_dir: Path, trainee: Trainee
+) -> None:
+    """An attempt file that cannot be opened and a damaged index shard together: the shard is not rebuilt without
+    the attempt's row, so a start refuses rather than allowing a retake."""
+    attempt = svc.start_attempt(PAPER, trainee)
+    svc.submit(attempt.attempt_id)
+    path = next(store_dir.glob("attempts/*/*.json"))
+    path.unlink()
+    path.mkdir()
+    (store_dir / "index" / f"{attempt.attempt_id[:2]}.json").write_bytes(b"garbage")
+    with pytest.raises(StoreError):
+        svc.start_attempt(PAPER, trainee)
+
+
+def test_a_notification_is_sent_once_however_many_processes_complete_it(
+    svc: ExamService, store: TinyDBAttemptStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same pending notification taken by two completers: only the one whose mark removed it notifies."""
+    events: list[str] = []
+    monkeypatch.setattr(Registry, "notify_submitted", lambda self, record: events.append(record["attempt_id"]))
+    attempt = svc.start_attempt(PAPER, trainee)
+    monkeypatch.setattr(svc, "complete_pending_effects", lambda only=None: 0)  # the close leaves them pending
+    svc.submit(attempt.attempt_id)
+    monkeypatch.undo()
+    monkeypatch.setattr(Registry, "notify_submitted", lambda self, record: events.append(record["attempt_id"]))
+    pending = store.pending_effects()
+    monkeypatch.setattr(store, "pending_effects", lambda: pending)  # both completers saw the same list
+    svc.complete_pending_effects()
+    svc.complete_pending_effects()
+    assert events == [attempt.attempt_id]
+
+
+def test_time_passed_while_the_app_was_closed_counts_whatever_the_wall_clock_says(
+    tiny: Registry, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """Use 25 minutes, close the window; 50 minutes pass while the clock is set back an hour: reopening finds the
+    time up. And a clock set a day forward while the window was closed does not close an attempt with time left."""
+    first = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    attempt = first.start_attempt(PAPER, trainee)
+    session = first.open_attempt(attempt.attempt_id)
+    clock.advance(minutes=25)
+    first.heartbeat(session)
+    first.close_session(session)
+    clock.jump(hours=-1)
+    clock.advance(minutes=50)
+    second = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    assert second.in_progress_for(trainee) is None
+    assert second.attempt(attempt.attempt_id).status is AttemptStatus.AUTO_SUBMITTED
+
+    other = second.start_attempt(PAPER, Trainee("李四", "2"))
+    window = second.open_attempt(other.attempt_id)
+    clock.advance(minutes=5)
+    second.heartbeat(window)
+    second.close_session(window)
+    clock.jump(days=1)
+    third = ExamService(tiny, TinyDBAttemptStore(store_dir), clock, clock.monotonic)
+    resumed = third.in_progress_for(Trainee("李四", "2"))
+    assert resumed is not None and resumed.attempt_id == other.attempt_id
+
+
+def test_a_damaged_attempt_does_not_keep_the_others_open_and_a_bad_index_row_is_reported(
+    svc: ExamService, store: TinyDBAttemptStore, store_dir: Path, clock: FakeClock, trainee: Trainee
+) -> None:
+    """The sweep closes every expired attempt it can read; a badly shaped index row is listed as unreadable."""
+    first = svc.start_attempt(PAPER, trainee)
+    second = svc.start_attempt(PAPER, Trainee("李四", "2"))
+    (store_dir / "attempts" / first.attempt_id[:2] / f"{first.attempt_id}.json").write_bytes(b"garbage")
+    clock.advance(minutes=31)
+    closed = svc.finalise_expired()
+    assert [a.attempt_id for a in closed] == [second.attempt_id]
+    shard = store_dir / "index" / f"{second.attempt_id[:2]}.json"
+    data = json.loads(shard.read_bytes())
+    row = next(r for r in data["_default"].values() if r["attempt_id"] == second.attempt_id)
+    row["trainee"] = {}
+    shard.write_text(json.dumps(data), encoding="utf-8")
+    listing = store.list_attempts()
+    assert listing.unreadable and second.attempt_id not in {a.attempt_id for a in listing}
