@@ -92,6 +92,10 @@ class PracticeScreen(ServiceScreen[None]):
         Binding("n", "judge(False)", "exam.false", show=False),
         *[Binding(str(i), f"choose({i - 1})", show=False) for i in range(1, 10)],
         *[Binding(letter, f"choose({i})", show=False) for i, letter in enumerate("abcdefgh")],
+        Binding("up", "cursor(-1)", "key.option_up", show=False),
+        Binding("down", "cursor(1)", "key.option_down", show=False),
+        Binding("enter,space", "choose_cursor", "key.choose", show=False),
+        Binding("tab", "enter_input", "key.enter_input", show=False),
         Binding("escape", "back", "review.back"),
     ]
 
@@ -101,6 +105,7 @@ class PracticeScreen(ServiceScreen[None]):
         self.index = 0
         self.correct = 0
         self.checked = False
+        self._view: QuestionView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,15 +121,26 @@ class PracticeScreen(ServiceScreen[None]):
     async def on_mount(self) -> None:
         for button in self.query(Button):
             button.can_focus = False
+        # Tab goes straight into a blank or the text box: nothing else on this screen takes focus.
+        for container in self.query("#question-pane, #feedback"):
+            container.can_focus = False
         await self.show(0)
+
+    @property
+    def view(self) -> QuestionView:
+        """The question shown; switched before its widgets are mounted, so keys never reach the one leaving."""
+        assert self._view is not None
+        return self._view
 
     async def show(self, index: int) -> None:
         self.index, self.checked = index, False
         drawn = self.paper.questions[index]
+        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
+        self._view = view
+        self.set_focus(None)  # the old view's input is going away
         pane = self.query_one("#question-pane", VerticalScroll)
         await pane.remove_children()
         await self.query_one("#feedback", VerticalScroll).remove_children()
-        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
         await pane.mount(view)
         self.query_one("#practice-progress", Static).update(
             t("practice.progress", n=index + 1, total=len(self.paper.questions), correct=self.correct)
@@ -137,12 +153,30 @@ class PracticeScreen(ServiceScreen[None]):
 
     def action_choose(self, index: int) -> None:
         if not self.checked:
-            self.query_one(QuestionView).choose(index)
+            self.view.choose(index)
 
     def action_judge(self, value: bool) -> None:
-        view = self.query_one(QuestionView)
-        if not self.checked and view.kind == "judge":
-            view.choose(0 if value else 1)
+        if not self.checked and self.view.kind == "judge":
+            self.view.choose(0 if value else 1)
+
+    def action_cursor(self, step: int) -> None:
+        if not self.checked:
+            self.view.move_cursor(step)
+
+    def action_choose_cursor(self) -> None:
+        """Enter/Space: choose the option under the cursor; once checked, Enter goes on to the next question."""
+        if self.checked:
+            self.run_worker(self.action_next(), exclusive=True)
+        else:
+            self.view.choose_cursor()
+
+    def action_enter_input(self) -> None:
+        """Tab: into the first blank or the text box; from a blank, to the next one (then back to the first)."""
+        fields = self.view.input_widgets()
+        if not fields:
+            return
+        position = fields.index(self.focused) if self.focused in fields else -1
+        fields[(position + 1) % len(fields)].focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "check":
@@ -153,8 +187,7 @@ class PracticeScreen(ServiceScreen[None]):
     def action_check(self) -> None:
         if self.checked:
             return
-        view = self.query_one(QuestionView)
-        response = view.current_response()
+        response = self.view.current_response()
         if response is None:
             self.notify(t("practice.need_answer"), severity="warning")
             return
@@ -202,4 +235,8 @@ class PracticeScreen(ServiceScreen[None]):
             self.app.push_screen(MessageDialog(t("practice.done_title"), summary))
 
     def action_back(self) -> None:
+        """Esc leaves a blank or the text box first; only from outside one does it leave the set."""
+        if self.focused is not None and self.focused in self.view.input_widgets():
+            self.set_focus(None)
+            return
         self.dismiss(None)
