@@ -242,3 +242,54 @@ async def test_card_click_and_option_key_together_never_crash_or_answer_another_
             value = stored[drawn.id].value if drawn.id in stored else None
             assert value == expected_answer(drawn, handled[index]), (index, handled[index])
         assert any(handled[i] for i in (0, 1, 2))
+
+
+async def test_practice_checks_the_text_typed_in_the_same_burst_as_ctrl_s(mini_service: ExamService) -> None:
+    """Text typed into a practice blank and Ctrl+S arriving together (a paste, a batching connection) check the text
+    the blank shows, not what it held before the burst."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        assert app.trainee is not None
+        paper = mini_service.practice_set("constitution-2018", None, app.trainee, 50)
+        blanks = [q for q in paper.questions if q.question.type == "blank"]
+        paper = replace(paper, questions=tuple(blanks[:1]))
+        app.push_screen(PracticeScreen(paper))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        await pilot.press("tab")
+        for key in ("x", "y", "z"):
+            app.post_message(events.Key(key, key))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.checked
+        feedback = " ".join(str(w.render()) for w in screen.query("#feedback Static"))
+        assert "xyz" in feedback
+
+
+async def test_right_pressed_with_ctrl_s_waits_for_the_verdict_of_the_question_checked(
+    mini_service: ExamService,
+) -> None:
+    """Ctrl+S and → in one burst: the set stays on the checked question until its verdict is shown, so the verdict
+    is never shown under the next question."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        assert app.trainee is not None
+        paper = mini_service.practice_set("constitution-2018", None, app.trainee, 50)
+        singles = tuple(q for q in paper.questions if q.question.type == "single")[:2]
+        app.push_screen(PracticeScreen(replace(paper, questions=singles)))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        await pilot.press("1")
+        app.post_message(events.Key("ctrl+s", None))
+        app.post_message(events.Key("right", None))
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.index == 0 and screen.feedback_shown
+        await pilot.press("right")
+        await settle(pilot)
+        assert screen.index == 1 and not screen.checked

@@ -86,7 +86,9 @@ class PracticeScreen(ServiceScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "check", "practice.check", priority=True),
+        # Not a priority binding: Ctrl+S then passes through the focused blank after the keys typed before it, so a
+        # burst of text + Ctrl+S checks the text the blank shows.
+        Binding("ctrl+s", "check", "practice.check"),
         Binding("right", "next", "key.next"),
         Binding("y", "judge(True)", "exam.true", show=False),
         Binding("n", "judge(False)", "exam.false", show=False),
@@ -105,6 +107,7 @@ class PracticeScreen(ServiceScreen[None]):
         self.index = 0
         self.correct = 0
         self.checked = False
+        self.feedback_shown = False
         self._view: QuestionView | None = None
 
     def compose(self) -> ComposeResult:
@@ -133,7 +136,7 @@ class PracticeScreen(ServiceScreen[None]):
         return self._view
 
     async def show(self, index: int) -> None:
-        self.index, self.checked = index, False
+        self.index, self.checked, self.feedback_shown = index, False, False
         drawn = self.paper.questions[index]
         view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
         self._view = view
@@ -192,21 +195,24 @@ class PracticeScreen(ServiceScreen[None]):
             self.notify(t("practice.need_answer"), severity="warning")
             return
         self.checked = True
-        drawn = self.paper.questions[self.index]
+        index, drawn = self.index, self.paper.questions[self.index]
         trainee = self.trainee
         self.writer.run(
             lambda: self.service.practice_answer(trainee, drawn.question, response),
-            lambda result: self._show_feedback(response, result),
+            lambda result: self._show_feedback(index, response, result),
         )
 
-    def _show_feedback(self, response: Any, result: tuple[float, bool]) -> None:
-        self.run_worker(self._feedback(response, result), exclusive=True)
+    def _show_feedback(self, index: int, response: Any, result: tuple[float, bool]) -> None:
+        self.run_worker(self._feedback(index, response, result), exclusive=True)
 
-    async def _feedback(self, response: Any, result: tuple[float, bool]) -> None:
+    async def _feedback(self, index: int, response: Any, result: tuple[float, bool]) -> None:
+        """Show the verdict on question ``index`` (the one checked), and only while it is still shown."""
         _points, right = result
         if right:
             self.correct += 1
-        drawn = self.paper.questions[self.index]
+        if index != self.index:
+            return
+        drawn = self.paper.questions[index]
         feedback = self.query_one("#feedback", VerticalScroll)
         widgets = [
             Static(t("practice.right") if right else t("practice.wrong"), classes="right" if right else "wrong"),
@@ -220,9 +226,10 @@ class PracticeScreen(ServiceScreen[None]):
         self.query_one("#practice-progress", Static).update(
             t("practice.progress", n=self.index + 1, total=len(self.paper.questions), correct=self.correct)
         )
+        self.feedback_shown = True
 
     async def action_next(self) -> None:
-        if not self.checked:
+        if not self.feedback_shown:  # the verdict is on its way: going on now would show it on the next question
             return
         if self.index + 1 < len(self.paper.questions):
             await self.show(self.index + 1)

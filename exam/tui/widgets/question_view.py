@@ -204,7 +204,18 @@ class QuestionView(Vertical):
             self.cursor = self.chosen.index(True)
 
     def current_response(self) -> Any:
-        """The response shown now, in canonical (bank) option letters."""
+        """The response shown now, in canonical (bank) option letters.
+
+        Typed text is read from the boxes themselves when they are mounted: a key typed just before is in the box
+        even if the box's ``Changed`` message is still on its way."""
+        if self.is_mounted and self.kind == "blanks":
+            for field in self.query(Input):
+                index = int((field.id or "blank-0").removeprefix("blank-"))
+                if 0 <= index < len(self.blanks):
+                    self.blanks[index] = field.value
+        elif self.is_mounted and self.kind == "text":
+            for area in self.query(TextArea):
+                self.text = area.text
         if self.kind == "choice":
             return next((self.options[i][0] for i, on in enumerate(self.chosen) if on), None)
         if self.kind == "choices":
