@@ -139,8 +139,8 @@ async def test_up_down_and_enter_choose_in_practice(mini_service: ExamService) -
 
 
 async def test_one_tab_enters_the_blank_and_esc_leaves_it_in_the_exam(mini_service: ExamService) -> None:
-    """On a blank, one Tab puts the cursor in the first blank and what is typed next is saved; Esc leaves the box
-    (and ← then moves to the previous question); on the short answer one Tab enters the text box."""
+    """On a blank, one Tab puts the cursor in the first blank and what is typed next (Space too) is saved; Esc leaves
+    the box; on the short answer one Tab enters the text box."""
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
@@ -148,11 +148,11 @@ async def test_one_tab_enters_the_blank_and_esc_leaves_it_in_the_exam(mini_servi
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         await screen.show_question(3)
-        await pilot.press("tab", "h", "i")
+        await pilot.press("tab", "h", "space", "i")
         await settle(pilot)
         assert isinstance(app.focused, Input)
         blank = screen.paper.questions[3]
-        assert mini_service.attempt(screen.attempt_id).responses[blank.id].value == ["hi"]
+        assert mini_service.attempt(screen.attempt_id).responses[blank.id].value == ["h i"]  # Space types, in a box
         await pilot.press("escape")
         assert app.focused is None
         await pilot.press("right", "tab", "o", "k")
