@@ -80,12 +80,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exam.blank": ("第 {n} 空", "Blank {n}"),
     "exam.blank_placeholder": ("在此输入答案", "Type your answer"),
     "exam.short_hint": ("请在下面作答（按 Tab 进入输入框，Esc 离开）：", "Answer below (Tab to enter, Esc to leave):"),
+    "key.enter_input": ("进入输入框", "Into the input"),
+    "key.option_up": ("上一个选项", "Previous option"),
+    "key.option_down": ("下一个选项", "Next option"),
+    "key.choose": ("选择", "Choose"),
     "exam.saving": ("正在保存……", "Saving…"),
     "exam.saved": ("已保存 {time}", "Saved {time}"),
     "exam.not_saved": ("未保存！", "NOT saved!"),
     "exam.keys_help": (
-        "←/→ 切换题目 · 1–9 或 A–H 选择（多选再按取消）· 判断题 Y 对 / N 错 · Tab 进入填空 · F 标记 · Ctrl+S 交卷",
-        "←/→ move · 1–9 or A–H choose (again to untick) · True/false Y / N · Tab into blanks · F flag · Ctrl+S submit",
+        "←/→ 切换题目 · ↑/↓ 加 Enter 或 1–9、A–H 选择（多选再按取消）· 判断题 Y 对 / N 错 · Tab 进入填空 · F 标记 ·"
+        " Ctrl+S 交卷",
+        "←/→ move · ↑/↓ + Enter or 1–9, A–H choose (again to untick) · True/false Y / N · Tab into blanks · F flag ·"
+        " Ctrl+S submit",
     ),
     "exam.warn_5": ("距考试结束还有 5 分钟。", "5 minutes left."),
     "exam.warn_1": ("距考试结束还有 1 分钟！时间到将自动交卷。", "1 minute left! The paper is submitted at zero."),

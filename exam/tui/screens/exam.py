@@ -8,6 +8,7 @@ zero the service closes the attempt only if the *stored* deadline has passed.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Static
 
 from exam.attempts import Attempt
 from exam.errors import AttemptClosedError, LeaseLostError
@@ -44,6 +45,10 @@ class ExamScreen(ServiceScreen[None]):
         Binding("ctrl+f", "flag", "key.flag", show=False),
         Binding("ctrl+s", "submit", "key.submit", priority=True),
         Binding("escape", "leave_input", "key.leave_input", show=False),
+        Binding("tab", "enter_input", "key.enter_input", show=False),
+        Binding("up", "cursor(-1)", "key.option_up", show=False),
+        Binding("down", "cursor(1)", "key.option_down", show=False),
+        Binding("enter,space", "choose_cursor", "key.choose", show=False),
         *[Binding(str(i), f"choose({i - 1})", show=False) for i in range(1, 10)],
         *[Binding(letter, f"letter('{letter}')", show=False) for letter in "abcdegh"],
     ]
@@ -57,6 +62,11 @@ class ExamScreen(ServiceScreen[None]):
         self.session = session
         self.paper = session.paper
         self.responses: dict[str, Any] = {qid: r.value for qid, r in attempt.responses.items()}
+        """The answers on disk (what the card shows as answered)."""
+        self.shown: dict[str, Any] = dict(self.responses)
+        """The answers as last given, saved or not yet: a question shown again shows these."""
+        self._view: QuestionView | None = None
+        self._swap_lock = asyncio.Lock()
         self.flags: set[int] = set()
         self.submitting = False
         self.finished = False
@@ -83,6 +93,9 @@ class ExamScreen(ServiceScreen[None]):
     async def on_mount(self) -> None:
         for button in self.query(Button):
             button.can_focus = False
+        # Tab goes straight into a blank or the text box: nothing else on this screen takes focus.
+        for container in self.query("#question-pane, #answer-card"):
+            container.can_focus = False
         first_open = next((i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is None), 0)
         await self.show_question(first_open)
         self.writer.run(lambda: self.service.flags(self.attempt_id), self._flags_read, lambda _error: None)
@@ -131,22 +144,35 @@ class ExamScreen(ServiceScreen[None]):
 
     @property
     def view(self) -> QuestionView:
-        return self.query_one(QuestionView)
+        """The question shown: switched at once by :meth:`select_question`, before its widgets are mounted."""
+        assert self._view is not None
+        return self._view
 
-    async def show_question(self, index: int) -> None:
+    def select_question(self, index: int) -> QuestionView:
+        """Make question ``index`` the one shown, synchronously: from here on every key acts on it (its view holds
+        the answer as state), whether or not its widgets are mounted yet. :meth:`_mount_view` puts it on screen."""
         index = max(0, min(len(self.paper.questions) - 1, index))
         self.current = index
         drawn = self.paper.questions[index]
-        pane = self.query_one("#question-pane", VerticalScroll)
-        await pane.remove_children()
-        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
-        await pane.mount(view)
-        # Choices are made with keys and the mouse; focus stays on the screen so ← → always move between questions.
-        for widget in [*view.query(RadioSet), *view.query(RadioButton), *view.query(Checkbox)]:
-            widget.can_focus = False
-        view.set_response(self.responses.get(drawn.id))
-        pane.scroll_home(animate=False)
+        self._view = QuestionView(
+            drawn, index + 1, self.service.question_type(drawn.question.type), self.shown.get(drawn.id)
+        )
         self.refresh_card()
+        return self._view
+
+    async def _mount_view(self, view: QuestionView) -> None:
+        """Replace the pane's view with ``view`` unless another question was selected meanwhile."""
+        async with self._swap_lock:
+            if view is not self._view:
+                return
+            self.set_focus(None)  # the old view's input is going away
+            pane = self.query_one("#question-pane", VerticalScroll)
+            await pane.remove_children()
+            await pane.mount(view)
+            pane.scroll_home(animate=False)
+
+    async def show_question(self, index: int) -> None:
+        await self._mount_view(self.select_question(index))
 
     def answered(self) -> set[int]:
         return {i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is not None}
@@ -162,11 +188,22 @@ class ExamScreen(ServiceScreen[None]):
     # -- answering ---------------------------------------------------------------------------------------------------
 
     def on_question_view_answered(self, event: QuestionView.Answered) -> None:
+        event.stop()
+        if event.question_id != self.view.drawn.id:
+            return  # a click on a view being replaced: only the question shown takes answers
+        self._save(event.question_id, event.response)
+
+    def _answer_by_key(self, changed: bool) -> None:
+        """After a key changed the shown view's answer: save it for that view's question."""
+        if changed:
+            self._save(self.view.drawn.id, self.view.current_response())
+
+    def _save(self, question_id: str, response: Any) -> None:
+        self.shown[question_id] = response
         if self.finished or not self.session.writable:
             return
         self.query_one("#save-status", Static).update(t("exam.saving"))
         attempt_id, session = self.attempt_id, self.session
-        question_id, response = event.question_id, event.response
 
         def save() -> Any:
             return self.service.save_answer(attempt_id, question_id, response, session)
@@ -195,23 +232,37 @@ class ExamScreen(ServiceScreen[None]):
 
     async def action_n_key(self) -> None:
         if self.view.kind == "judge":
-            self.view.choose(1)
+            self._answer_by_key(self.view.choose(1))
         else:
             await self.show_question(self.current + 1)
 
     def action_judge(self, value: bool) -> None:
         if self.view.kind == "judge":
-            self.view.choose(0 if value else 1)
+            self._answer_by_key(self.view.choose(0 if value else 1))
 
     def action_choose(self, index: int) -> None:
-        self.view.choose(index)
+        self._answer_by_key(self.view.choose(index))
 
     def action_letter(self, letter: str) -> None:
-        self.view.choose(LETTERS.index(letter))
+        self._answer_by_key(self.view.choose(LETTERS.index(letter)))
+
+    def action_cursor(self, step: int) -> None:
+        self.view.move_cursor(step)
+
+    def action_choose_cursor(self) -> None:
+        self._answer_by_key(self.view.choose_cursor())
+
+    def action_enter_input(self) -> None:
+        """Tab: into the first blank or the text box; from a blank, to the next one (then back to the first)."""
+        fields = self.view.input_widgets()
+        if not fields:
+            return
+        position = fields.index(self.focused) if self.focused in fields else -1
+        fields[(position + 1) % len(fields)].focus()
 
     def action_f_key(self) -> None:
         if self.view.kind in ("choice", "choices") and len(self.view.options) > LETTERS.index("f"):
-            self.view.choose(LETTERS.index("f"))
+            self._answer_by_key(self.view.choose(LETTERS.index("f")))
         else:
             self.action_flag()
 
@@ -227,7 +278,8 @@ class ExamScreen(ServiceScreen[None]):
         self.set_focus(None)
 
     def on_answer_card_selected(self, event: AnswerCard.Selected) -> None:
-        self.run_worker(self.show_question(event.index), exclusive=True, group="navigate")
+        # Selected at once, so a key handled before the widgets are swapped already acts on the new question.
+        self.run_worker(self._mount_view(self.select_question(event.index)), group="navigate")
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "prev":

@@ -86,12 +86,18 @@ class PracticeScreen(ServiceScreen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "check", "practice.check", priority=True),
+        # Not a priority binding: Ctrl+S then passes through the focused blank after the keys typed before it, so a
+        # burst of text + Ctrl+S checks the text the blank shows.
+        Binding("ctrl+s", "check", "practice.check"),
         Binding("right", "next", "key.next"),
         Binding("y", "judge(True)", "exam.true", show=False),
         Binding("n", "judge(False)", "exam.false", show=False),
         *[Binding(str(i), f"choose({i - 1})", show=False) for i in range(1, 10)],
         *[Binding(letter, f"choose({i})", show=False) for i, letter in enumerate("abcdefgh")],
+        Binding("up", "cursor(-1)", "key.option_up", show=False),
+        Binding("down", "cursor(1)", "key.option_down", show=False),
+        Binding("enter,space", "choose_cursor", "key.choose", show=False),
+        Binding("tab", "enter_input", "key.enter_input", show=False),
         Binding("escape", "back", "review.back"),
     ]
 
@@ -101,6 +107,8 @@ class PracticeScreen(ServiceScreen[None]):
         self.index = 0
         self.correct = 0
         self.checked = False
+        self.feedback_shown = False
+        self._view: QuestionView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,15 +124,26 @@ class PracticeScreen(ServiceScreen[None]):
     async def on_mount(self) -> None:
         for button in self.query(Button):
             button.can_focus = False
+        # Tab goes straight into a blank or the text box: nothing else on this screen takes focus.
+        for container in self.query("#question-pane, #feedback"):
+            container.can_focus = False
         await self.show(0)
 
+    @property
+    def view(self) -> QuestionView:
+        """The question shown; switched before its widgets are mounted, so keys never reach the one leaving."""
+        assert self._view is not None
+        return self._view
+
     async def show(self, index: int) -> None:
-        self.index, self.checked = index, False
+        self.index, self.checked, self.feedback_shown = index, False, False
         drawn = self.paper.questions[index]
+        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
+        self._view = view
+        self.set_focus(None)  # the old view's input is going away
         pane = self.query_one("#question-pane", VerticalScroll)
         await pane.remove_children()
         await self.query_one("#feedback", VerticalScroll).remove_children()
-        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
         await pane.mount(view)
         self.query_one("#practice-progress", Static).update(
             t("practice.progress", n=index + 1, total=len(self.paper.questions), correct=self.correct)
@@ -137,12 +156,30 @@ class PracticeScreen(ServiceScreen[None]):
 
     def action_choose(self, index: int) -> None:
         if not self.checked:
-            self.query_one(QuestionView).choose(index)
+            self.view.choose(index)
 
     def action_judge(self, value: bool) -> None:
-        view = self.query_one(QuestionView)
-        if not self.checked and view.kind == "judge":
-            view.choose(0 if value else 1)
+        if not self.checked and self.view.kind == "judge":
+            self.view.choose(0 if value else 1)
+
+    def action_cursor(self, step: int) -> None:
+        if not self.checked:
+            self.view.move_cursor(step)
+
+    def action_choose_cursor(self) -> None:
+        """Enter/Space: choose the option under the cursor; once checked, Enter goes on to the next question."""
+        if self.checked:
+            self.run_worker(self.action_next(), exclusive=True)
+        else:
+            self.view.choose_cursor()
+
+    def action_enter_input(self) -> None:
+        """Tab: into the first blank or the text box; from a blank, to the next one (then back to the first)."""
+        fields = self.view.input_widgets()
+        if not fields:
+            return
+        position = fields.index(self.focused) if self.focused in fields else -1
+        fields[(position + 1) % len(fields)].focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "check":
@@ -153,27 +190,29 @@ class PracticeScreen(ServiceScreen[None]):
     def action_check(self) -> None:
         if self.checked:
             return
-        view = self.query_one(QuestionView)
-        response = view.current_response()
+        response = self.view.current_response()
         if response is None:
             self.notify(t("practice.need_answer"), severity="warning")
             return
         self.checked = True
-        drawn = self.paper.questions[self.index]
+        index, drawn = self.index, self.paper.questions[self.index]
         trainee = self.trainee
         self.writer.run(
             lambda: self.service.practice_answer(trainee, drawn.question, response),
-            lambda result: self._show_feedback(response, result),
+            lambda result: self._show_feedback(index, response, result),
         )
 
-    def _show_feedback(self, response: Any, result: tuple[float, bool]) -> None:
-        self.run_worker(self._feedback(response, result), exclusive=True)
+    def _show_feedback(self, index: int, response: Any, result: tuple[float, bool]) -> None:
+        self.run_worker(self._feedback(index, response, result), exclusive=True)
 
-    async def _feedback(self, response: Any, result: tuple[float, bool]) -> None:
+    async def _feedback(self, index: int, response: Any, result: tuple[float, bool]) -> None:
+        """Show the verdict on question ``index`` (the one checked), and only while it is still shown."""
         _points, right = result
         if right:
             self.correct += 1
-        drawn = self.paper.questions[self.index]
+        if index != self.index:
+            return
+        drawn = self.paper.questions[index]
         feedback = self.query_one("#feedback", VerticalScroll)
         widgets = [
             Static(t("practice.right") if right else t("practice.wrong"), classes="right" if right else "wrong"),
@@ -187,9 +226,10 @@ class PracticeScreen(ServiceScreen[None]):
         self.query_one("#practice-progress", Static).update(
             t("practice.progress", n=self.index + 1, total=len(self.paper.questions), correct=self.correct)
         )
+        self.feedback_shown = True
 
     async def action_next(self) -> None:
-        if not self.checked:
+        if not self.feedback_shown:  # the verdict is on its way: going on now would show it on the next question
             return
         if self.index + 1 < len(self.paper.questions):
             await self.show(self.index + 1)
@@ -202,4 +242,8 @@ class PracticeScreen(ServiceScreen[None]):
             self.app.push_screen(MessageDialog(t("practice.done_title"), summary))
 
     def action_back(self) -> None:
+        """Esc leaves a blank or the text box first; only from outside one does it leave the set."""
+        if self.focused is not None and self.focused in self.view.input_widgets():
+            self.set_focus(None)
+            return
         self.dismiss(None)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, RadioButton, Static, TextArea
 
 from exam.i18n import t
 from exam.models import OPTION_LETTERS
@@ -25,15 +28,82 @@ def numbered_blanks(stem: str) -> str:
     return out
 
 
+OPTION_CSS = """
+{cls} {{ width: 1fr; height: auto; border: none; padding: 0 1 0 0; background: transparent;
+        text-wrap: wrap; text-overflow: fold; }}
+{cls} > .toggle--button {{ background: transparent; color: $text; }}
+{cls}.-on > .toggle--button {{ background: transparent; color: $text-success; text-style: bold; }}
+{cls}.-cursor > .toggle--label {{ text-style: bold underline; }}
+"""
+
+
+def _render_option(button: RadioButton | Checkbox, glyph: str, cursor: bool) -> Content:
+    """``› ● A. text``: the pointer marks the cursor and the glyph the choice, both readable without colour."""
+    mark = Content.styled(glyph, button.get_visual_style("toggle--button"))
+    label = button.label.stylize_before(button.get_visual_style("toggle--label"))
+    return Content.assemble("› " if cursor else "  ", mark, " ", label)
+
+
+class OptionButton(RadioButton, can_focus=False):
+    """A single-choice or judge option: ``○`` / ``●``; wraps instead of cutting the text; a click asks the view."""
+
+    DEFAULT_CSS = OPTION_CSS.format(cls="OptionButton")
+    GLYPHS = ("○", "●")
+
+    def __init__(self, label: str | Content, index: int, *, id: str | None = None) -> None:
+        super().__init__(label, id=id)
+        self.index = index
+
+    def render(self) -> Content:
+        return _render_option(self, self.GLYPHS[self.value], self.has_class("-cursor"))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return Widget.get_content_height(self, container, viewport, width)
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(QuestionView.OptionClicked(self.index))
+
+
+class OptionBox(Checkbox, can_focus=False):
+    """A multiple-choice option: ``□`` / ``■``; wraps instead of cutting the text; a click asks the view."""
+
+    DEFAULT_CSS = OPTION_CSS.format(cls="OptionBox")
+    GLYPHS = ("□", "■")
+
+    def __init__(self, label: str | Content, index: int, *, id: str | None = None) -> None:
+        super().__init__(label, id=id)
+        self.index = index
+
+    def render(self) -> Content:
+        return _render_option(self, self.GLYPHS[self.value], self.has_class("-cursor"))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return Widget.get_content_height(self, container, viewport, width)
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(QuestionView.OptionClicked(self.index))
+
+
 class QuestionView(Vertical):
-    """Shows ``drawn`` (number, type label, points, stem) and the matching input widgets."""
+    """Shows ``drawn`` (number, type label, points, stem) and the matching input widgets.
+
+    The answer is state of the view, not of its widgets: :meth:`choose`, :meth:`move_cursor` and
+    :meth:`current_response` work before the widgets are mounted and while they are being removed, so a key handled
+    during a question switch acts on the question the screen shows, never on a widget that is not there.
+    """
 
     DEFAULT_CSS = """
     QuestionView { height: auto; padding: 0 1; }
-    QuestionView > .q-meta { color: $text-muted; height: 1; }
-    QuestionView > .q-stem { margin: 1 0; text-style: bold; }
-    QuestionView RadioSet { width: 1fr; border: none; }
-    QuestionView Checkbox { width: 1fr; border: none; }
+    QuestionView > .q-meta { color: $text-muted; height: auto; }
+    QuestionView > .q-stem { margin: 1 0; text-style: bold; height: auto; }
     QuestionView .blank-label { margin-top: 1; }
     QuestionView TextArea { height: 10; }
     """
@@ -46,11 +116,19 @@ class QuestionView(Vertical):
             self.question_id = question_id
             self.response = response
 
+    class OptionClicked(Message):
+        """An option row of this view was clicked (handled by the view itself)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     def __init__(
         self,
         drawn: DrawnQuestion,
         number: int,
         qtype: QuestionType,
+        response: Any = None,
         *,
         name: str | None = None,
         id: str | None = None,
@@ -61,10 +139,24 @@ class QuestionView(Vertical):
         self.number = number
         self.qtype = qtype
         self.options = drawn.displayed_options()
+        self.cursor = 0
+        """The option ↑/↓ move to and Enter/Space choose."""
+        self.chosen: list[bool] = [False] * self.option_count
+        """Which displayed options are chosen (choice, multiple choice and judge)."""
+        self.blanks: list[str] = [""] * drawn.question.stem.count(BLANK_MARK) if self.kind == "blanks" else []
+        self.text = ""
+        self._load(response)
 
     @property
     def kind(self) -> str:
         return self.qtype.input_kind
+
+    @property
+    def option_count(self) -> int:
+        """How many options ↑/↓ and the number keys reach (two for judge, none for typed answers)."""
+        if self.kind in ("choice", "choices"):
+            return len(self.options)
+        return 2 if self.kind == "judge" else 0
 
     def compose(self) -> ComposeResult:
         question = self.drawn.question
@@ -74,80 +166,128 @@ class QuestionView(Vertical):
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
         yield Static(Content(stem), classes="q-stem")
         if self.kind == "choice":
-            with RadioSet(id="choices"):
-                for i, (_, text) in enumerate(self.options):
-                    yield RadioButton(Content(f"{OPTION_LETTERS[i]}. {text}"), id=f"opt-{i}")
+            for i, (_, text) in enumerate(self.options):
+                yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
         elif self.kind == "choices":
             for i, (_, text) in enumerate(self.options):
-                yield Checkbox(Content(f"{OPTION_LETTERS[i]}. {text}"), id=f"opt-{i}")
+                yield OptionBox(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
         elif self.kind == "judge":
-            with RadioSet(id="choices"):
-                yield RadioButton(t("exam.true"), id="opt-0")
-                yield RadioButton(t("exam.false"), id="opt-1")
+            yield OptionButton(t("exam.true"), 0, id="opt-0")
+            yield OptionButton(t("exam.false"), 1, id="opt-1")
         elif self.kind == "blanks":
-            for i in range(question.stem.count(BLANK_MARK)):
+            for i, value in enumerate(self.blanks):
                 yield Label(t("exam.blank", n=i + 1), classes="blank-label")
-                yield Input(placeholder=t("exam.blank_placeholder"), id=f"blank-{i}")
+                yield Input(value, placeholder=t("exam.blank_placeholder"), id=f"blank-{i}")
         else:
             yield Label(t("exam.short_hint"))
-            yield TextArea(id="text", soft_wrap=True)
+            yield TextArea(self.text, id="text", soft_wrap=True)
 
-    # -- reading and writing the widgets' state ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._show_options()
+
+    # -- state ------------------------------------------------------------------------------------------------------
+
+    def _load(self, response: Any) -> None:
+        if self.kind == "choice":
+            self.chosen = [letter == response for letter, _ in self.options]
+        elif self.kind == "choices":
+            picked = set(response or ())
+            self.chosen = [letter in picked for letter, _ in self.options]
+        elif self.kind == "judge":
+            self.chosen = [response is True, response is False]
+        elif self.kind == "blanks":
+            values = list(response or [])
+            self.blanks = [values[i] if i < len(values) else "" for i in range(len(self.blanks))]
+        else:
+            self.text = response or ""
+        if True in self.chosen:
+            self.cursor = self.chosen.index(True)
 
     def current_response(self) -> Any:
-        """The response the widgets show now, in canonical (bank) option letters."""
+        """The response shown now, in canonical (bank) option letters.
+
+        Typed text is read from the boxes themselves when they are mounted: a key typed just before is in the box
+        even if the box's ``Changed`` message is still on its way."""
+        if self.is_mounted and self.kind == "blanks":
+            for field in self.query(Input):
+                index = int((field.id or "blank-0").removeprefix("blank-"))
+                if 0 <= index < len(self.blanks):
+                    self.blanks[index] = field.value
+        elif self.is_mounted and self.kind == "text":
+            for area in self.query(TextArea):
+                self.text = area.text
         if self.kind == "choice":
-            pressed = self.query_one(RadioSet).pressed_index
-            return self.options[pressed][0] if pressed >= 0 else None
+            return next((self.options[i][0] for i, on in enumerate(self.chosen) if on), None)
         if self.kind == "choices":
-            chosen = [self.options[i][0] for i, box in enumerate(self.query(Checkbox)) if box.value]
-            return sorted(chosen) or None
+            return sorted(self.options[i][0] for i, on in enumerate(self.chosen) if on) or None
         if self.kind == "judge":
-            pressed = self.query_one(RadioSet).pressed_index
-            return None if pressed < 0 else pressed == 0
+            return None if True not in self.chosen else self.chosen[0]
         if self.kind == "blanks":
-            values = [field.value for field in self.query(Input)]
-            return values if any(v.strip() for v in values) else None
-        text = self.query_one(TextArea).text
-        return text if text.strip() else None
+            return list(self.blanks) if any(v.strip() for v in self.blanks) else None
+        return self.text if self.text.strip() else None
 
     def set_response(self, response: Any) -> None:
         """Show a saved response without posting :class:`Answered`."""
-        with self.prevent(RadioSet.Changed, Checkbox.Changed, Input.Changed, TextArea.Changed):
-            if self.kind == "choice":
-                for i, (letter, _) in enumerate(self.options):
-                    self.query_one(f"#opt-{i}", RadioButton).value = letter == response
-            elif self.kind == "choices":
-                chosen = set(response or ())
-                for i, (letter, _) in enumerate(self.options):
-                    self.query_one(f"#opt-{i}", Checkbox).value = letter in chosen
-            elif self.kind == "judge":
-                self.query_one("#opt-0", RadioButton).value = response is True
-                self.query_one("#opt-1", RadioButton).value = response is False
-            elif self.kind == "blanks":
-                values = list(response or [])
+        self._load(response)
+        self._show_options()
+        if self.is_mounted:
+            with self.prevent(Input.Changed, TextArea.Changed):
                 for i, field in enumerate(self.query(Input)):
-                    field.value = values[i] if i < len(values) else ""
-            else:
-                self.query_one(TextArea).text = response or ""
+                    field.value = self.blanks[i]
+                for area in self.query(TextArea):
+                    area.text = self.text
 
     def choose(self, index: int) -> bool:
-        """Keyboard choice: select (single/judge) or toggle (multiple) displayed option ``index``."""
-        if self.kind == "choice" and 0 <= index < len(self.options):
-            self.query_one(f"#opt-{index}", RadioButton).value = True
-            return True
-        if self.kind == "choices" and 0 <= index < len(self.options):
-            box = self.query_one(f"#opt-{index}", Checkbox)
-            box.value = not box.value
-            return True
-        if self.kind == "judge" and index in (0, 1):
-            self.query_one(f"#opt-{index}", RadioButton).value = True
-            return True
-        return False
+        """Select (single/judge) or toggle (multiple) displayed option ``index``; ``True`` if the answer changed.
+
+        Does not post :class:`Answered`: the caller (a key binding) saves :meth:`current_response` for this view's
+        question itself, so the save names the question the key was meant for even mid-switch."""
+        if not 0 <= index < self.option_count:
+            return False
+        self.cursor = index
+        if self.kind == "choices":
+            self.chosen[index] = not self.chosen[index]
+        elif self.chosen[index]:
+            self._show_options()
+            return False
+        else:
+            self.chosen = [i == index for i in range(self.option_count)]
+        self._show_options()
+        return True
+
+    def choose_cursor(self) -> bool:
+        """Enter/Space: :meth:`choose` the option under the cursor."""
+        return self.choose(self.cursor)
+
+    def move_cursor(self, step: int) -> bool:
+        """↑/↓: move the cursor between options (it stops at the first and the last)."""
+        if not self.option_count:
+            return False
+        self.cursor = max(0, min(self.option_count - 1, self.cursor + step))
+        self._show_options()
+        return True
+
+    def _show_options(self) -> None:
+        """Make the option widgets (if mounted) show the state."""
+        if not self.is_mounted:
+            return
+        for button in [*self.query(OptionButton), *self.query(OptionBox)]:
+            index = button.index
+            if 0 <= index < len(self.chosen):
+                with self.prevent(RadioButton.Changed, Checkbox.Changed):
+                    button.value = self.chosen[index]
+                button.set_class(index == self.cursor, "-cursor")
+                button.refresh()
+
+    # -- typed answers ----------------------------------------------------------------------------------------------
+
+    def input_widgets(self) -> list[Widget]:
+        """The blanks or the text box, in order."""
+        return [*self.query(Input), *self.query(TextArea)]
 
     def focus_input(self) -> bool:
         """Move focus to the first blank or the text box; ``False`` for choice questions."""
-        for target in [*self.query(Input), *self.query(TextArea)]:
+        for target in self.input_widgets():
             target.focus()
             return True
         return False
@@ -155,18 +295,26 @@ class QuestionView(Vertical):
     def _changed(self) -> None:
         self.post_message(self.Answered(self.drawn.id, self.current_response()))
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+    def on_question_view_option_clicked(self, event: OptionClicked) -> None:
         event.stop()
-        self._changed()
+        if self.choose(event.index):
+            self._changed()
+
+    def on_radio_button_changed(self, event: RadioButton.Changed) -> None:
+        event.stop()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self._changed()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._changed()
+        index = int((event.input.id or "blank-0").removeprefix("blank-"))
+        if 0 <= index < len(self.blanks) and self.blanks[index] != event.value:
+            self.blanks[index] = event.value
+            self._changed()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._changed()
+        if event.text_area.text != self.text:
+            self.text = event.text_area.text
+            self._changed()
