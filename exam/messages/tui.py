@@ -12,6 +12,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "button.cancel": ("取消", "Cancel"),
     "button.confirm": ("确认", "Confirm"),
     "key.quit": ("退出", "Quit"),
+    "dialog.keys_confirm": (
+        "Enter {confirm} · Esc 取消 · ←/→ 切换 · 也可按 Y 确认 / N 取消",
+        "Enter {confirm} · Esc cancel · ←/→ switch · or Y yes / N no",
+    ),
+    "dialog.keys_choice": ("Enter 选择 · Esc 取消 · ←/→ 切换", "Enter choose · Esc cancel · ←/→ switch"),
+    "dialog.keys_message": ("Enter 或 Esc 关闭", "Enter or Esc closes"),
+    "dialog.keys_input": ("Enter 确定 · Esc 取消", "Enter OK · Esc cancel"),
     "key.close": ("关闭", "Close"),
     "key.prev": ("上一题", "Previous"),
     "key.next": ("下一题", "Next"),
