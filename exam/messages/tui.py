@@ -19,6 +19,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dialog.keys_choice": ("Enter 选择 · Esc 取消 · ←/→ 切换", "Enter choose · Esc cancel · ←/→ switch"),
     "dialog.keys_message": ("Enter 或 Esc 关闭", "Enter or Esc closes"),
     "dialog.keys_input": ("Enter 确定 · Esc 取消", "Enter OK · Esc cancel"),
+    "quit.title": ("退出考试程序？", "Quit the exam app?"),
+    "quit.body": (
+        "您正在考试。已作答的内容都已保存，但考试计时不会停止：退出后时间照常计算，时间到时自动交卷。\n"
+        "再次打开程序并登录即可继续作答。",
+        "You are in an exam. Every answer is saved, but the clock keeps running after you quit, and the paper is "
+        "submitted automatically when time is up.\nStart the app and sign in again to carry on.",
+    ),
+    "quit.confirm": ("退出", "Quit"),
     "key.close": ("关闭", "Close"),
     "key.prev": ("上一题", "Previous"),
     "key.next": ("下一题", "Next"),

@@ -43,6 +43,10 @@ class ConfirmDialog(ExamDialog[bool]):
         self.dismiss(value)
 
 
+class QuitDialog(ConfirmDialog):
+    """The question before quitting during an exam (its own type, so a second Ctrl+Q can answer it)."""
+
+
 def submit_summary(unanswered: int, flagged: int) -> str:
     """The body of the submit confirmation."""
     return t("submit.body", unanswered=unanswered, flagged=flagged)
