@@ -50,6 +50,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.submit": ("登录", "Sign in"),
     "signin.need_name": ("请填写姓名。", "Please enter your name."),
     "signin.need_id": ("请填写考号（或身份证后六位）。", "Please enter your candidate number."),
+    "signin.closed_away_title": ("您离开期间有考试自动交卷", "An exam was submitted while you were away"),
+    "signin.closed_away_item": (
+        "《{title}》考试时间已到，系统已按保存的答案自动交卷，得分 {score} / {max}。",
+        "{title}: time ran out and the paper was submitted with your saved answers; score {score} / {max}.",
+    ),
     # home
     "home.welcome": ("您好，{name}（{unit}）", "Welcome, {name} ({unit})"),
     "home.papers": ("可参加的考试", "Exams"),

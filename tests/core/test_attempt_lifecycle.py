@@ -661,3 +661,22 @@ def test_a_read_only_window_writes_nothing(svc: ExamService, clock: FakeClock, t
     clock.jump(hours=2)
     svc.heartbeat(viewer)
     assert svc.attempt(attempt.attempt_id).history == ()
+
+
+def test_closed_while_away_names_each_expired_attempt_once(
+    svc: ExamService, clock: FakeClock, trainee: Trainee
+) -> None:
+    """An attempt whose time ran out while no window held it is closed and returned by ``closed_while_away`` at the
+    next call (the sign-in), once; attempts auto-submitted before the trainee's first such call are not told."""
+    old = svc.start_attempt(PAPER, trainee)
+    clock.advance(days=1)
+    svc.finalise_expired()
+    assert svc.attempt(old.attempt_id).status == AttemptStatus.AUTO_SUBMITTED
+    assert svc.closed_while_away(trainee) == []  # from before the notice existed: the first call starts the record
+    left = svc.start_attempt(PAPER, trainee)
+    clock.advance(days=1)
+    (told,) = svc.closed_while_away(trainee)
+    assert told.attempt_id == left.attempt_id
+    assert told.status == AttemptStatus.AUTO_SUBMITTED and told.score is not None
+    assert svc.closed_while_away(trainee) == []
+    assert svc.closed_while_away(Trainee("李四", "320102")) == []
