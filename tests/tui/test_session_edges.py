@@ -8,8 +8,11 @@ from exam.i18n import t
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from exam.tui.dialogs.message import MessageDialog
+from exam.tui.screens.exam import ExamScreen
 from exam.tui.screens.home import HomeScreen
+from exam.tui.screens.result import ResultScreen
 from exam.tui.screens.signin import SignInScreen
+from exam.tui.widgets.countdown import Countdown
 from tests._support import store_root
 from tests.conftest import FakeClock
 from tests.tui.conftest import make_app, on_top, settle, sign_in, start_first_paper
@@ -69,3 +72,32 @@ async def test_an_exam_closed_while_away_is_told_once_at_sign_in(mini_service: E
         await sign_in(pilot)
         await settle(pilot)
         assert isinstance(app2.screen, HomeScreen)
+
+
+async def test_an_exam_closed_in_front_of_the_trainee_is_not_told_again(
+    mini_service: ExamService, clock: FakeClock
+) -> None:
+    """Time running out on the exam screen is shown there (result and time-up message); signing out and in again
+    does not report that attempt as closed while away."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        exam = app.screen
+        assert isinstance(exam, ExamScreen)
+        clock.advance(minutes=11)
+        exam.query_one(Countdown).tick()
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog) and app.screen.title_text == t("exam.time_up_title")
+        await pilot.press("enter")  # the time-up message
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        await pilot.press("escape")  # home
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")  # sign out
+        await settle(pilot)
+        await sign_in(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
