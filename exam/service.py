@@ -787,6 +787,28 @@ class ExamService:
             raise ExamError(t("service.no_repair"))
         return repair()
 
+    # -- notices at sign-in -----------------------------------------------------------------------------------------
+
+    def closed_while_away(self, trainee: Trainee) -> list[Attempt]:
+        """The trainee's attempts auto-submitted that they have not been told about yet, oldest first; each is
+        returned once (the ids told are kept in the ``closed_told`` record of the trainee).
+
+        Attempts whose time ran out while no window held them are closed first. The first call for a trainee
+        (no record yet: a store from before this notice) tells only about attempts still open until now.
+        """
+        before = {a.attempt_id for a in self.attempts(trainee_id=trainee.id, status=AttemptStatus.AUTO_SUBMITTED)}
+        self.in_progress_for(trainee)
+        auto = self.attempts(trainee_id=trainee.id, status=AttemptStatus.AUTO_SUBMITTED)
+        new: list[Attempt] = []
+
+        def change(value: Any) -> list[str]:
+            told = {i for i in value if isinstance(i, str)} if isinstance(value, list) else before
+            new[:] = [a for a in auto if a.attempt_id not in told]
+            return sorted(told | {a.attempt_id for a in auto})
+
+        self.store.update_record("closed_told", trainee.id, change)
+        return new
+
 
 class _TimeUp(Exception):
     """Raised inside the store's save check when the stored deadline has passed."""

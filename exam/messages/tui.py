@@ -12,6 +12,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "button.cancel": ("取消", "Cancel"),
     "button.confirm": ("确认", "Confirm"),
     "key.quit": ("退出", "Quit"),
+    "dialog.keys_confirm": (
+        "Enter {confirm} · Esc 取消 · ←/→ 切换 · 也可按 Y 确认 / N 取消",
+        "Enter {confirm} · Esc cancel · ←/→ switch · or Y yes / N no",
+    ),
+    "dialog.keys_choice": ("Enter 选择 · Esc 取消 · ←/→ 切换", "Enter choose · Esc cancel · ←/→ switch"),
+    "dialog.keys_message": ("Enter 或 Esc 关闭", "Enter or Esc closes"),
+    "dialog.keys_input": ("Enter 确定 · Esc 取消", "Enter OK · Esc cancel"),
+    "quit.title": ("退出考试程序？", "Quit the exam app?"),
+    "quit.body": (
+        "您正在考试。已作答的内容都已保存，但考试计时不会停止：退出后时间照常计算，时间到时自动交卷。\n"
+        "再次打开程序并登录即可继续作答。",
+        "You are in an exam. Every answer is saved, but the clock keeps running after you quit, and the paper is "
+        "submitted automatically when time is up.\nStart the app and sign in again to carry on.",
+    ),
+    "quit.confirm": ("退出", "Quit"),
     "key.close": ("关闭", "Close"),
     "key.prev": ("上一题", "Previous"),
     "key.next": ("下一题", "Next"),
@@ -35,6 +50,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.submit": ("登录", "Sign in"),
     "signin.need_name": ("请填写姓名。", "Please enter your name."),
     "signin.need_id": ("请填写考号（或身份证后六位）。", "Please enter your candidate number."),
+    "signin.closed_away_title": ("您离开期间有考试自动交卷", "An exam was submitted while you were away"),
+    "signin.closed_away_item": (
+        "《{title}》考试时间已到，系统已按保存的答案自动交卷，得分 {score} / {max}。",
+        "{title}: time ran out and the paper was submitted with your saved answers; score {score} / {max}.",
+    ),
     # home
     "home.welcome": ("您好，{name}（{unit}）", "Welcome, {name} ({unit})"),
     "home.papers": ("可参加的考试", "Exams"),

@@ -16,6 +16,7 @@ from exam.errors import ExamError
 from exam.i18n import set_language, t
 from exam.models import Trainee
 from exam.service import ExamService
+from exam.tui.dialogs.confirm import QuitDialog
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.saver import StoreWriter
 
@@ -35,7 +36,7 @@ class ExamApp(App[None]):
 
     CSS_PATH = "exam.tcss"
     TITLE = "乡镇人大主席培训考试"
-    BINDINGS = [Binding("ctrl+q", "quit", "key.quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "ask_quit", "key.quit", priority=True)]
     """Descriptions are catalogue keys, translated by :class:`~exam.tui.screens.base.ServiceScreen`."""
 
     trainee: reactive[Trainee | None] = reactive(None)
@@ -91,6 +92,23 @@ class ExamApp(App[None]):
         if failures:
             details = "\n".join(f"• {f.plugin}: {f.reason}" for f in failures)
             self.push_screen(MessageDialog(t("app.plugin_problems", count=len(failures)), details, error=True))
+
+    def action_ask_quit(self) -> None:
+        """Quit; during an exam ask first, saying the answers are saved and the clock keeps running.
+
+        Ctrl+Q again while the question is shown quits: a second press is as clear an answer as the button.
+        """
+        from exam.tui.screens.exam import ExamScreen
+
+        if isinstance(self.screen, QuitDialog) or not any(
+            isinstance(screen, ExamScreen) and screen.in_progress for screen in self.screen_stack
+        ):
+            self.exit()
+            return
+        self.push_screen(
+            QuitDialog(t("quit.title"), t("quit.body"), confirm=t("quit.confirm"), warning=True),
+            lambda ok: self.exit() if ok else None,
+        )
 
     @property
     def exam(self) -> ExamService:

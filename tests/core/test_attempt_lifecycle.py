@@ -775,3 +775,22 @@ def test_a_damaged_attempt_does_not_keep_the_others_open_and_a_bad_index_row_is_
     shard.write_text(json.dumps(data), encoding="utf-8")
     listing = store.list_attempts()
     assert listing.unreadable and second.attempt_id not in {a.attempt_id for a in listing}
+
+
+def test_closed_while_away_names_each_expired_attempt_once(
+    svc: ExamService, clock: FakeClock, trainee: Trainee
+) -> None:
+    """An attempt whose time ran out while no window held it is closed and returned by ``closed_while_away`` at the
+    next call (the sign-in), once; attempts auto-submitted before the trainee's first such call are not told."""
+    old = svc.start_attempt(PAPER, trainee)
+    clock.advance(days=1)
+    svc.finalise_expired()
+    assert svc.attempt(old.attempt_id).status == AttemptStatus.AUTO_SUBMITTED
+    assert svc.closed_while_away(trainee) == []  # from before the notice existed: the first call starts the record
+    left = svc.start_attempt(PAPER, trainee)
+    clock.advance(days=1)
+    (told,) = svc.closed_while_away(trainee)
+    assert told.attempt_id == left.attempt_id
+    assert told.status == AttemptStatus.AUTO_SUBMITTED and told.score is not None
+    assert svc.closed_while_away(trainee) == []
+    assert svc.closed_while_away(Trainee("李四", "320102")) == []

@@ -30,9 +30,10 @@ class ConfirmDialog(ExamDialog[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="primary", id="confirm")
                 yield Button(t("button.cancel"), id="cancel")
+            yield Static(Content(t("dialog.keys_confirm", confirm=self.confirm_label)), classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.query_one("#confirm", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -40,6 +41,10 @@ class ConfirmDialog(ExamDialog[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class QuitDialog(ConfirmDialog):
+    """The question before quitting during an exam (its own type, so a second Ctrl+Q can answer it)."""
 
 
 def submit_summary(unanswered: int, flagged: int) -> str:

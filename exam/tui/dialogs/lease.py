@@ -17,7 +17,7 @@ CHOICES: dict[str, LeaseChoice] = {"read_only": "read_only", "takeover": "takeov
 
 
 class LeaseDialog(ExamDialog[LeaseChoice]):
-    """Returns ``"read_only"``, ``"takeover"`` or ``"cancel"`` (Escape)."""
+    """Returns ``"read_only"`` (the primary, safe choice), ``"takeover"`` or ``"cancel"`` (Escape)."""
 
     BINDINGS = [("escape", "choose('cancel')", "button.cancel")]
 
@@ -30,9 +30,10 @@ class LeaseDialog(ExamDialog[LeaseChoice]):
             yield Static(Content(t("lease.dialog_title")), classes="dialog-title")
             yield Static(Content(self.message), classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("lease.read_only_button"), id="read_only")
+                yield Button(t("lease.read_only_button"), variant="primary", id="read_only")
                 yield Button(t("lease.takeover_button"), variant="warning", id="takeover")
                 yield Button(t("button.cancel"), id="cancel")
+            yield Static(Content(t("dialog.keys_choice")), classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#read_only", Button).focus()

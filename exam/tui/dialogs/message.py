@@ -30,6 +30,7 @@ class MessageDialog(ExamDialog[None]):
                     yield Static(Content(self.body))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("button.ok"), variant="primary", id="ok")
+            yield Static(Content(t("dialog.keys_message")), classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()

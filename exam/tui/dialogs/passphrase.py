@@ -11,7 +11,11 @@ from exam.tui.screens.base import ExamDialog
 
 
 class PassphraseDialog(ExamDialog[str | None]):
-    """Returns the typed passphrase, or ``None`` when cancelled."""
+    """Returns the typed passphrase, or ``None`` when cancelled.
+
+    The input has focus, so Enter there is the primary action (OK); ←/→ move its cursor, and between the buttons
+    once Tab has left it.
+    """
 
     BINDINGS = [("escape", "cancel", "button.cancel")]
 
@@ -25,6 +29,7 @@ class PassphraseDialog(ExamDialog[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("button.ok"), variant="primary", id="ok")
                 yield Button(t("button.cancel"), id="cancel")
+            yield Static(t("dialog.keys_input"), classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -7,11 +7,12 @@ so the UI thread never waits for a file.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual.binding import ActiveBinding
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Button
 
 from exam.i18n import t
 
@@ -80,7 +81,26 @@ class ServiceScreen(Screen[ResultT]):
 
 
 class ExamDialog(ModalScreen[ResultT]):
-    """A modal dialog of the exam app; binding descriptions are catalogue keys, as on :class:`ServiceScreen`."""
+    """A modal dialog of the exam app; binding descriptions are catalogue keys, as on :class:`ServiceScreen`.
+
+    Every dialog works the same way: its primary button has focus when it opens, Enter presses the focused button,
+    Escape cancels, and ←/→ move between the buttons (an input keeps ←/→ for its cursor: its own bindings come
+    first).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move_button(-1)", show=False),
+        Binding("right", "move_button(1)", show=False),
+    ]
+
+    def action_move_button(self, step: int) -> None:
+        """Focus the previous (``-1``) or next (``1``) button of the dialog, wrapping around."""
+        buttons = [button for button in self.query(Button) if button.focusable]
+        if not buttons:
+            return
+        focused = self.focused
+        index = buttons.index(focused) if isinstance(focused, Button) and focused in buttons else -step
+        buttons[(index + step) % len(buttons)].focus()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -361,3 +361,9 @@ class ExamScreen(ServiceScreen[None]):
 
     def on_countdown_expired(self, event: Countdown.Expired) -> None:
         self.close_when_due()
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether the trainee is answering here: not yet handed in, and this window holds the attempt (quitting
+        then asks first, since the clock keeps running)."""
+        return not self.finished and self.session.writable

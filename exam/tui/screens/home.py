@@ -83,6 +83,9 @@ class HomeScreen(ServiceScreen[None]):
     def _show(self, data: tuple[list[PaperStatus], Attempt | None, int]) -> None:
         self.papers, open_attempt, wrong = data
         table = self.query_one("#papers", DataTable)
+        # The rows are rebuilt whenever the screen comes back (after a dialog, an exam, practice): the cursor stays
+        # on the paper it was on, so the next Enter acts on the paper the trainee chose, not on the first row.
+        selected = self._selected_paper(table)
         table.clear()
         for status in self.papers:
             spec = status.spec
@@ -91,6 +94,8 @@ class HomeScreen(ServiceScreen[None]):
                 Text(spec.title), str(spec.question_count), f"{spec.total_points:g}", str(spec.time_limit),
                 f"{spec.pass_mark:g}", left, key=spec.id,
             )  # fmt: skip
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
         self.query_one("#wrong-book", Button).label = t("home.wrong_book_count", count=wrong)
         resume = self.query_one("#resume")
         if open_attempt is not None:
@@ -105,6 +110,14 @@ class HomeScreen(ServiceScreen[None]):
             self.resume_id = None
             resume.add_class("hidden")
             table.focus()
+
+    @staticmethod
+    def _selected_paper(table: DataTable[object]) -> str | None:
+        """The id of the paper under the table's cursor, or ``None`` when the table is empty."""
+        if not table.is_valid_row_index(table.cursor_row):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key is None else str(key)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from exam.attempts import Attempt
+from exam.attempts import Attempt, AttemptStatus
 from exam.i18n import t
 from exam.qtypes import type_label
 from exam.tui.screens.base import ServiceScreen
@@ -67,6 +67,10 @@ class ResultScreen(ServiceScreen[None]):
             table.add_row(Text(label), str(int(count)), f"{got:g} / {possible:g}")
         for button in self.query("#review"):
             button.focus()
+        if self.attempt.status is AttemptStatus.AUTO_SUBMITTED:
+            # The trainee sees this one closed here: the next sign-in must not report it as closed while away.
+            service, trainee = self.service, self.trainee
+            self.writer.run(lambda: service.closed_while_away(trainee), lambda _told: None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "review":

@@ -11,6 +11,7 @@ from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
+from exam.attempts import Attempt
 from exam.i18n import t
 from exam.models import Trainee
 from exam.tui.screens.base import ServiceScreen
@@ -61,10 +62,28 @@ class SignInScreen(ServiceScreen[None]):
                 yield Button(t("signin.trainer"), id="trainer")
         yield Footer()
 
+    signed_in: bool = False
+    """Whether a trainee signed in from this screen and has not come back to it yet."""
+
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
         self.roster = {}
         self.writer.run(self.service.roster, self._show_roster)
+
+    def on_screen_resume(self) -> None:
+        """Back after signing out: the next trainee starts from an empty form, with no old error."""
+        if self.signed_in and self.exam_app.trainee is None:
+            self.signed_in = False
+            self.clear_form()
+
+    def clear_form(self) -> None:
+        """Empty every field, the roster choice and the error line; focus the name."""
+        for field in self.query("#signin-fields Input").results(Input):
+            field.value = ""
+        for roster in self.query("#roster").results(Select):
+            roster.clear()
+        self.query_one("#signin-error", Static).update("")
+        self.query_one("#name", Input).focus()
 
     def _show_roster(self, roster: list[Trainee]) -> None:
         """Offer the imported roster (read off the UI thread) above the fields; nothing when none is imported."""
@@ -162,4 +181,26 @@ class SignInScreen(ServiceScreen[None]):
         from exam.tui.screens.home import HomeScreen
 
         self.exam_app.trainee = trainee
+        self.signed_in = True
+        service = self.service
+        # Queued before the home screen's own loading, which closes expired attempts too: this call sees them open.
+        self.writer.run(lambda: service.closed_while_away(trainee), self._tell_closed_while_away)
         self.app.push_screen(HomeScreen())
+
+    def _tell_closed_while_away(self, attempts: list[Attempt]) -> None:
+        """A message over the home screen naming each attempt that was submitted automatically while the trainee
+        was away, with its score."""
+        if not attempts:
+            return
+        from exam.tui.dialogs.message import MessageDialog
+
+        body = "\n".join(
+            t(
+                "signin.closed_away_item",
+                title=a.paper_title,
+                score=f"{a.score or 0:g}",
+                max=f"{a.max_score:g}",
+            )  # fmt: skip
+            for a in attempts
+        )
+        self.app.push_screen(MessageDialog(t("signin.closed_away_title"), body))
