@@ -150,3 +150,29 @@ def test_trainee_takes_an_exam_in_a_real_terminal(tmp_path: Path, tmux: tuple[st
     assert all(a["response"] is not None for a in attempt["answers"])
     assert attempt["score"] == expected
     assert attempt["max_score"] == 5
+
+
+def test_sign_in_typed_in_one_burst_uses_what_the_fields_show(tmp_path: Path, tmux: tuple[str, str]) -> None:
+    """All four fields and Enter arrive in one burst (a card reader, a paste, a browser batching keys): the trainee
+    is signed in with exactly those values, not with what the fields held before the burst."""
+    exam = _exam_command()
+    env = {
+        **os.environ,
+        "EXAM_DB": str(tmp_path / "store"),
+        "EXAM_CONFIG": str(tmp_path / "none.yaml"),
+        "EXAM_LANG": "zh",
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    binary, socket = tmux
+    command = " ".join(f"{k}='{v}'" for k, v in env.items() if k.startswith(("EXAM_", "TERM", "LANG")))
+    subprocess.run(
+        [binary, "-L", socket, "-u", "new-session", "-d", "-s", "exam", "-x", "80", "-y", "24",
+         f"env {command} '{exam}'"],
+        check=True,
+        env=env,
+    )  # fmt: skip
+    _wait_for(tmux, "学员登录")
+    _keys(tmux, "张三丰", "Tab", "B2002", "Tab", "东关镇", "Tab", "人大工委主任", "Enter")  # one send-keys: one burst
+    screen = _wait_for(tmux, "可参加的考试")
+    assert "张三丰（东关镇）" in screen

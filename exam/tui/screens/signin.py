@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.attempts import Attempt
@@ -30,6 +31,12 @@ class SignInScreen(ServiceScreen[None]):
 
     roster: dict[str, Trainee]
     """The imported roster by 考号, once read."""
+
+    FIELDS = ("name", "trainee-id", "unit", "position")
+    settle_request = 0
+    """Which sign-in request the fields' settled messages belong to (a newer Enter supersedes an older one)."""
+    settle_waiting = 0
+    """How many fields have not yet sent back the settled message of the current request."""
 
     BINDINGS = [
         Binding("ctrl+l", "focus_roster", "signin.roster_key"),
@@ -123,7 +130,7 @@ class SignInScreen(ServiceScreen[None]):
         if not isinstance(focused, Input) or focused.id not in order:
             raise SkipAction()
         if focused.id == order[-1]:
-            self.sign_in()
+            self.sign_in_after_typing()
         else:
             self.set_focus(self.query_one(f"#{order[order.index(focused.id) + 1]}", Input))
 
@@ -159,6 +166,33 @@ class SignInScreen(ServiceScreen[None]):
                 self.app.push_screen(MessageDialog(t("trainer.title"), t("trainer.no_passphrase")))
 
         self.writer.run(service.has_trainer_passphrase, ask)
+
+    class FieldsSettled(Message):
+        """Sent through a field: it reaches the screen only after every key queued for that field was applied."""
+
+        def __init__(self, request: int) -> None:
+            super().__init__()
+            self.request = request
+
+    def sign_in_after_typing(self) -> None:
+        """Sign in with what the fields hold once the keys already typed into them are applied.
+
+        Enter is a priority binding, handled as soon as it arrives; keys that came in the same burst (a card reader,
+        a paste, a browser batching keystrokes) may still be waiting in a field's queue. A message posted through
+        each field comes back only after that field's queue, so the values read then are the ones on screen.
+        """
+        self.settle_request += 1
+        self.settle_waiting = len(self.FIELDS)
+        for field_id in self.FIELDS:
+            self.query_one(f"#{field_id}", Input).post_message(self.FieldsSettled(self.settle_request))
+
+    def on_sign_in_screen_fields_settled(self, message: FieldsSettled) -> None:
+        message.stop()
+        if message.request != self.settle_request:
+            return
+        self.settle_waiting -= 1
+        if self.settle_waiting == 0:
+            self.sign_in()
 
     def sign_in(self) -> None:
         name = clean(self.query_one("#name", Input).value)
