@@ -12,6 +12,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, Static, TextArea
+from textual.widgets._toggle_button import ToggleButton
 
 from exam.i18n import t
 from exam.models import OPTION_LETTERS
@@ -37,18 +38,18 @@ OPTION_CSS = """
 """
 
 
-def _render_option(button: RadioButton | Checkbox, glyph: str, cursor: bool) -> Content:
+def _render_option(button: ToggleButton, glyph: str, cursor: bool) -> Content:
     """``› ● A. text``: the pointer marks the cursor and the glyph the choice, both readable without colour."""
     mark = Content.styled(glyph, button.get_visual_style("toggle--button"))
     label = button.label.stylize_before(button.get_visual_style("toggle--label"))
     return Content.assemble("› " if cursor else "  ", mark, " ", label)
 
 
-class OptionButton(RadioButton, can_focus=False):
-    """A single-choice or judge option: ``○`` / ``●``; wraps instead of cutting the text; a click asks the view."""
+class _Option(ToggleButton):
+    """What single- and multiple-choice options share: a glyph for the choice, a pointer for the cursor (both
+    readable without colour), text that wraps instead of being cut, and a click that asks the view."""
 
-    DEFAULT_CSS = OPTION_CSS.format(cls="OptionButton")
-    GLYPHS = ("○", "●")
+    GLYPHS: tuple[str, str] = ("○", "●")
 
     def __init__(self, label: str | Content, index: int, *, id: str | None = None) -> None:
         super().__init__(label, id=id)
@@ -68,28 +69,19 @@ class OptionButton(RadioButton, can_focus=False):
         self.post_message(QuestionView.OptionClicked(self.index))
 
 
-class OptionBox(Checkbox, can_focus=False):
-    """A multiple-choice option: ``□`` / ``■``; wraps instead of cutting the text; a click asks the view."""
+# The Textual class comes first: CSS and queries (``RadioButton``, ``Checkbox``) follow the first base; neither
+# defines what _Option does, so _Option's methods still come before ToggleButton's.
+class OptionButton(RadioButton, _Option, can_focus=False):
+    """A single-choice or judge option: ``○`` / ``●``."""
+
+    DEFAULT_CSS = OPTION_CSS.format(cls="OptionButton")
+
+
+class OptionBox(Checkbox, _Option, can_focus=False):
+    """A multiple-choice option: ``□`` / ``■``."""
 
     DEFAULT_CSS = OPTION_CSS.format(cls="OptionBox")
     GLYPHS = ("□", "■")
-
-    def __init__(self, label: str | Content, index: int, *, id: str | None = None) -> None:
-        super().__init__(label, id=id)
-        self.index = index
-
-    def render(self) -> Content:
-        return _render_option(self, self.GLYPHS[self.value], self.has_class("-cursor"))
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return container.width
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return Widget.get_content_height(self, container, viewport, width)
-
-    async def _on_click(self, event: events.Click) -> None:
-        event.stop()
-        self.post_message(QuestionView.OptionClicked(self.index))
 
 
 class QuestionView(Vertical):
