@@ -143,10 +143,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.check_key": ("请核对答案：{reasons}", "check the key: {reasons}"),
     "stats.reason_sep": ("；", "; "),
     "stats.option_sep": ("、", ", "),
-    "stats.reason_negative": ("区分度为负", "negative discrimination"),
+    "stats.reason_negative": (
+        "区分度为负（D＝{discrimination}，{responses} 人作答，p＝{p}）",
+        "negative discrimination (D = {discrimination}, {responses} responses, p = {p})",
+    ),
     "stats.reason_distractor": (
-        "错误选项 {options} 选的人比正确答案多",
-        "distractor {options} chosen more than the key",
+        "错误选项 {options} 选的人明显比正确答案多（{responses} 人作答，p＝{p}）",
+        "distractor {options} chosen clearly more than the key ({responses} responses, p = {p})",
     ),
     "stats.paper_heading": ("整卷统计", "Paper statistics"),
     "stats.paper_heading_titled": ("整卷统计（{title}）", "Paper statistics ({title})"),

@@ -17,8 +17,22 @@ Papers draw their questions at random, so a question's statistics use the attemp
 the question *positions* of the drawn paper (as Moodle does for random-question slots). A value that cannot be
 computed (one attempt, no spread) is ``None``.
 
-A question answered in at least :data:`MIN_ATTEMPTS_TO_FLAG` attempts is flagged "check the key" (请核对答案) when
-its discrimination is negative or a wrong option was chosen more often than the key.
+"Check the key" (请核对答案) flags need evidence, not just a sign. Papers are drawn at random, so in a training of 40
+trainees from a pool of 250 questions each question is answered by about five people, and with five responses a
+negative discrimination or a popular distractor is what chance alone gives a right key about half the time. A
+question is flagged only when
+
+* it has at least :data:`MIN_RESPONSES_TO_FLAG` responses (the standard error of a correlation is about
+  ``1 / √(n − 3)``: 0.24 at 20 responses, so below that even a strongly negative value says little), and
+* a one-sided test rejects "the key is fine" at :data:`FLAG_SIGNIFICANCE`:
+
+  - negative discrimination: Fisher's z-transform of the item–rest correlation ``r`` (``D / 100``),
+    ``z = atanh(r) · √(n − 3)``, against the standard normal (Fisher 1921; any statistics text, e.g. Howell,
+    *Statistical Methods for Psychology*, ch. 9);
+  - a distractor chosen more often than the key: an exact binomial sign test over the ``d + k`` responses that chose
+    the distractor (``d``) or the key (``k``; its least chosen option for 多选题), ``P(X ≥ d | d + k, ½)``.
+
+Each flag keeps its figures (the statistic, the responses, the p-value) so a report can say why it fired.
 """
 
 from __future__ import annotations
@@ -34,8 +48,10 @@ from exam.models import OPTION_LETTERS, Question
 
 NEGATIVE_DISCRIMINATION = "negative_discrimination"
 DISTRACTOR_OVER_KEY = "distractor_over_key"
-MIN_ATTEMPTS_TO_FLAG = 5
-"""Below this many attempts a question is not flagged: a single trainee's slip is no reason to doubt a key."""
+MIN_RESPONSES_TO_FLAG = 20
+"""Below this many responses a question is never flagged: too few to tell a wrong key from chance (see above)."""
+FLAG_SIGNIFICANCE = 0.05
+"""One-sided significance level of the "check the key" tests."""
 _EPSILON = 1e-12
 
 
@@ -93,7 +109,9 @@ class ItemStatistics:
     unanswered: int = 0
     flags: tuple[str, ...] = ()
     over_key: tuple[str, ...] = ()
-    """Wrong options chosen more often than the key (the reason for :data:`DISTRACTOR_OVER_KEY`)."""
+    """Wrong options chosen significantly more often than the key (the reason for :data:`DISTRACTOR_OVER_KEY`)."""
+    p_values: tuple[tuple[str, float], ...] = ()
+    """``(flag, p)`` for each flag in :attr:`flags`: the one-sided p-value of its test."""
 
     @property
     def check_key(self) -> bool:
@@ -228,12 +246,20 @@ def _item_statistics(
     variance = sample_variance(fractions)
     options, unanswered = option_spread(question, [item.response for item, _ in rows])
     flags: list[str] = []
+    p_values: list[tuple[str, float]] = []
     discrimination = discrimination_index(scores, rest)
-    over_key = distractors_over_key(options) if len(rows) >= MIN_ATTEMPTS_TO_FLAG else ()
-    if discrimination is not None and discrimination < -_EPSILON and len(rows) >= MIN_ATTEMPTS_TO_FLAG:
-        flags.append(NEGATIVE_DISCRIMINATION)
-    if over_key:
-        flags.append(DISTRACTOR_OVER_KEY)
+    enough = len(rows) >= MIN_RESPONSES_TO_FLAG
+    if enough and discrimination is not None and discrimination < -_EPSILON:
+        p = negative_correlation_p(discrimination / 100, len(rows))
+        if p < FLAG_SIGNIFICANCE:
+            flags.append(NEGATIVE_DISCRIMINATION)
+            p_values.append((NEGATIVE_DISCRIMINATION, p))
+    over_key: tuple[str, ...] = ()
+    if enough:
+        over_key, p_over = distractors_over_key(options)
+        if over_key:
+            flags.append(DISTRACTOR_OVER_KEY)
+            p_values.append((DISTRACTOR_OVER_KEY, p_over))
     return ItemStatistics(
         question_id=question_id,
         type=question.type if question else "",
@@ -246,6 +272,7 @@ def _item_statistics(
         unanswered=unanswered,
         flags=tuple(flags),
         over_key=over_key,
+        p_values=tuple(p_values),
     )
 
 
@@ -282,10 +309,49 @@ def option_spread(question: Question | None, responses: Sequence[Any]) -> tuple[
     return tuple(OptionCount(letter, n, letter in keys) for letter, n in letter_counts.items()), unanswered
 
 
-def distractors_over_key(options: Sequence[OptionCount]) -> tuple[str, ...]:
-    """Wrong options chosen more often than the key (than its least chosen option, for 多选题)."""
+def distractors_over_key(
+    options: Sequence[OptionCount], significance: float = FLAG_SIGNIFICANCE
+) -> tuple[tuple[str, ...], float]:
+    """Wrong options chosen significantly more often than the key, and the smallest p-value among them.
+
+    For each wrong option chosen ``d`` times against the key's ``k`` (its least chosen option, for 多选题), the
+    exact one-sided sign test ``P(X ≥ d | d + k, ½)`` (:func:`sign_test_p`) must be below ``significance``.
+
+    Returns:
+        ``(letters, p)``: the options in A–H order and the smallest p-value; ``((), 1.0)`` when none qualifies.
+    """
     key_counts = [o.count for o in options if o.is_key]
     if not key_counts:
-        return ()
+        return (), 1.0
     least = min(key_counts)
-    return tuple(o.option for o in options if not o.is_key and o.count > least)
+    found: list[str] = []
+    smallest = 1.0
+    for option in options:
+        if option.is_key or option.count <= least:
+            continue
+        p = sign_test_p(option.count, option.count + least)
+        if p < significance:
+            found.append(option.option)
+            smallest = min(smallest, p)
+    return tuple(found), smallest
+
+
+def sign_test_p(successes: int, trials: int) -> float:
+    """``P(X ≥ successes)`` for ``X ~ Binomial(trials, ½)``: the one-sided exact sign test; 1.0 for no trials."""
+    if trials <= 0:
+        return 1.0
+    tail = sum(math.comb(trials, k) for k in range(successes, trials + 1))
+    return min(1.0, tail / 2**trials)
+
+
+def negative_correlation_p(r: float, n: int) -> float:
+    """One-sided p-value of "the correlation is below zero" for a sample correlation ``r`` of ``n`` pairs.
+
+    Fisher's z-transform: ``z = atanh(r) · √(n − 3)`` is approximately standard normal when the true correlation is
+    0; the p-value is ``Φ(z)``. ``r`` is clamped into (−1, 1); fewer than 4 pairs give 1.0 (no evidence).
+    """
+    if n < 4:
+        return 1.0
+    clamped = max(-0.999999, min(0.999999, r))
+    z = math.atanh(clamped) * math.sqrt(n - 3)
+    return statistics.NormalDist().cdf(z)

@@ -411,11 +411,26 @@ def flag_text(item: ItemStatistics) -> str:
     if not item.check_key:
         return ""
     reasons = []
+    p_values = dict(item.p_values)
     if NEGATIVE_DISCRIMINATION in item.flags:
-        reasons.append(t("stats.reason_negative"))
+        reasons.append(
+            t(
+                "stats.reason_negative",
+                discrimination=format_number(rounded(item.discrimination, 0)),
+                responses=item.attempts,
+                p=_p_text(p_values.get(NEGATIVE_DISCRIMINATION)),
+            )
+        )
     if DISTRACTOR_OVER_KEY in item.flags:
         labels = [{"true": t("scores.true"), "false": t("scores.false")}.get(o, o) for o in item.over_key]
-        reasons.append(t("stats.reason_distractor", options=t("stats.option_sep").join(labels)))
+        reasons.append(
+            t(
+                "stats.reason_distractor",
+                options=t("stats.option_sep").join(labels),
+                responses=item.attempts,
+                p=_p_text(p_values.get(DISTRACTOR_OVER_KEY)),
+            )
+        )
     return t("stats.check_key", reasons=t("stats.reason_sep").join(reasons))
 
 
@@ -456,6 +471,17 @@ def number(value: Any) -> int | float | None:
 
 def rounded(value: float | None, digits: int = 2) -> float | int | None:
     return None if value is None else number(round(value, digits))
+
+
+def format_number(value: float | int | None) -> str:
+    """``86``, ``86.5`` or empty: a spreadsheet number as text."""
+    return "" if value is None else str(value)
+
+
+def _p_text(p: float | None) -> str:
+    if p is None:
+        return ""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _score(attempt: Attempt) -> float:

@@ -29,8 +29,10 @@ q3: x = (0,0,1,0,1,0), X = (2,2,2,1,0,0), X̄ = 7/6. C = [(-1/3)(5/6)·2 + (2/3)
 + (-1/3)(-7/6)] / 5 = (-6/18)/5 = -1/15; V(X) = (25+25+25+1+49+49)/36/5 = 29/30; D = 100 · (-1/15)/√(4/15 · 29/30)
 = -13.13; C_max: sorted x (0,0,0,0,1,1), sorted X (0,0,1,2,2,2) → (30/18)/5 = 1/3, DE = -20.00; F = 33.33.
 
-Option spread: q1 A 4 (key), B 1, one blank; q2 B 3 (key), C 3 (a tie is not "more"); q3 C 2 (key), D 3, A 1.
-So q3 alone is flagged: negative discrimination, and distractor D chosen more than the key.
+Option spread: q1 A 4 (key), B 1, one blank; q2 B 3 (key), C 3; q3 C 2 (key), D 3, A 1. q3 has a negative
+discrimination and a distractor chosen more than the key, but six responses are far too few to doubt a key, so
+nothing is flagged (see :data:`exam.trainer.analysis.MIN_RESPONSES_TO_FLAG`). A mis-keyed question answered by 30
+trainees (:func:`miskeyed_example`) is flagged for both reasons.
 """
 
 from __future__ import annotations
@@ -47,13 +49,16 @@ from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from exam.trainer.analysis import (
     DISTRACTOR_OVER_KEY,
+    MIN_RESPONSES_TO_FLAG,
     NEGATIVE_DISCRIMINATION,
     ItemScore,
     OptionCount,
     ScoredAttempt,
     analyse,
     discriminative_efficiency,
+    negative_correlation_p,
     option_spread,
+    sign_test_p,
 )
 from exam.trainer.scoresheet import Selection, build_report
 from tests._support import choice_key
@@ -105,9 +110,33 @@ def check_hand_figures(stats: object) -> None:
     assert (q3.facility, q3.sd, q3.discrimination, q3.efficiency) == pytest.approx(
         (33.33, 51.64, -13.13, -20.0), abs=5e-3
     )
-    assert [item.question_id for item in stats.flagged] == ["mini:q3"]
-    assert q3.flags == (NEGATIVE_DISCRIMINATION, DISTRACTOR_OVER_KEY)
-    assert q3.over_key == ("D",)
+    assert stats.flagged == ()  # q3 looks suspicious, but six responses are too few to doubt its key
+
+
+def miskeyed_example() -> list[tuple[str, str, str]]:
+    """30 trainees; q3's key says C but the 20 strongest choose D (the true answer) and the 10 weakest choose C.
+
+    q1 and q2 are keyed right: the 20 strong trainees answer them, the weak ones miss them. So on q3 points go to the
+    weakest (negative discrimination) and D is chosen 20 times against 10 for the key: the sign test gives
+    ``P(X ≥ 20 | 30, ½) = 0.0494`` < 0.05. (With three questions the wrong key also pulls the rest-of-test score of
+    q1 and q2 to zero covariance, so they are not flagged; they would be with some weak trainees right on q1.)
+    """
+    strong = [("A", "B", "D")] * 20
+    weak = [("B", "C", "C")] * 10
+    return strong + weak
+
+
+def scored(rows: list[tuple[str, str, str]]) -> list[ScoredAttempt]:
+    return [
+        ScoredAttempt(
+            f"S{n}",
+            tuple(
+                ItemScore(f"mini:q{i}", 1.0 if response == key else 0.0, 1.0, response)
+                for i, (response, key) in enumerate(zip(row, KEYS, strict=True), 1)
+            ),
+        )
+        for n, row in enumerate(rows, 1)
+    ]
 
 
 def test_item_statistics_match_the_hand_computed_example(registry: Registry) -> None:
@@ -124,7 +153,7 @@ def test_option_spread_of_the_hand_example_counts_each_option(registry: Registry
                           OptionCount("D", 0, False))  # fmt: skip
     assert q1.unanswered == 1
     assert [(o.option, o.count) for o in q2.options] == [("A", 0), ("B", 3), ("C", 3), ("D", 0)]
-    assert q2.flags == ()  # 3 for C against 3 for the key is a tie, not "more"
+    assert q2.flags == ()
     assert [(o.option, o.count, o.is_key) for o in q3.options if o.count] == [
         ("A", 1, False),
         ("C", 2, True),
@@ -180,6 +209,77 @@ def test_option_spread_of_multiple_choice_and_true_false(registry: Registry) -> 
     assert blank == 1
 
 
+def test_a_miskeyed_question_with_enough_responses_is_flagged_for_both_reasons(registry: Registry) -> None:
+    """30 responses, the strongest choosing another option: negative discrimination and a distractor over the key."""
+    questions = {q.id: q for q in mini_registry(registry).banks["mini"].questions}
+    stats = analyse(scored(miskeyed_example()), questions)
+    assert [item.question_id for item in stats.flagged] == ["mini:q3"]
+    q3 = stats.items[2]
+    assert q3.flags == (NEGATIVE_DISCRIMINATION, DISTRACTOR_OVER_KEY)
+    assert q3.over_key == ("D",)
+    p = dict(q3.p_values)
+    assert p[DISTRACTOR_OVER_KEY] == pytest.approx(sign_test_p(20, 30))
+    assert p[NEGATIVE_DISCRIMINATION] < 0.001
+
+
+def test_the_same_miskeyed_question_with_fewer_responses_than_the_minimum_is_not_flagged(registry: Registry) -> None:
+    """Keep the proportions but drop to 15 responses: below the minimum, nothing is flagged whatever the figures."""
+    questions = {q.id: q for q in mini_registry(registry).banks["mini"].questions}
+    rows = miskeyed_example()
+    few = rows[:10] + rows[20:25]
+    assert len(few) < MIN_RESPONSES_TO_FLAG
+    stats = analyse(scored(few), questions)
+    assert stats.items[2].discrimination is not None and stats.items[2].discrimination < 0
+    assert stats.flagged == ()
+
+
+def test_a_distractor_slightly_ahead_of_the_key_is_not_flagged(registry: Registry) -> None:
+    """22 for D against 18 for the key is chance (p ≈ 0.32): enough responses, but no evidence."""
+    questions = {q.id: q for q in mini_registry(registry).banks["mini"].questions}
+    rows = [("A", "B", "C")] * 9 + [("A", "B", "D")] * 11 + [("A", "C", "C")] * 9 + [("B", "C", "D")] * 11
+    stats = analyse(scored(rows), questions)
+    q3 = stats.items[2]
+    assert [(o.option, o.count) for o in q3.options if o.count] == [("C", 18), ("D", 22)]
+    assert DISTRACTOR_OVER_KEY not in q3.flags
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "expected"),
+    [(0, 0, 1.0), (5, 5, 1 / 32), (3, 5, 16 / 32), (20, 30, 0.049368), (15, 30, 0.572232)],
+)
+def test_sign_test_p_is_the_binomial_upper_tail(successes: int, trials: int, expected: float) -> None:
+    """``P(X ≥ s | n, ½)`` by hand: 5 of 5 = 1/32; 3 of 5 = (10 + 5 + 1)/32; 20 of 30 = 0.0494 (binomial tables)."""
+    assert sign_test_p(successes, trials) == pytest.approx(expected, abs=1e-6)
+
+
+def test_negative_correlation_p_follows_fishers_z() -> None:
+    """r = −0.5 with n = 28: z = atanh(−0.5)·5 = −2.7465, Φ(z) = 0.00301; r = 0 gives ½; n < 4 gives no evidence."""
+    assert negative_correlation_p(-0.5, 28) == pytest.approx(0.00301, abs=1e-5)
+    assert negative_correlation_p(0.0, 50) == pytest.approx(0.5)
+    assert negative_correlation_p(-0.9, 3) == 1.0
+
+
+def test_random_papers_with_few_responses_per_question_flag_no_right_key(registry: Registry) -> None:
+    """42 trainees drawing 56 of 250 questions (about nine responses each), every key right, abilities spread out and
+    wrong answers spread over the distractors at random: no question is flagged, whatever the seed."""
+    import random
+
+    pool = [f"pool:q{i}" for i in range(250)]
+    for seed in range(20):
+        rng = random.Random(seed)
+        attempts = []
+        for trainee in range(42):
+            ability = rng.uniform(0.3, 0.95)
+            items = []
+            for qid in rng.sample(pool, 56):
+                right = rng.random() < ability
+                items.append(ItemScore(qid, 1.0 if right else 0.0, 1.0, "A" if right else rng.choice("BCD")))
+            attempts.append(ScoredAttempt(f"T{trainee}", tuple(items)))
+        stats = analyse(attempts, {})
+        assert max(item.attempts for item in stats.items) < 2 * MIN_RESPONSES_TO_FLAG
+        assert stats.flagged == (), f"seed {seed}"
+
+
 def test_exam_stats_prints_the_figures_and_the_flagged_question(
     registry: Registry,
     store: TinyDBAttemptStore,
@@ -188,15 +288,17 @@ def test_exam_stats_prints_the_figures_and_the_flagged_question(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """``exam stats`` shows each question's figures, the paper's CIC and "请核对答案" for q3 only."""
+    """``exam stats`` on the mis-keyed example: each question's figures and responses, and "请核对答案" for q3 only,
+    saying why (the discrimination, the number of responses and the p-value)."""
     service = ExamService(mini_registry(registry), store, clock, clock.monotonic)
-    for n, row in enumerate(RESPONSES, 1):
+    for n, row in enumerate(miskeyed_example(), 1):
         sit(service, clock, Trainee(f"学员{n}", f"S{n}"), "mini", {f"mini:q{i}": r for i, r in enumerate(row, 1)})
     monkeypatch.setattr(AppContext, "registry", property(lambda self: service.registry))
     assert main(["--db", str(store_dir), "stats", "--paper", "mini"]) == 0
     out = capsys.readouterr().out
-    assert "34.3" in out and "57.74" in out and "-13.13" in out
-    assert "内部一致性系数 α（%）: 36.36" in out
+    assert "作答人数" in out
     assert "1 道题请核对答案" in out
     flagged = out.split("1 道题请核对答案")[1]
     assert "mini:q3" in flagged and "mini:q1" not in flagged
+    assert "30 人作答" in flagged and "p＝0.049" in flagged
+    assert "区分度为负（D＝" in flagged
