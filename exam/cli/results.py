@@ -28,6 +28,10 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
     if click.get_current_context().invoked_subcommand is not None:
         return
     service = app.service
+    if paper is not None:
+        from exam.trainer.filters import check_paper
+
+        check_paper(service, paper)
     summaries = service.attempts(paper=paper)
     unreadable = getattr(summaries, "unreadable", ())
     for path in unreadable:
@@ -66,8 +70,11 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
 @pass_app
 def results_export(app: AppContext, output: Path, paper: str | None, force: bool) -> None:
     """Write the submitted attempts (of one paper, or all) to one JSON Lines file."""
+    from exam.trainer.filters import check_paper
     from exam.trainer.results_io import export_results
 
+    if paper is not None:
+        check_paper(app.service, paper)
     check_output(output, force)
     count = export_results(app.service, output, paper, app.service.clock, ProgressBar(t("results.progress_export")))
     click.echo(t("results.exported", count=count, path=output))

@@ -14,8 +14,9 @@ import click
 
 from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, warn_plugin_failures
 from exam.context import AppContext
-from exam.errors import ExamError, NotFoundError
+from exam.errors import ExamError
 from exam.i18n import t
+from exam.trainer.filters import check_paper, check_selection, check_trainee
 
 # -- shared by the commands below -----------------------------------------------------------------------------------
 
@@ -38,14 +39,6 @@ def _type_labels(app: AppContext) -> dict[str, str]:
 def _paper_title(app: AppContext, paper: str) -> str:
     spec = app.registry.papers.get(paper)
     return spec.title if spec is not None else ""
-
-
-def _check_paper(app: AppContext, paper: str) -> None:
-    """An unknown paper is an error only when no attempts of it are stored either (results from another machine
-    may be of a paper whose plugin is not installed here)."""
-    if paper in app.registry.papers or app.service.attempts(paper=paper):
-        return
-    raise NotFoundError(t("scores.unknown_paper", paper=paper, known=", ".join(app.registry.papers) or "-"))
 
 
 def _plain(value: Any) -> str:
@@ -93,7 +86,7 @@ def export_scores(
         fmt = next((e.name for e in exporters.values() if output.name.lower().endswith(e.suffix)), "xlsx")
     if fmt not in exporters:
         raise ExamError(t("scores.unknown_format", format=fmt, known=", ".join(exporters) or "-"))
-    _check_paper(app, paper)
+    check_selection(app.service, paper, date_from, date_to, unit)
     check_output(output, force)
     selection = Selection(paper, date_from, date_to, unit, all_attempts)
     report = app.service.score_report(
@@ -118,7 +111,7 @@ def stats_command(
     from exam.tables import print_table
     from exam.trainer.scoresheet import Selection, flag_text, format_spread, paper_figures, rounded
 
-    _check_paper(app, paper)
+    check_selection(app.service, paper, date_from, date_to, unit)
     report = app.service.score_report(
         Selection(paper, date_from, date_to, unit, all_attempts),
         _paper_title(app, paper),
@@ -170,6 +163,7 @@ def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reaso
     from exam.tables import print_table
     from exam.trainer.regrade import apply_regrade, plan_regrade
 
+    check_paper(app.service, paper)
     plan = plan_regrade(app.service, paper, ProgressBar(t("regrade.progress")))
     changed = [c for c in plan if c.changed]
     for note in sorted({n for c in plan for n in c.notes}):
@@ -228,6 +222,8 @@ def pending_command(app: AppContext, paper: str | None) -> None:
     from exam.trainer.regrade import pending_reviews
     from exam.trainer.scoresheet import format_key, format_response
 
+    if paper is not None:
+        check_paper(app.service, paper)
     pending = pending_reviews(app.service, paper)
     if not pending:
         click.echo(t("mark.none_pending"))
@@ -256,9 +252,13 @@ def pending_command(app: AppContext, paper: str | None) -> None:
 @option("--paper", required=True, help="scores.opt_paper")
 @option("--trainee", "trainee_id", required=True, help="extra.opt_trainee")
 @option("--minutes", required=True, type=click.IntRange(0, 600), help="extra.opt_minutes")
+@option("--allow-new", is_flag=True, help="extra.opt_allow_new")
 @pass_app
-def extra_time_command(app: AppContext, paper: str, trainee_id: str, minutes: int) -> None:
+def extra_time_command(app: AppContext, paper: str, trainee_id: str, minutes: int, allow_new: bool) -> None:
     """Give one trainee extra minutes on a paper, also on an attempt under way."""
+    check_paper(app.service, paper)
+    if not allow_new:
+        check_trainee(app.service, trainee_id)
     extended = app.service.grant_extra_time(paper, trainee_id, minutes)
     click.echo(t("extra.done", trainee=trainee_id, paper=paper, minutes=minutes))
     if extended:

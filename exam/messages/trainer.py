@@ -37,6 +37,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "scores.opt_output": ("要写入的文件（按原样使用）。", "The file to write (used exactly as given)."),
     "scores.opt_force": ("文件已存在时覆盖它。", "Overwrite the file if it exists."),
+    # -- filters checked before a report or a change (exam/trainer/filters.py) --
+    "extra.opt_allow_new": (
+        "考号既不在名单里、也没有答卷时也登记（学员还没登录过）。",
+        "Record it even for a 考号 neither on the roster nor in any attempt (a trainee who has not signed in yet).",
+    ),
+    "filters.list_sep": ("、", ", "),
+    "filters.more": ("等 {count} 个", " and {count} more"),
+    "filters.reversed_dates": (
+        "日期范围颠倒：开始日期 {date_from} 晚于结束日期 {date_to}。",
+        "The date range is reversed: {date_from} is after {date_to}.",
+    ),
+    "filters.empty_dates": (
+        "{date_from} 至 {date_to} 之间没有人参加试卷 {paper}。这份试卷的考试日期：{days}。",
+        "Nobody sat paper {paper} between {date_from} and {date_to}. It was sat on: {days}.",
+    ),
+    "filters.unknown_unit": (
+        "没有单位“{unit}”：名单和答卷里都没有。已有的单位：{known}。",
+        'No unit "{unit}" on the roster or in the stored attempts. Known units: {known}.',
+    ),
+    "filters.unknown_trainee": (
+        "没有考号为“{trainee}”的学员：名单里没有，也没有考过试。请核对考号（exam results 可以列出答卷）。",
+        'No trainee with 考号 "{trainee}": not on the roster and no attempts. Check the number (exam results lists '
+        "the attempts).",
+    ),
     "scores.bad_date": (
         "日期“{value}”格式不对，应写作 YYYY-MM-DD，如 2026-11-26",
         "“{value}” is not a date; write YYYY-MM-DD, e.g. 2026-11-26",

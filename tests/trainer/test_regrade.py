@@ -207,11 +207,11 @@ def test_extra_time_lengthens_the_next_attempt_and_one_under_way(
 def test_cli_extra_time(
     service: ExamService, trainee: Trainee, store_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``exam extra-time`` stores the minutes; an unknown paper is a one-line error."""
-    assert (
-        main(["--db", str(store_dir), "extra-time", "--paper", "speech", "--trainee", trainee.id, "--minutes", "15"])
-        == 0
-    )
+    """``exam extra-time`` stores the minutes (for a trainee not seen yet with ``--allow-new``); an unknown paper is
+    a one-line error."""
+    command = ["--db", str(store_dir), "extra-time", "--paper", "speech", "--trainee", trainee.id, "--minutes", "15"]
+    assert main(command) == 1
+    assert main([*command, "--allow-new"]) == 0
     assert "15" in capsys.readouterr().out
     assert service.extra_minutes("speech", trainee.id) == 15
     assert (
