@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- filters checked before a report or a change (exam/trainer/filters.py) --
     "extra.opt_allow_new": (
         "考号既不在名单里、也没有答卷时也登记（学员还没登录过）。",
-        "Record it even for a 考号 neither on the roster nor in any attempt (a trainee who has not signed in yet).",
+        "Record it even for a trainee number neither on the roster nor in any attempt (not signed in yet).",
     ),
     "filters.list_sep": ("、", ", "),
     "filters.more": ("等 {count} 个", " and {count} more"),

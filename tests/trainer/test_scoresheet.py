@@ -194,14 +194,15 @@ def test_item_analysis_sheet_lists_every_question_with_figures(
 
 
 def test_filters_by_unit_and_by_date(sat: dict[str, Attempt], store_dir: Path, tmp_path: Path) -> None:
-    """--unit keeps one unit's trainees (and its absentees); --from/--to keep the attempts started in that range."""
+    """--unit keeps one unit's trainees (and its absentees); --from/--to keep the attempts started in that range, and
+    a range in which nobody sat the paper is an error (not a sheet listing everyone as 缺考)."""
     out = tmp_path / "town.xlsx"
     assert export(store_dir, out, "--unit", "城关镇") == 0
     rows = rows_of(load_workbook(out)["成绩单"])[1:]
     assert sorted(row[2] for row in rows) == ["320101", "320102", "320105", "320199"]
     later = tmp_path / "later.xlsx"
-    assert export(store_dir, later, "--from", "2026-11-27") == 0
-    assert [row[7] for row in rows_of(load_workbook(later)["成绩单"])[1:]] == ["缺考"] * 2
+    assert export(store_dir, later, "--from", "2026-11-27") == 1
+    assert not later.exists()
     same_day = tmp_path / "day.xlsx"
     assert export(store_dir, same_day, "--from", "2026-11-26", "--to", "2026-11-26", "--format", "xlsx") == 0
     assert len(rows_of(load_workbook(same_day)["成绩单"])) == 1 + 6 + 1
