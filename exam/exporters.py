@@ -45,12 +45,17 @@ class BarChart:
 
 @dataclass(frozen=True)
 class SheetTable:
-    """One worksheet: a title, column headers, rows of cells and optional charts."""
+    """One worksheet: a title, column headers, rows of cells and optional charts.
+
+    ``preamble`` is a title block printed above the table (its first line as the heading: paper, period, head
+    counts); a format with room for it (xlsx) writes it, one holding a bare table (csv) leaves it out.
+    """
 
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     charts: tuple[BarChart, ...] = ()
+    preamble: tuple[str, ...] = ()
 
 
 ExtraSheet = SheetTable | tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]
@@ -65,13 +70,15 @@ class ScoreSheet:
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     extra_sheets: tuple[ExtraSheet, ...] = ()
+    preamble: tuple[str, ...] = ()
+    """The main sheet's title block (see :class:`SheetTable`)."""
 
     def tables(self) -> tuple[SheetTable, ...]:
         """Every sheet in workbook order, the main one first."""
         extra = tuple(
             s if isinstance(s, SheetTable) else SheetTable(s[0], tuple(s[1]), tuple(s[2])) for s in self.extra_sheets
         )
-        return (SheetTable(self.title, self.headers, self.rows), *extra)
+        return (SheetTable(self.title, self.headers, self.rows, preamble=self.preamble), *extra)
 
 
 @dataclass(frozen=True)

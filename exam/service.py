@@ -732,6 +732,7 @@ class ExamService:
         paper_title: str = "",
         type_labels: Mapping[str, str] | None = None,
         progress: Any = None,
+        sort: str = "rank",
     ) -> ScoreReport:
         """Everything a score sheet and ``exam stats`` show for ``selection``, after closing attempts whose time ran
         out while nobody held them (they belong in the sheet). See :func:`exam.trainer.scoresheet.build_report`."""
@@ -740,7 +741,7 @@ class ExamService:
         self.finalise_expired()
         spec = self.registry.papers.get(selection.paper)
         title = paper_title or (spec.title if spec else "")
-        return build_report(self, selection, title, self.find_question, type_labels, progress)
+        return build_report(self, selection, title, self.find_question, type_labels, progress, sort)
 
     def export_scores(self, report: ScoreReport, exporter: str, path: Path) -> Path:
         """Write ``report`` as a workbook with the named exporter (``xlsx``, ``csv`` or a plugin's) to ``path``.

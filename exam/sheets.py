@@ -68,45 +68,90 @@ def write_csv(sheet: ScoreSheet, path: Path) -> None:
 
 
 def write_xlsx(sheet: ScoreSheet, path: Path) -> None:
-    """One workbook: the main sheet first, then every further sheet; text cells are never formulas."""
+    """One workbook: the main sheet first, then every further sheet; text cells are never formulas.
+
+    Each worksheet is laid out for printing (see :func:`header_row`): its title block, a blank row, the bold header
+    row (repeated on every printed page and frozen on screen), the rows, then its charts below the table; A4
+    landscape, scaled to the page width, the sheet name in the page header and 第 n 页，共 N 页 in the footer.
+    Written with openpyxl's write-only mode (one pass, rows streamed to the file).
+    """
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    for index, table in enumerate(sheet.tables()):
-        ws = workbook.active if index == 0 else workbook.create_sheet()
-        assert ws is not None
-        _fill_worksheet(ws, table)
+    workbook = Workbook(write_only=True)
+    for table in sheet.tables():
+        _fill_worksheet(workbook.create_sheet(sheet_title(table.title)), table)
     buffer = io.BytesIO()
     workbook.save(buffer)
     atomic_write_bytes(Path(path), buffer.getvalue())
 
 
-def _fill_worksheet(ws: Any, table: SheetTable) -> None:
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def header_row(table: SheetTable) -> int:
+    """The worksheet row (1-based) of the table's headers: after the title block and a blank row, if any."""
+    return len(table.preamble) + 2 if table.preamble else 1
 
-    ws.title = sheet_title(table.title)
-    ws.append(list(table.headers))
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in ws[1]:
-        _make_text(cell)
-        cell.font = header_font
-        cell.fill = header_fill
-    for row in table.rows:
-        ws.append([_xlsx_value(v) for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                _make_text(cell)
-            elif isinstance(cell.value, datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, timedelta):
-                cell.number_format = DURATION_FORMAT
-    ws.freeze_panes = "A2"
+
+def _fill_worksheet(ws: Any, table: SheetTable) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    first = header_row(table)
+    # Column widths and print settings are written before the rows, so they are set first (write-only mode).
     for col, header in enumerate(table.headers, 1):
         ws.column_dimensions[get_column_letter(col)].width = _column_width(header, table.rows, col - 1)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4 (ECMA-376 paper size code 9)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = PAGE_FOOTER
+    ws.print_title_rows = f"{first}:{first}"
+    ws.freeze_panes = f"A{first + 1}"
+
+    for index, line in enumerate(table.preamble):
+        cell = WriteOnlyCell(ws, _xlsx_value(line))
+        _make_text(cell)
+        cell.font = Font(bold=True, size=14) if index == 0 else Font(size=10)
+        ws.append([cell])
+    if table.preamble:
+        ws.append([])
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    headers = []
+    for header in table.headers:
+        cell = WriteOnlyCell(ws, _xlsx_value(header))
+        _make_text(cell)
+        cell.font, cell.fill, cell.alignment = header_font, header_fill, centred
+        headers.append(cell)
+    ws.append(headers)
+    for row in table.rows:
+        ws.append([_xlsx_cell(ws, WriteOnlyCell, value) for value in row])
     for chart in table.charts:
-        _add_bar_chart(ws, table, chart)
+        _add_bar_chart(ws, table, chart, first)
+
+
+PAGE_FOOTER = "&P / &N"
+"""The printed page footer, ``3 / 7``: page number and page count (Excel's ``&P`` and ``&N`` codes)."""
+
+
+def _xlsx_cell(ws: Any, cell_type: Any, value: Any) -> Any:
+    value = _xlsx_value(value)
+    if value is None:
+        return None
+    cell = cell_type(ws, value)
+    if isinstance(value, str):
+        _make_text(cell)
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, timedelta):
+        cell.number_format = DURATION_FORMAT
+    return cell
 
 
 def _make_text(cell: Any) -> None:
@@ -124,7 +169,7 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def _column_width(header: str, rows: tuple[tuple[Any, ...], ...], index: int) -> float:
-    widths = [display_width(str(header))]
+    widths = [min(display_width(str(header)), HEADER_WRAP_WIDTH)]
     for row in rows[:500]:
         if index < len(row) and row[index] is not None:
             value = row[index]
@@ -132,27 +177,29 @@ def _column_width(header: str, rows: tuple[tuple[Any, ...], ...], index: int) ->
     return float(min(MAX_WIDTH, max(MIN_WIDTH, max(widths) + 2)))
 
 
-def _add_bar_chart(ws: Any, table: SheetTable, spec: BarChart) -> None:
+HEADER_WRAP_WIDTH = 12
+"""A header longer than this wraps instead of widening its column (``难度系数（%）`` over a column of numbers)."""
+
+
+def _add_bar_chart(ws: Any, table: SheetTable, spec: BarChart, first: int) -> None:
     from openpyxl.chart import BarChart as XlBarChart
     from openpyxl.chart import Reference
 
-    # Worksheet row 1 holds the headers, so rows[i] is on worksheet row i + 2.
-    first, last = spec.first_row + 2, spec.last_row + 2
+    # Worksheet row ``first`` holds the headers, so rows[i] is on worksheet row first + 1 + i.
+    top, bottom = spec.first_row + first + 1, spec.last_row + first + 1
     chart = XlBarChart()
     chart.type = "col"
     chart.title = spec.title
     chart.x_axis.title = spec.x_title or None
     chart.y_axis.title = spec.y_title or None
     chart.legend = None
-    data = Reference(ws, min_col=spec.value_column + 1, min_row=first, max_row=last)
-    categories = Reference(ws, min_col=spec.category_column + 1, min_row=first, max_row=last)
+    data = Reference(ws, min_col=spec.value_column + 1, min_row=top, max_row=bottom)
+    categories = Reference(ws, min_col=spec.category_column + 1, min_row=top, max_row=bottom)
     chart.add_data(data, titles_from_data=False)
     chart.set_categories(categories)
     chart.width, chart.height = 16, 8
-    anchor_col = len(table.headers) + 2
-    from openpyxl.utils import get_column_letter
-
-    ws.add_chart(chart, f"{get_column_letter(anchor_col)}2")
+    # Below the table, so that printing it does not widen the page.
+    ws.add_chart(chart, f"A{first + len(table.rows) + 3}")
 
 
 def sheet_title(title: str) -> str:

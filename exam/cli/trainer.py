@@ -63,6 +63,7 @@ def export_group() -> None:
 @option("--to", "date_to", metavar="YYYY-MM-DD", callback=_parse_date, help="scores.opt_to")
 @option("--unit", help="scores.opt_unit")
 @option("--all-attempts", is_flag=True, help="scores.opt_all_attempts")
+@option("--sort", type=click.Choice(["rank", "unit"]), default="rank", show_default=True, help="scores.opt_sort")
 @option("--format", "fmt", metavar="xlsx|csv", help="scores.opt_format")
 @option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="scores.opt_output")
 @option("--force", is_flag=True, help="scores.opt_force")
@@ -74,6 +75,7 @@ def export_scores(
     date_to: date | None,
     unit: str | None,
     all_attempts: bool,
+    sort: str,
     fmt: str | None,
     output: Path,
     force: bool,
@@ -90,7 +92,7 @@ def export_scores(
     check_output(output, force)
     selection = Selection(paper, date_from, date_to, unit, all_attempts)
     report = app.service.score_report(
-        selection, _paper_title(app, paper), _type_labels(app), ProgressBar(t("scores.progress_reading"))
+        selection, _paper_title(app, paper), _type_labels(app), ProgressBar(t("scores.progress_reading")), sort
     )
     app.service.export_scores(report, fmt, output)
     click.echo(t("scores.written", path=output, count=len(report.attempts), absent=len(report.absent)))

@@ -130,7 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.passed": ("合格", "Passed"),
     "col.started": ("开始时间", "Started"),
     # -- statuses ------------------------------------------------------------------------------------------------
-    "status.in_progress": ("作答中", "in progress"),
+    "status.in_progress": ("在考", "in progress"),
     "status.submitted": ("自行交卷", "submitted"),
     "status.auto_submitted": ("超时自动交卷", "auto-submitted"),
     # -- added with the core tests (issue 2) ----------------------------------------------------------------------

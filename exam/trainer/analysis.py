@@ -341,7 +341,7 @@ def sign_test_p(successes: int, trials: int) -> float:
     if trials <= 0:
         return 1.0
     tail = sum(math.comb(trials, k) for k in range(successes, trials + 1))
-    return min(1.0, tail / 2**trials)
+    return min(1.0, tail / 2.0**trials)
 
 
 def negative_correlation_p(r: float, n: int) -> float:
@@ -354,4 +354,5 @@ def negative_correlation_p(r: float, n: int) -> float:
         return 1.0
     clamped = max(-0.999999, min(0.999999, r))
     z = math.atanh(clamped) * math.sqrt(n - 3)
-    return statistics.NormalDist().cdf(z)
+    p: float = statistics.NormalDist().cdf(z)
+    return p

@@ -1,16 +1,23 @@
-"""Score sheets (成绩单) from stored attempts: 成绩单, 答题明细, 试题分析 and 汇总 with a score distribution chart.
+"""Score sheets (成绩单) from stored attempts, laid out to be printed and sent upward.
+
+Sheets, in workbook order: 成绩单 (one row per trainee, ranked or by 单位), 答题明细 (one row per trainee, one column
+per drawn position 第1题…第N题: papers are drawn at random, so position, not question, is the column), 试题分析
+(Moodle's item statistics), 单位统计 (per 单位: 应考、参考、在考、缺考、平均分、最高、最低、合格率, with a chart),
+知识点掌握 (score rate per tag and per cited chapter, with a chart), 汇总 (head counts and the score distribution,
+with a chart) and 明细数据 (one row per trainee × question, the long format a pivot table reads). Every sheet opens
+with a title block: paper, period, head counts, when it was made.
 
 The data is built here as a :class:`~exam.exporters.ScoreSheet`; an exporter (:mod:`exam.sheets`: csv, xlsx, or a
 plugin's) writes it. One row per trainee: the best closed attempt (highest score, then the earliest), or every
-closed attempt with ``all_attempts``. Roster members (``exam roster import``) without an attempt in the selection
-are listed as 缺考. Column names follow the language of the catalogue (Chinese by default).
+closed attempt with ``all_attempts``. A trainee with an attempt under way and none closed is listed as 在考; roster
+members (``exam roster import``) with neither are 缺考. Column names follow the language of the catalogue.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +26,7 @@ from exam.exporters import BarChart, ScoreSheet, SheetTable
 from exam.i18n import t
 from exam.models import Question
 from exam.service import ExamService
+from exam.sources import PREAMBLE, Citation, SourceLibrary
 from exam.trainer.analysis import (
     DISTRACTOR_OVER_KEY,
     NEGATIVE_DISCRIMINATION,
@@ -52,9 +60,9 @@ class Selection:
     unit: str | None = None
     all_attempts: bool = False
 
-    def matches(self, summary: Attempt) -> bool:
-        """Whether a stored attempt (summary or full) is in the selection."""
-        if summary.paper != self.paper or not summary.closed:
+    def matches(self, summary: Attempt, include_open: bool = False) -> bool:
+        """Whether a stored attempt (summary or full) is in the selection; one under way only with ``include_open``."""
+        if summary.paper != self.paper or not (summary.closed or include_open):
             return False
         if self.unit is not None and summary.trainee.unit.strip() != self.unit.strip():
             return False
@@ -64,9 +72,14 @@ class Selection:
         return not (self.date_to is not None and day > self.date_to)
 
 
+SORTS = ("rank", "unit")
+"""How 成绩单 is ordered: by rank, or by 单位 (then rank within it)."""
+
+
 @dataclass
 class ScoreReport:
-    """The attempts of a selection, the roster members who did not sit it, and the item statistics."""
+    """The attempts of a selection, who is still sitting it or did not, the item statistics, and what the sheets
+    need to print them."""
 
     selection: Selection
     paper_title: str
@@ -75,20 +88,61 @@ class ScoreReport:
     statistics: PaperStatistics
     questions: dict[str, Question] = field(default_factory=dict)
     type_labels: dict[str, str] = field(default_factory=dict)
+    sitting: list[Attempt] = field(default_factory=list)
+    """Trainees with an attempt under way and none closed in the selection (在考), one summary each."""
+    chapters: dict[str, str] = field(default_factory=dict)
+    """Question id → the cited document and chapter (``宪法 · 第三章 国家机构``), for 知识点掌握."""
+    made_at: datetime | None = None
+    """When the report was read from the store (shown in the title block)."""
+    verification: str = ""
+    """A line saying whether the results store verified (empty: not checked)."""
+    sort: str = "rank"
 
     def to_sheet(self) -> ScoreSheet:
-        """The workbook: 成绩单 first, then 答题明细, 试题分析 and 汇总."""
-        main = score_table(self.attempts, self.absent, self.type_labels)
+        """The workbook: 成绩单 first, then 答题明细, 试题分析, 单位统计, 知识点掌握, 汇总 and 明细数据."""
+        main = score_table(self.attempts, self.absent, self.type_labels, self.sitting, self.sort)
+        tables = (
+            detail_table(self.attempts, self.type_labels),
+            analysis_table(self.statistics, self.questions, self.type_labels),
+            unit_table(self.attempts, self.absent, self.sitting),
+            knowledge_table(self.attempts, self.questions, self.chapters),
+            summary_table(self.paper_title, self.attempts, self.absent, self.statistics, self.sitting),
+            long_table(self.attempts, self.questions, self.chapters, self.type_labels),
+        )
         return ScoreSheet(
             main.title,
             main.headers,
             main.rows,
-            (
-                detail_table(self.attempts, self.type_labels),
-                analysis_table(self.statistics, self.questions, self.type_labels),
-                summary_table(self.paper_title, self.attempts, self.absent, self.statistics),
-            ),
+            tuple(replace(table, preamble=self.preamble(table.title, table.preamble)) for table in tables),
+            preamble=self.preamble(main.title),
         )
+
+    def preamble(self, sheet: str, notes: Sequence[str] = ()) -> tuple[str, ...]:
+        """A sheet's title block: ``结业综合考试 · 成绩单``; the period, unit and head counts; when it was made; the
+        store's verification (when checked) and the sheet's own notes."""
+        days = sorted({a.started_at.date() for a in [*self.attempts, *self.sitting]})
+        selection = self.selection
+        start = selection.date_from or (days[0] if days else None)
+        end = selection.date_to or (days[-1] if days else None)
+        period = t("scores.period", start=start.isoformat(), end=end.isoformat()) if start and end else "-"
+        trainees = {a.trainee.id for a in self.attempts}
+        counts = t(
+            "scores.counts",
+            expected=len(trainees) + len(self.sitting) + len(self.absent),
+            sat=len(trainees),
+            sitting=len(self.sitting),
+            absent=len(self.absent),
+            attempts=len(self.attempts),
+        )
+        unit = selection.unit.strip() if selection.unit else t("scores.all_units")
+        made = _local(self.made_at).strftime("%Y-%m-%d %H:%M") if self.made_at else ""
+        lines = [
+            t("scores.heading", paper=self.paper_title or selection.paper, sheet=sheet),
+            t("scores.facts", period=period, unit=unit, counts=counts, made=made),
+        ]
+        if self.verification:
+            lines.append(self.verification)
+        return (*lines, *notes)
 
 
 # -- choosing the attempts ----------------------------------------------------------------------------------------
@@ -143,6 +197,7 @@ def build_report(
     find_question: Callable[[str], Question | None] | None = None,
     type_labels: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    sort: str = "rank",
 ) -> ScoreReport:
     """Everything a score sheet and ``exam stats`` show, read from the store.
 
@@ -154,9 +209,11 @@ def build_report(
             attempt is used for questions no bank has any more.
         type_labels: Display name of each question type (``单选题``).
         progress: Wraps the loading of attempts (a progress bar).
+        sort: 成绩单 order, one of :data:`SORTS`.
     """
     attempts = collect_attempts(service, selection, progress)
-    absent = absentees(service.roster_records(), attempts, selection.unit)
+    sitting = sitting_attempts(service, selection, attempts)
+    absent = absentees(service.roster_records(), [*attempts, *sitting], selection.unit)
     questions = snapshot_questions(attempts)
     if find_question is not None:
         for qid in list(questions):
@@ -171,7 +228,48 @@ def build_report(
         statistics=analyse(scored_attempts(attempts), questions),
         questions=questions,
         type_labels=dict(type_labels or {}),
+        sitting=sitting,
+        chapters=chapter_labels(questions.values(), service.registry.sources),
+        made_at=service.clock(),
+        sort=sort,
     )
+
+
+def sitting_attempts(service: ExamService, selection: Selection, closed: Iterable[Attempt]) -> list[Attempt]:
+    """One in-progress attempt (summary) per trainee in the selection's unit and dates who has none closed in it."""
+    done = {a.trainee.id for a in closed}
+    sitting: dict[str, Attempt] = {}
+    for summary in service.attempts(paper=selection.paper, status=AttemptStatus.IN_PROGRESS):
+        if summary.trainee.id in done or summary.trainee.id in sitting:
+            continue
+        if selection.matches(summary, include_open=True):
+            sitting[summary.trainee.id] = summary
+    return sorted(sitting.values(), key=lambda a: (a.trainee.unit, a.trainee.id))
+
+
+def chapter_labels(questions: Iterable[Question], library: SourceLibrary) -> dict[str, str]:
+    """Question id → ``宪法 · 第三章 国家机构`` (a statute's chapter), ``讲话 · 一`` (a speech's part), ``宪法 · 序言``,
+    or the document alone when the chapter is unknown; 未注明出处 for a question citing nothing."""
+    labels: dict[str, str] = {}
+    for question in questions:
+        labels[question.id] = chapter_label(question.source, library)
+    return labels
+
+
+def chapter_label(citation: Citation | None, library: SourceLibrary) -> str:
+    """See :func:`chapter_labels`."""
+    if citation is None or not getattr(citation, "doc", None):
+        return t("scores.unsourced")
+    title = library.short_title(citation.doc) if citation.doc in library else citation.doc
+    part = ""
+    if citation.article is not None and citation.doc in library:
+        article = library[citation.doc].articles.get(citation.article)
+        part = article.chapter if article is not None else ""
+    elif citation.section == PREAMBLE:
+        part = t("scores.preamble")
+    elif citation.section:
+        part = citation.section.split("（")[0].split("(")[0]
+    return t("scores.chapter", doc=title, chapter=part) if part else title
 
 
 def snapshot_questions(attempts: Iterable[Attempt]) -> dict[str, Question]:
@@ -187,9 +285,14 @@ def snapshot_questions(attempts: Iterable[Attempt]) -> dict[str, Question]:
 
 
 def score_table(
-    attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], type_labels: Mapping[str, str]
+    attempts: Sequence[Attempt],
+    absent: Sequence[Mapping[str, str]],
+    type_labels: Mapping[str, str],
+    sitting: Sequence[Attempt] = (),
+    sort: str = "rank",
 ) -> SheetTable:
-    """成绩单: one row per attempt (ranked), then one 缺考 row per absent roster member."""
+    """成绩单: one row per attempt (ranked best first, or by 单位 then rank), then one 在考 row per trainee still
+    sitting the paper and one 缺考 row per absent roster member."""
     types = question_types(attempts)
     headers = tuple(
         [t(f"scores.col_{c}") for c in ("seq", "name", "id", "unit", "position", "score", "max_score", "passed",
@@ -198,8 +301,11 @@ def score_table(
         + [t("scores.col_note")]
     )  # fmt: skip
     ranks = competition_ranks([_score(a) for a in attempts])
+    ranked = list(zip(attempts, ranks, strict=True))
+    if sort == "unit":
+        ranked.sort(key=lambda pair: (pair[0].trainee.unit.strip(), pair[1]))
     rows: list[tuple[Any, ...]] = []
-    for attempt, rank in zip(attempts, ranks, strict=True):
+    for attempt, rank in ranked:
         trainee = attempt.trainee
         started = _local(attempt.started_at)
         submitted = _local(attempt.submitted_at) if attempt.submitted_at else None
@@ -225,6 +331,13 @@ def score_table(
                 attempt_note(attempt),
             )
         )
+    for attempt in sitting:
+        trainee = attempt.trainee
+        rows.append(
+            (len(rows) + 1, trainee.name, trainee.id, trainee.unit, trainee.position, None, None,
+             t("scores.sitting"), None, _local(attempt.started_at), None, t("scores.sitting"), None,
+             *[None] * len(types), "")
+        )  # fmt: skip
     for person in absent:
         rows.append(
             (len(rows) + 1, person["name"], person["id"], person["unit"], person["position"], None, None,
@@ -233,24 +346,160 @@ def score_table(
     return SheetTable(t("scores.sheet_scores"), headers, tuple(rows))
 
 
+MARK_RIGHT, MARK_PARTIAL, MARK_WRONG, MARK_BLANK = "✓", "◐", "✗", "—"
+"""How 答题明细 marks a response: full points, some points, none; and an unanswered question."""
+
+
 def detail_table(attempts: Sequence[Attempt], type_labels: Mapping[str, str]) -> SheetTable:
-    """答题明细: one row per attempt, a response column and a points column per question."""
-    question_ids = paper_order(attempts)
-    headers = [t("scores.col_name"), t("scores.col_id"), t("scores.col_unit"), t("scores.col_attempt")]
-    for qid in question_ids:
-        headers += [t("scores.col_response", question=qid), t("scores.col_points", question=qid)]
+    """答题明细: one row per attempt, one column per drawn position (第1题…第N题) holding the response and a mark
+    (✓ ◐ ✗, — unanswered). Each trainee drew their own paper, so the question ids are in 明细数据."""
+    length = max((len(a.answers) for a in attempts), default=0)
+    headers = [t("scores.col_name"), t("scores.col_id"), t("scores.col_unit"), t("scores.col_score")]
+    headers += [t("scores.col_drawn", number=n) for n in range(1, length + 1)]
     rows = []
     for attempt in attempts:
-        answers = {a.question_id: a for a in attempt.answers}
-        row: list[Any] = [attempt.trainee.name, attempt.trainee.id, attempt.trainee.unit, attempt.attempt_id[:8]]
-        for qid in question_ids:
-            answer = answers.get(qid)
-            if answer is None:
-                row += [None, None]
-            else:
-                row += [format_response(answer.type, answer.response), number(answer.points)]
+        row: list[Any] = [attempt.trainee.name, attempt.trainee.id, attempt.trainee.unit, number(attempt.score)]
+        for answer in attempt.answers:
+            row.append(response_mark(answer.type, answer.response, answer.points, answer.max_points))
+        row += [None] * (length - len(attempt.answers))
         rows.append(tuple(row))
-    return SheetTable(t("scores.sheet_detail"), tuple(headers), tuple(rows))
+    note = t("scores.detail_note", right=MARK_RIGHT, partial=MARK_PARTIAL, wrong=MARK_WRONG, blank=MARK_BLANK)
+    return SheetTable(t("scores.sheet_detail"), tuple(headers), tuple(rows), preamble=(note,))
+
+
+def response_mark(qtype: str, response: Any, points: float, max_points: float) -> str:
+    """``B✓``, ``AC◐``, ``对✗`` or ``—``: a response in short with how it scored (see :data:`MARK_RIGHT`)."""
+    text = format_response(qtype, response)
+    if not text:
+        return MARK_BLANK
+    if len(text) > 12:
+        text = text[:11] + "…"
+    if max_points and math.isclose(points, max_points):
+        return text + MARK_RIGHT
+    return text + (MARK_PARTIAL if points > 0 else MARK_WRONG)
+
+
+def long_table(
+    attempts: Sequence[Attempt],
+    questions: Mapping[str, Question],
+    chapters: Mapping[str, str],
+    type_labels: Mapping[str, str],
+) -> SheetTable:
+    """明细数据: one row per trainee × drawn question with every field filled, the long format that a pivot table
+    (数据透视表) reads: who, which position and question, its type, tags and chapter, the response and points."""
+    headers = tuple(
+        t(f"scores.col_{c}")
+        for c in ("name", "id", "unit", "position", "attempt", "number", "question", "type", "tags", "chapter",
+                  "answer", "earned", "possible", "right")
+    )  # fmt: skip
+    rows = []
+    for attempt in attempts:
+        trainee = attempt.trainee
+        for index, answer in enumerate(attempt.answers, 1):
+            question = questions.get(answer.question_id)
+            rows.append(
+                (trainee.name, trainee.id, trainee.unit, trainee.position, attempt.attempt_id[:8], index,
+                 answer.question_id, type_labels.get(answer.type, answer.type),
+                 "、".join(question.tags) if question else "", chapters.get(answer.question_id, ""),
+                 format_response(answer.type, answer.response), number(answer.points), number(answer.max_points),
+                 1 if answer.max_points and math.isclose(answer.points, answer.max_points) else 0)
+            )  # fmt: skip
+    return SheetTable(t("scores.sheet_long"), headers, tuple(rows), preamble=(t("scores.long_note"),))
+
+
+def unit_table(
+    attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], sitting: Sequence[Attempt]
+) -> SheetTable:
+    """单位统计: per 单位 (sorted) the head counts (应考、参考、在考、缺考), the average, highest and lowest of each
+    trainee's best attempt, 合格人数 and 合格率; a 合计 row; a chart of the average per 单位."""
+    best = best_per_trainee(attempts)
+    units = sorted({a.trainee.unit.strip() for a in [*best, *sitting]} | {p["unit"].strip() for p in absent})
+    headers = tuple(
+        t(f"scores.unit_{c}")
+        for c in ("unit", "expected", "sat", "sitting", "absent", "mean", "highest", "lowest", "passed", "pass_rate")
+    )
+    rows: list[tuple[Any, ...]] = []
+
+    def figures(label: str, sat: list[Attempt], sitting_count: int, absent_count: int) -> tuple[Any, ...]:
+        scores = [_score(a) for a in sat]
+        passed = sum(1 for a in sat if a.passed)
+        return (
+            label or t("scores.no_unit"),
+            len(sat) + sitting_count + absent_count,
+            len(sat),
+            sitting_count,
+            absent_count,
+            rounded(sum(scores) / len(scores)) if scores else None,
+            number(max(scores)) if scores else None,
+            number(min(scores)) if scores else None,
+            passed,
+            rounded(100 * passed / len(sat)) if sat else None,
+        )
+
+    for unit in units:
+        rows.append(
+            figures(
+                unit,
+                [a for a in best if a.trainee.unit.strip() == unit],
+                sum(1 for a in sitting if a.trainee.unit.strip() == unit),
+                sum(1 for p in absent if p["unit"].strip() == unit),
+            )
+        )
+    last = len(rows) - 1
+    rows.append(figures(t("scores.total"), list(best), len(sitting), len(absent)))
+    charts = (
+        (BarChart(t("scores.unit_chart"), 0, 5, 0, last, t("scores.unit_unit"), t("scores.unit_mean")),)
+        if units
+        else ()
+    )
+    return SheetTable(t("scores.sheet_units"), headers, tuple(rows), charts)
+
+
+def knowledge_table(
+    attempts: Sequence[Attempt], questions: Mapping[str, Question], chapters: Mapping[str, str]
+) -> SheetTable:
+    """知识点掌握: the score rate (得分率 = points earned / points possible, %) per cited chapter and per tag, with
+    the number of questions and responses behind it, lowest rate first within each part; a chart of the chapters."""
+    by_chapter: dict[str, list[float]] = {}
+    by_tag: dict[str, list[float]] = {}
+    seen_chapter: dict[str, set[str]] = {}
+    seen_tag: dict[str, set[str]] = {}
+    for attempt in attempts:
+        for answer in attempt.answers:
+            if not answer.max_points:
+                continue
+            chapter = chapters.get(answer.question_id, t("scores.unsourced"))
+            _tally(by_chapter, seen_chapter, chapter, answer.question_id, answer.points, answer.max_points)
+            question = questions.get(answer.question_id)
+            for tag in question.tags if question else ():
+                _tally(by_tag, seen_tag, tag, answer.question_id, answer.points, answer.max_points)
+    headers = tuple(t(f"scores.know_{c}") for c in ("kind", "name", "questions", "responses", "rate"))
+    rows: list[tuple[Any, ...]] = []
+    for kind, table, seen in (
+        (t("scores.know_chapter"), by_chapter, seen_chapter),
+        (t("scores.know_tag"), by_tag, seen_tag),
+    ):
+        ordered = sorted(table.items(), key=lambda item: (item[1][0] / item[1][1], item[0]))
+        for name, (earned, possible, responses) in ordered:
+            rows.append((kind, name, len(seen[name]), int(responses), rounded(100 * earned / possible, 1)))
+        if kind == t("scores.know_chapter"):
+            chapter_rows = len(rows)
+    charts = (
+        (BarChart(t("scores.know_chart"), 1, 4, 0, chapter_rows - 1, t("scores.know_chapter"), t("scores.know_rate")),)
+        if by_chapter
+        else ()
+    )
+    return SheetTable(t("scores.sheet_knowledge"), headers, tuple(rows), charts)
+
+
+def _tally(
+    table: dict[str, list[float]], seen: dict[str, set[str]], key: str, qid: str, points: float, max_points: float
+) -> None:
+    entry = table.setdefault(key, [0.0, 0.0, 0.0])
+    entry[0] += points
+    entry[1] += max_points
+    entry[2] += 1
+    seen.setdefault(key, set()).add(qid)
 
 
 def analysis_table(
@@ -291,7 +540,11 @@ def analysis_table(
 
 
 def summary_table(
-    paper_title: str, attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], stats: PaperStatistics
+    paper_title: str,
+    attempts: Sequence[Attempt],
+    absent: Sequence[Mapping[str, str]],
+    stats: PaperStatistics,
+    sitting: Sequence[Attempt] = (),
 ) -> SheetTable:
     """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart."""
     scores = [_score(a) for a in attempts]
@@ -300,8 +553,9 @@ def summary_table(
     max_score = max((a.max_score for a in attempts), default=0.0)
     rows: list[tuple[Any, ...]] = [
         (t("scores.sum_paper"), paper_title),
-        (t("scores.sum_expected"), len(trainees) + len(absent)),
+        (t("scores.sum_expected"), len(trainees) + len(sitting) + len(absent)),
         (t("scores.sum_sat"), len(trainees)),
+        (t("scores.sum_sitting"), len(sitting)),
         (t("scores.sum_absent"), len(absent)),
         (t("scores.sum_attempts"), len(attempts)),
         (t("scores.sum_max_score"), number(max_score) if attempts else None),

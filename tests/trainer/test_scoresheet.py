@@ -54,29 +54,54 @@ def export(store_dir: Path, out: Path, *extra: str) -> int:
     return main(["--db", str(store_dir), "export", "scores", "--paper", "speech", "-o", str(out), *extra])
 
 
+SHEETS = ["成绩单", "答题明细", "试题分析", "单位统计", "知识点掌握", "汇总", "明细数据"]
+
+
 def rows_of(ws: Any) -> list[list[Any]]:
     """The cell values of a worksheet, row by row (cells hold text, numbers, dates or None)."""
     return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
+def header_row(ws: Any) -> int:
+    """The worksheet row of a sheet's headers: the one frozen at the top (the title block is above it)."""
+    frozen = ws.freeze_panes
+    assert frozen is not None and frozen.startswith("A")
+    return int(frozen[1:]) - 1
+
+
+def headers_of(ws: Any) -> list[Any]:
+    return rows_of(ws)[header_row(ws) - 1]
+
+
+def body_of(ws: Any) -> list[list[Any]]:
+    """The rows under the header row."""
+    return rows_of(ws)[header_row(ws) :]
+
+
 def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
     sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
 ) -> None:
-    """The workbook holds 成绩单, 答题明细, 试题分析 and 汇总; each has its header row frozen."""
+    """The workbook holds its seven sheets; each opens with a title block (paper and sheet, then the period and head
+    counts), has its header row frozen and repeated on every printed page, and prints landscape, fit to width."""
     out = tmp_path / "成绩单.xlsx"
     assert export(store_dir, out) == 0
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["成绩单", "答题明细", "试题分析", "汇总"]
+    assert workbook.sheetnames == SHEETS
     scores = workbook["成绩单"]
-    headers = [c.value for c in scores[1]]
+    headers = headers_of(scores)
     assert headers[:13] == SCORE_HEADERS
     assert headers[13:17] == ["单选题得分", "多选题得分", "判断题得分", "填空题得分"]
-    assert all(ws.freeze_panes == "A2" for ws in workbook)
+    for ws in workbook:
+        assert ws["A1"].value == f"讲话精神测试 · {ws.title}" or ws["A1"].value.endswith(f" · {ws.title}")
+        assert "应考 7 人，参考 6 人，在考 0 人，缺考 1 人，答卷 6 份" in ws["A2"].value
+        assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert scores.column_dimensions["J"].width >= 19  # 开始时间 fits a full date and time
-    detail = [c.value for c in workbook["答题明细"][1]]
-    assert detail[:4] == ["姓名", "考号", "单位", "答卷编号"]
-    assert len(detail) == 4 + 2 * len({q for a in sat.values() for q in (x.question_id for x in a.answers)})
-    assert [c.value for c in workbook["试题分析"][1]][:6] == [
+    detail = headers_of(workbook["答题明细"])
+    assert detail[:4] == ["姓名", "考号", "单位", "得分"]
+    assert detail[4:] == [f"第{n}题" for n in range(1, 1 + max(len(a.answers) for a in sat.values()))]
+    assert headers_of(workbook["试题分析"])[:6] == [
         "序号",
         "题目编号",
         "题型",
@@ -93,7 +118,7 @@ def test_score_rows_are_ranked_with_numbers_stored_as_numbers(
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
     ws = load_workbook(out)["成绩单"]
-    rows = rows_of(ws)[1:]
+    rows = body_of(ws)
     by_id = {row[2]: row for row in rows}
     assert [row[2] for row in rows[:6]] == ["320101", "320105", "320102", "320103", "320104", "320106"]
     top = by_id["320101"]
@@ -112,7 +137,8 @@ def test_score_rows_are_ranked_with_numbers_stored_as_numbers(
     for row in rows[:6]:
         assert row[5] == sat[row[2]].score
         assert sum(v for v in row[13:17]) == pytest.approx(row[5])  # score per question type adds up
-    for cell in ws["F"][1:7] + ws["M"][1:7]:
+    first = header_row(ws)
+    for cell in ws["F"][first : first + 6] + ws["M"][first : first + 6]:
         assert cell.data_type == "n"
 
 
@@ -122,7 +148,7 @@ def test_roster_members_who_never_sat_are_listed_as_absent(
     """A roster member without an attempt appears once as 缺考, after the ranked rows; one who sat does not."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
-    rows = rows_of(load_workbook(out)["成绩单"])[1:]
+    rows = body_of(load_workbook(out)["成绩单"])
     absent = [row for row in rows if row[7] == "缺考"]
     assert [(row[1], row[2], row[3]) for row in absent] == [("李四", "320199", "城关镇")]
     assert rows[-1] == absent[0]
@@ -135,7 +161,7 @@ def test_formula_like_text_is_stored_as_text_in_xlsx(sat: dict[str, Attempt], st
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
     workbook = load_workbook(out)
-    names = {c.value: c for c in workbook["成绩单"]["B"][1:]}
+    names = {c.value: c for c in workbook["成绩单"]["B"][header_row(workbook["成绩单"]) :]}
     for text in INJECTED:
         assert names[text].data_type == "s"
         assert names[text].quotePrefix is True
@@ -143,7 +169,7 @@ def test_formula_like_text_is_stored_as_text_in_xlsx(sat: dict[str, Attempt], st
     assert position.data_type == "s"
     with zipfile.ZipFile(out) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 4
+        assert len(sheets) == len(SHEETS)
         for name in sheets:
             assert "<f>" not in archive.read(name).decode("utf-8")  # no formula anywhere
 
@@ -154,9 +180,10 @@ def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
     """汇总 counts the expected, sat and absent trainees, the pass rate and the bands, and holds a bar chart."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
-    summary = dict((row[0], row[1]) for row in rows_of(load_workbook(out)["汇总"]) if row[0] is not None)
+    summary = dict((row[0], row[1]) for row in body_of(load_workbook(out)["汇总"]) if row[0] is not None)
     assert summary["应考人数"] == 7
     assert summary["参考人数"] == 6
+    assert summary["在考人数"] == 0
     assert summary["缺考人数"] == 1
     scores = sorted(a.score for a in sat.values() if a.score is not None)
     assert len(scores) == 6  # every attempt is scored
@@ -169,12 +196,13 @@ def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
     assert sum(bands.values()) == 6
     assert bands["90–100%"] == 1 and bands["0–59%"] == sum(1 for s in scores if s < 60)
     with zipfile.ZipFile(out) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 1
-        chart = archive.read(charts[0]).decode("utf-8")
+        charts = [archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3  # 单位统计, 知识点掌握, 汇总
+    chart = next(c for c in charts if "'汇总'" in c)
     assert "<barChart>" in chart
-    # the bars are the five band rows of 汇总 (worksheet rows 17-21): labels in A, counts in B
-    assert "'汇总'!$A$17:$A$21" in chart and "'汇总'!$B$17:$B$21" in chart
+    # the bars are the five band rows of 汇总: the title block (2 lines), a blank row and the header row come first,
+    # then 16 rows of figures (worksheet rows 5-20) and the band header: bands on rows 21-25, labels in A, counts in B
+    assert "'汇总'!$A$21:$A$25" in chart and "'汇总'!$B$21:$B$25" in chart
 
 
 def test_item_analysis_sheet_lists_every_question_with_figures(
@@ -183,7 +211,7 @@ def test_item_analysis_sheet_lists_every_question_with_figures(
     """试题分析 has one row per drawn question (facility as a number) and the paper's statistics after them."""
     out = tmp_path / "scores.xlsx"
     export(store_dir, out)
-    rows = rows_of(load_workbook(out)["试题分析"])[1:]
+    rows = body_of(load_workbook(out)["试题分析"])
     drawn = {q for a in sat.values() for q in (x.question_id for x in a.answers)}
     question_rows = [row for row in rows if isinstance(row[0], int)]
     assert {row[1] for row in question_rows} == drawn
@@ -198,14 +226,14 @@ def test_filters_by_unit_and_by_date(sat: dict[str, Attempt], store_dir: Path, t
     a range in which nobody sat the paper is an error (not a sheet listing everyone as 缺考)."""
     out = tmp_path / "town.xlsx"
     assert export(store_dir, out, "--unit", "城关镇") == 0
-    rows = rows_of(load_workbook(out)["成绩单"])[1:]
+    rows = body_of(load_workbook(out)["成绩单"])
     assert sorted(row[2] for row in rows) == ["320101", "320102", "320105", "320199"]
     later = tmp_path / "later.xlsx"
     assert export(store_dir, later, "--from", "2026-11-27") == 1
     assert not later.exists()
     same_day = tmp_path / "day.xlsx"
     assert export(store_dir, same_day, "--from", "2026-11-26", "--to", "2026-11-26", "--format", "xlsx") == 0
-    assert len(rows_of(load_workbook(same_day)["成绩单"])) == 1 + 6 + 1
+    assert len(body_of(load_workbook(same_day)["成绩单"])) == 6 + 1
 
 
 def test_csv_is_utf8_with_bom_and_keeps_formula_like_text_as_text(
