@@ -71,8 +71,9 @@ def write_xlsx(sheet: ScoreSheet, path: Path) -> None:
     """One workbook: the main sheet first, then every further sheet; text cells are never formulas.
 
     Each worksheet is laid out for printing (see :func:`header_row`): its title block, a blank row, the bold header
-    row (repeated on every printed page and frozen on screen), the rows, then its charts below the table; A4
-    landscape, scaled to the page width, the sheet name in the page header and 第 n 页，共 N 页 in the footer.
+    row (repeated on every printed page and frozen on screen), the rows, then its charts below the table; A4,
+    portrait for a narrow table and landscape for a wide one (:data:`PORTRAIT_WIDTH`), scaled to the page width,
+    the sheet name in the page header and the page number and count in the footer.
     Written with openpyxl's write-only mode (one pass, rows streamed to the file).
     """
     from openpyxl import Workbook
@@ -98,9 +99,10 @@ def _fill_worksheet(ws: Any, table: SheetTable) -> None:
 
     first = header_row(table)
     # Column widths and print settings are written before the rows, so they are set first (write-only mode).
-    for col, header in enumerate(table.headers, 1):
-        ws.column_dimensions[get_column_letter(col)].width = _column_width(header, table.rows, col - 1)
-    ws.page_setup.orientation = "landscape"
+    widths = [_column_width(header, table.rows, index) for index, header in enumerate(table.headers)]
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.page_setup.orientation = "portrait" if sum(widths) <= PORTRAIT_WIDTH else "landscape"
     ws.page_setup.paperSize = "9"  # A4 (ECMA-376 paper size code 9)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -136,6 +138,8 @@ def _fill_worksheet(ws: Any, table: SheetTable) -> None:
         _add_bar_chart(ws, table, chart, first)
 
 
+PORTRAIT_WIDTH = 95
+"""A table at most this many character widths wide prints portrait (A4 at 100 %); a wider one landscape."""
 PAGE_FOOTER = "&P / &N"
 """The printed page footer, ``3 / 7``: page number and page count (Excel's ``&P`` and ``&N`` codes)."""
 

@@ -176,6 +176,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scores.unsourced": ("未注明出处", "no source given"),
     "scores.preamble": ("序言", "Preamble"),
     "scores.chapter": ("{doc} · {chapter}", "{doc} · {chapter}"),
+    "scores.analysis_note": (
+        "试卷随机抽题，共抽到 {total} 道题；这里列出作答 {least} 人次以上的 {listed} 道（作答太少的题，统计数字说明不了问题）。"
+        "每道题的数字见 exam stats，每人每题的作答见“明细数据”。",
+        "The papers drew {total} questions at random; listed here are the {listed} answered {least} times or more "
+        "(with fewer responses the figures say little). exam stats shows every question; the data sheet has every "
+        "response.",
+    ),
+    "scores.knowledge_note": (
+        "共 {total} 个知识点；这里列出作答 {least} 次以上的 {listed} 个，其余见“明细数据”。",
+        "{total} tags; listed are the {listed} answered {least} times or more, the rest are in the data sheet.",
+    ),
     "scores.sheet_units": ("单位统计", "By unit"),
     "scores.unit_unit": ("单位", "Unit"),
     "scores.unit_expected": ("应考", "Expected"),

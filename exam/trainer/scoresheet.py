@@ -96,6 +96,8 @@ class ScoreReport:
     """When the report was read from the store (shown in the title block)."""
     verification: str = ""
     """A line saying whether the results store verified (empty: not checked)."""
+    closed_count: int | None = None
+    """Closed attempts in the selection, every one (``attempts`` holds each trainee's best unless ``all_attempts``)."""
     sort: str = "rank"
 
     def to_sheet(self) -> ScoreSheet:
@@ -106,7 +108,9 @@ class ScoreReport:
             analysis_table(self.statistics, self.questions, self.type_labels),
             unit_table(self.attempts, self.absent, self.sitting),
             knowledge_table(self.attempts, self.questions, self.chapters),
-            summary_table(self.paper_title, self.attempts, self.absent, self.statistics, self.sitting),
+            summary_table(
+                self.paper_title, self.attempts, self.absent, self.statistics, self.sitting, self.closed_count
+            ),
             long_table(self.attempts, self.questions, self.chapters, self.type_labels),
         )
         return ScoreSheet(
@@ -132,7 +136,7 @@ class ScoreReport:
             sat=len(trainees),
             sitting=len(self.sitting),
             absent=len(self.absent),
-            attempts=len(self.attempts),
+            attempts=self.closed_count if self.closed_count is not None else len(self.attempts),
         )
         unit = selection.unit.strip() if selection.unit else t("scores.all_units")
         made = _local(self.made_at).strftime("%Y-%m-%d %H:%M") if self.made_at else ""
@@ -211,6 +215,7 @@ def build_report(
         progress: Wraps the loading of attempts (a progress bar).
         sort: 成绩单 order, one of :data:`SORTS`.
     """
+    closed_count = sum(1 for s in service.attempts(paper=selection.paper) if selection.matches(s))
     attempts = collect_attempts(service, selection, progress)
     sitting = sitting_attempts(service, selection, attempts)
     absent = absentees(service.roster_records(), [*attempts, *sitting], selection.unit)
@@ -232,6 +237,7 @@ def build_report(
         chapters=chapter_labels(questions.values(), service.registry.sources),
         made_at=service.clock(),
         sort=sort,
+        closed_count=closed_count,
     )
 
 
@@ -475,21 +481,27 @@ def knowledge_table(
                 _tally(by_tag, seen_tag, tag, answer.question_id, answer.points, answer.max_points)
     headers = tuple(t(f"scores.know_{c}") for c in ("kind", "name", "questions", "responses", "rate"))
     rows: list[tuple[Any, ...]] = []
+    least = listing_threshold((int(entry[2]) for entry in by_tag.values()), PRINTED_TAGS)
+    shown_tags = {tag: entry for tag, entry in by_tag.items() if entry[2] >= least}
+    chapter_rows = 0
     for kind, table, seen in (
         (t("scores.know_chapter"), by_chapter, seen_chapter),
-        (t("scores.know_tag"), by_tag, seen_tag),
+        (t("scores.know_tag"), shown_tags, seen_tag),
     ):
         ordered = sorted(table.items(), key=lambda item: (item[1][0] / item[1][1], item[0]))
         for name, (earned, possible, responses) in ordered:
             rows.append((kind, name, len(seen[name]), int(responses), rounded(100 * earned / possible, 1)))
         if kind == t("scores.know_chapter"):
             chapter_rows = len(rows)
+    notes: tuple[str, ...] = ()
+    if len(shown_tags) < len(by_tag):
+        notes = (t("scores.knowledge_note", total=len(by_tag), listed=len(shown_tags), least=least),)
     charts = (
         (BarChart(t("scores.know_chart"), 1, 4, 0, chapter_rows - 1, t("scores.know_chapter"), t("scores.know_rate")),)
         if by_chapter
         else ()
     )
-    return SheetTable(t("scores.sheet_knowledge"), headers, tuple(rows), charts)
+    return SheetTable(t("scores.sheet_knowledge"), headers, tuple(rows), charts, preamble=notes)
 
 
 def _tally(
@@ -502,17 +514,41 @@ def _tally(
     seen.setdefault(key, set()).add(qid)
 
 
+PRINTED_QUESTIONS = 200
+"""At most this many questions are listed in 试题分析 (about three printed pages); see :func:`listing_threshold`."""
+PRINTED_TAGS = 60
+"""At most this many tags are listed in 知识点掌握."""
+
+
+def listing_threshold(counts: Iterable[int], limit: int) -> int:
+    """The smallest number of responses ``k ≥ 1`` such that at most ``limit`` items have ``k`` or more.
+
+    A paper drawn at random from a large pool touches many questions a few times each; a printed report lists those
+    with the most responses (the only ones whose figures say something) and says how many it left out.
+    """
+    ordered = sorted(counts, reverse=True)
+    if len(ordered) <= limit:
+        return 1
+    return ordered[limit] + 1
+
+
 def analysis_table(
     stats: PaperStatistics, questions: Mapping[str, Question], type_labels: Mapping[str, str]
 ) -> SheetTable:
-    """试题分析: Moodle's statistics per question, then the statistics of the paper."""
+    """试题分析: Moodle's statistics per question (those with enough responses to print, see
+    :data:`PRINTED_QUESTIONS`; ``exam stats`` and 明细数据 hold every one), then the statistics of the paper."""
     headers = tuple(
         t(f"stats.col_{c}")
         for c in ("seq", "question", "type", "stem", "key", "attempts", "facility", "sd", "discrimination",
                   "efficiency", "options", "unanswered", "flag")
     )  # fmt: skip
     rows: list[tuple[Any, ...]] = []
-    for index, item in enumerate(stats.items, 1):
+    least = listing_threshold((item.attempts for item in stats.items), PRINTED_QUESTIONS)
+    listed = [item for item in stats.items if item.attempts >= least]
+    notes: tuple[str, ...] = ()
+    if len(listed) < len(stats.items):
+        notes = (t("scores.analysis_note", total=len(stats.items), listed=len(listed), least=least),)
+    for index, item in enumerate(listed, 1):
         question = questions.get(item.question_id)
         qtype = question.type if question else item.type
         rows.append(
@@ -536,7 +572,7 @@ def analysis_table(
     rows.append((t("stats.paper_heading"), *[None] * (len(headers) - 1)))
     for label, value in paper_figures(stats):
         rows.append((label, value, *[None] * (len(headers) - 2)))
-    return SheetTable(t("scores.sheet_analysis"), headers, tuple(rows))
+    return SheetTable(t("scores.sheet_analysis"), headers, tuple(rows), preamble=notes)
 
 
 def summary_table(
@@ -545,6 +581,7 @@ def summary_table(
     absent: Sequence[Mapping[str, str]],
     stats: PaperStatistics,
     sitting: Sequence[Attempt] = (),
+    closed_count: int | None = None,
 ) -> SheetTable:
     """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart."""
     scores = [_score(a) for a in attempts]
@@ -557,7 +594,7 @@ def summary_table(
         (t("scores.sum_sat"), len(trainees)),
         (t("scores.sum_sitting"), len(sitting)),
         (t("scores.sum_absent"), len(absent)),
-        (t("scores.sum_attempts"), len(attempts)),
+        (t("scores.sum_attempts"), closed_count if closed_count is not None else len(attempts)),
         (t("scores.sum_max_score"), number(max_score) if attempts else None),
         (t("scores.sum_mean"), rounded(stats.mean)),
         (t("scores.sum_highest"), number(max(scores)) if scores else None),

@@ -82,7 +82,8 @@ def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
     sat: dict[str, Attempt], store_dir: Path, tmp_path: Path
 ) -> None:
     """The workbook holds its seven sheets; each opens with a title block (paper and sheet, then the period and head
-    counts), has its header row frozen and repeated on every printed page, and prints landscape, fit to width."""
+    counts), has its header row frozen and repeated on every printed page, and prints fit to width: landscape when
+    wide (成绩单), portrait when narrow (汇总)."""
     out = tmp_path / "成绩单.xlsx"
     assert export(store_dir, out) == 0
     workbook = load_workbook(out)
@@ -95,8 +96,10 @@ def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
         assert ws["A1"].value == f"讲话精神测试 · {ws.title}" or ws["A1"].value.endswith(f" · {ws.title}")
         assert "应考 7 人，参考 6 人，在考 0 人，缺考 1 人，答卷 6 份" in ws["A2"].value
         assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}"
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert scores.page_setup.orientation == "landscape"
+    assert workbook["汇总"].page_setup.orientation == "portrait"
     assert scores.column_dimensions["J"].width >= 19  # 开始时间 fits a full date and time
     detail = headers_of(workbook["答题明细"])
     assert detail[:4] == ["姓名", "考号", "单位", "得分"]
