@@ -97,3 +97,59 @@ def results_import(app: AppContext, files: tuple[Path, ...]) -> None:
     click.echo(t("results.imported_total", added=added, skipped=skipped, files=len(imported)))
     if errors:
         raise SystemExit(1)
+
+
+@results_group.command("enter", cls=Command, help="enter.help", short_help="enter.short")
+@option("--paper", required=True, help="scores.opt_paper")
+@option("--trainee", "trainee_id", required=True, help="enter.opt_trainee")
+@option("--name", help="enter.opt_name")
+@option("--unit", default="", help="enter.opt_unit")
+@option("--position", default="", help="enter.opt_position")
+@option("--code", help="enter.opt_code")
+@option("--answers", help="enter.opt_answers")
+@pass_app
+def results_enter(
+    app: AppContext,
+    paper: str,
+    trainee_id: str,
+    name: str | None,
+    unit: str,
+    position: str,
+    code: str | None,
+    answers: str | None,
+) -> None:
+    """Record a paper sat on paper (see :func:`exam.trainer.paper_print.enter_paper_result`)."""
+    from exam.models import Trainee
+    from exam.papers import assemble_paper, default_seed
+    from exam.qtypes import type_label
+    from exam.trainer.filters import check_paper
+    from exam.trainer.paper_print import enter_paper_result
+
+    service = app.service
+    check_paper(service, paper)
+    trainee_id = trainee_id.strip()
+    member = service.roster_records().get(trainee_id)
+    if isinstance(member, dict):
+        trainee = Trainee(str(member.get("name") or ""), trainee_id, str(member.get("unit") or ""),
+                          str(member.get("position") or ""))  # fmt: skip
+    elif name:
+        trainee = Trainee(name.strip(), trainee_id, unit.strip(), position.strip())
+    else:
+        raise ExamError(t("enter.need_name", trainee=trainee_id))
+    if answers is not None:
+        given = [part for part in answers.replace("，", ",").split(",")]
+    else:
+        used = len(service.attempts(paper=paper, trainee_id=trainee_id))
+        drawn = assemble_paper(service.paper(paper), service.registry.banks,
+                               code or default_seed(paper, trainee_id, used + 1))  # fmt: skip
+        given = []
+        for number, question in enumerate(drawn.questions, 1):
+            qtype = question.question.type
+            hint = t("enter.prompt_short", max=question.points) if qtype == "short" else ""
+            label = type_label(service.registry.types[qtype]) if qtype in service.registry.types else qtype
+            given.append(click.prompt(t("enter.prompt", number=number, label=label, hint=hint), default="-"))
+    closed = enter_paper_result(service, paper, trainee, code, given)
+    click.echo(
+        t("enter.done", name=closed.trainee.name, trainee=closed.trainee.id, score=closed.score,
+          max=closed.max_score, passed=t("scores.passed") if closed.passed else t("scores.failed"))
+    )  # fmt: skip

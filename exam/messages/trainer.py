@@ -120,6 +120,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scores.true": ("对", "true"),
     "scores.false": ("错", "false"),
     "scores.note_review": ("简答题待评阅 {count} 题", "{count} short answer(s) to mark"),
+    "scores.how_paper": ("纸质答卷", "on paper"),
+    "scores.note_paper": ("纸质答卷录入（试卷编号 {code}）", "sat on paper, entered (paper code {code})"),
     "scores.note_regraded": ("已重新评分", "regraded"),
     "scores.note_marked": ("有人工评分", "marked by a trainer"),
     "scores.note_sep": ("；", "; "),
@@ -785,4 +787,116 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{column}” is longer than {limit} characters or has control characters",
     ),
     "roster.duplicate": ("考号 {id} 重复（第一次在第 {first} 行）", "ID {id} is repeated (first in row {first})"),
+    # -- printed papers and paper results (exam papers print, exam results enter; exam/trainer/paper_print.py) --
+    "print.help": (
+        "把试卷打印成 Word 文档（.docx）：给某位学员抽一份（--trainee），或印 N 份编号试卷（--copies）。"
+        "同时在旁边写出“参考答案及评分标准”。学员在纸上作答后，用 exam results enter 录入成绩。",
+        "Print a paper as a Word document (.docx): drawn for one trainee (--trainee) or N numbered copies (--copies), "
+        "with the key (参考答案及评分标准) written beside it. Enter the answers afterwards with exam results enter.",
+    ),
+    "print.short": ("打印纸质试卷和参考答案（.docx）", "Print papers and their key (.docx)"),
+    "print.opt_trainee": (
+        "按这位学员（考号）抽题，并印上姓名、考号、单位。",
+        "Draw for this trainee (考号) and print their name.",
+    ),
+    "print.opt_copies": (
+        "印几份编号试卷（卷 1…N，每份抽题不同）。",
+        "How many numbered copies (each drawn differently).",
+    ),
+    "print.opt_output": (
+        "要写入的 .docx 文件；参考答案写在同目录的“…-参考答案.docx”。",
+        "The .docx to write; the key goes to “…-参考答案.docx” beside it.",
+    ),
+    "print.written": (
+        "已写入试卷 {path}（{copies} 份）和参考答案 {key}。试卷编号：{codes}",
+        "Wrote the paper {path} ({copies} copies) and the key {key}. Paper codes: {codes}",
+    ),
+    "print.bad_copies": ("份数应为 1 到 500，不是 {copies}。", "Copies must be 1 to 500, not {copies}."),
+    "print.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+    "print.key_suffix": ("-参考答案", "-key"),
+    "print.rules": (
+        "考试时间 {minutes} 分钟　满分 {total} 分　及格 {pass_mark} 分　试卷编号：{code}",
+        "{minutes} minutes · {total} points · pass mark {pass_mark} · paper code {code}",
+    ),
+    "print.identity": ("姓名：{name}　　考号：{id}　　单位：{unit}", "Name: {name}    ID: {id}    Unit: {unit}"),
+    "print.identity_blank": (
+        "姓名：____________　　考号：____________　　单位：____________________",
+        "Name: ____________    ID: ____________    Unit: ____________________",
+    ),
+    "print.part_heading": ("{ordinal}、{label}（{counts}）{hint}", "{ordinal}. {label} ({counts}){hint}"),
+    "print.part_uniform": (
+        "共 {count} 题，每题 {each} 分，共 {total} 分",
+        "{count} questions, {each} points each, {total} in all",
+    ),
+    "print.part_mixed": ("共 {count} 题，共 {total} 分", "{count} questions, {total} points"),
+    "print.hint_judge": ("对的打“√”，错的打“×”。", " Mark √ for true, × for false."),
+    "print.hint_multiple": ("每题有两个或两个以上正确答案。", " Two or more options are right."),
+    "print.sheet_title": ("{title} 答题卡", "{title}: answer sheet"),
+    "print.sheet_code": ("试卷编号：{code}", "Paper code: {code}"),
+    "print.sheet_short_note": ("简答题请直接答在试卷上。", "Write short answers on the paper itself."),
+    "print.key_title": ("{title} 参考答案及评分标准", "{title}: key and marking scheme"),
+    "print.key_rules": (
+        "评分标准：单选题、判断题答对得分；多选题{multiple}；填空题{blank}；简答题按要点给分。",
+        "Marking: single choice and true/false score when right; multiple choice: {multiple}; blanks: {blank}; "
+        "short answers by key points.",
+    ),
+    "print.blank_rule_per_blank": ("每空单独计分", "each blank scores on its own"),
+    "print.blank_rule_all_or_nothing": ("全部填对才得分", "all blanks right to score"),
+    "print.key_points": ("（{points} 分）", " ({points} points)"),
+    "print.key_source": ("出处：{source}。原文：{quote}", "Source: {source}. Text: {quote}"),
+    "print.key_keywords": ("评分要点：{keywords}", "Key points: {keywords}"),
+    "print.true": ("√（对）", "√ (true)"),
+    "print.false": ("×（错）", "× (false)"),
+    "print.alternatives": ("（或：{others}）", " (or: {others})"),
+    "print.blank_sep": ("；", "; "),
+    "enter.help": (
+        "录入一份纸质答卷：按试卷编号重新抽出同一份试卷，保存学员的每个答案并交卷，简答题记教师给的分，"
+        "评分规则与机考相同，成绩进入同一张成绩单。不给 --answers 时逐题询问。",
+        "Enter a paper sat on paper: the same paper is drawn again from its code, every answer saved and submitted, "
+        "short answers get the points you give; scored like the app, it appears in the same score sheet. Without "
+        "--answers, each question is asked for in turn.",
+    ),
+    "enter.short": ("录入纸质答卷的答案", "Enter the answers of a paper sat on paper"),
+    "enter.opt_trainee": ("学员考号。", "The trainee's 考号."),
+    "enter.opt_name": ("姓名（名单里有这位学员时可省略）。", "Name (may be left out for a trainee on the roster)."),
+    "enter.opt_unit": ("单位。", "Unit."),
+    "enter.opt_position": ("职务。", "Position."),
+    "enter.opt_code": (
+        "试卷上印的试卷编号；按学员抽的试卷可省略。",
+        "The paper code printed on the paper; may be left out for a paper drawn for the trainee.",
+    ),
+    "enter.opt_answers": (
+        "按题号顺序的答案，用逗号分开：选择题写字母（AC），判断题写 对/错，填空题各空用 / 分开，简答题写得分，"
+        "未答写 -。",
+        "The answers in question order, comma-separated: letters for choices (AC), 对/错 for true/false, blanks "
+        "separated by /, the points for a short answer, - when unanswered.",
+    ),
+    "enter.need_name": (
+        "名单里没有考号 {trainee}，请用 --name 给出姓名（还可给 --unit、--position）。",
+        "No roster entry for {trainee}: give the name with --name (and --unit, --position).",
+    ),
+    "enter.prompt": ("第 {number} 题（{label}{hint}）", "Question {number} ({label}{hint})"),
+    "enter.prompt_short": ("，满分 {max} 分，填得分", ", out of {max}: the points"),
+    "enter.count": (
+        "这份试卷有 {expected} 题，给了 {given} 个答案。",
+        "The paper has {expected} questions; {given} answers given.",
+    ),
+    "enter.at_question": ("第 {number} 题：{error}", "Question {number}: {error}"),
+    "enter.bad_letter": (
+        "没有选项 {letter}（本题只有 {count} 个选项）",
+        "no option {letter} (this question has {count})",
+    ),
+    "enter.one_letter": ("单选题只能写一个字母，不是“{text}”", "a single-choice answer is one letter, not “{text}”"),
+    "enter.bad_judge": ("判断题写 对/错（或 √/×），不是“{text}”", "true/false is 对/错 (or √/×), not “{text}”"),
+    "enter.bad_points": ("得分 {points} 不在 0 到 {max} 之间", "points {points} are not between 0 and {max}"),
+    "enter.open_attempt": (
+        "学员 {trainee} 正在机考这份试卷，不能同时录入纸质答卷。",
+        "Trainee {trainee} is sitting this paper in the app; a paper result cannot be entered at the same time.",
+    ),
+    "enter.on_paper": ("（答在纸质试卷上）", "(answered on paper)"),
+    "enter.mark_note": ("纸质答卷，教师评分", "on paper, marked by the trainer"),
+    "enter.done": (
+        "已录入 {name}（{trainee}）的纸质答卷：{score} / {max} 分，{passed}。",
+        "Entered the paper of {name} ({trainee}): {score} / {max}, {passed}.",
+    ),
 }

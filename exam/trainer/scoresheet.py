@@ -72,6 +72,9 @@ class Selection:
         return not (self.date_to is not None and day > self.date_to)
 
 
+PAPER_ENTRY = "paper"
+"""The history action of an attempt sat on paper and entered by a trainer (``exam results enter``)."""
+
 SORTS = ("rank", "unit")
 """How 成绩单 is ordered: by rank, or by 单位 (then rank within it)."""
 
@@ -318,6 +321,13 @@ def score_table(
         by_type = dict.fromkeys(types, 0.0)
         for answer in attempt.answers:
             by_type[answer.type] = by_type.get(answer.type, 0.0) + answer.points
+        on_paper = is_paper_entry(attempt)
+        if on_paper:
+            how = t("scores.how_paper")
+        elif attempt.status == AttemptStatus.AUTO_SUBMITTED:
+            how = t("scores.how_auto")
+        else:
+            how = t("scores.how_self")
         rows.append(
             (
                 len(rows) + 1,
@@ -328,10 +338,10 @@ def score_table(
                 number(attempt.score),
                 number(attempt.max_score),
                 t("scores.passed") if attempt.passed else t("scores.failed"),
-                submitted - started if submitted else None,
+                submitted - started if submitted and not on_paper else None,
                 started,
                 submitted,
-                t("scores.how_auto") if attempt.status == AttemptStatus.AUTO_SUBMITTED else t("scores.how_self"),
+                how,
                 rank,
                 *[number(round(by_type[name], 2)) for name in types],
                 attempt_note(attempt),
@@ -738,6 +748,11 @@ def paper_figures(stats: PaperStatistics) -> list[tuple[str, Any]]:
     ]
 
 
+def is_paper_entry(attempt: Attempt) -> bool:
+    """Whether the attempt was sat on paper and entered by a trainer (its times are those of the entry)."""
+    return any(entry.action == PAPER_ENTRY for entry in attempt.history)
+
+
 def attempt_note(attempt: Attempt) -> str:
     """备注: short answers still to be marked, and whether the attempt was regraded or marked by hand."""
     notes = []
@@ -745,6 +760,9 @@ def attempt_note(attempt: Attempt) -> str:
     if pending:
         notes.append(t("scores.note_review", count=pending))
     actions = {entry.action for entry in attempt.history}
+    if PAPER_ENTRY in actions:
+        code = next(e.detail.get("code", "") for e in attempt.history if e.action == PAPER_ENTRY)
+        notes.append(t("scores.note_paper", code=code))
     if "regrade" in actions:
         notes.append(t("scores.note_regraded"))
     if "mark" in actions:
