@@ -97,7 +97,8 @@ def test_xlsx_has_the_four_sheets_with_chinese_headers_and_a_frozen_header_row(
         assert "应考 7 人，参考 6 人，在考 0 人，缺考 1 人，答卷 6 份" in ws["A2"].value
         assert ws.print_title_rows == f"${header_row(ws)}:${header_row(ws)}"
         assert ws.page_setup.fitToWidth == 1
-        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        setup = ws.sheet_properties.pageSetUpPr
+        assert setup is not None and setup.fitToPage is True
     assert scores.page_setup.orientation == "landscape"
     assert workbook["汇总"].page_setup.orientation == "portrait"
     assert scores.column_dimensions["J"].width >= 19  # 开始时间 fits a full date and time
