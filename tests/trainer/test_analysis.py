@@ -302,3 +302,22 @@ def test_exam_stats_prints_the_figures_and_the_flagged_question(
     assert "mini:q3" in flagged and "mini:q1" not in flagged
     assert "30 人作答" in flagged and "p＝0.049" in flagged
     assert "区分度为负（D＝" in flagged
+
+
+def test_exam_stats_on_the_randomly_drawn_final_paper_flags_no_right_key(
+    service: ExamService,
+    clock: FakeClock,
+    store_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """16 trainees sit the final paper (56 questions drawn from five banks: a few responses per question), each
+    answering a different number of questions right, every key right: ``exam stats`` lists the responses per question
+    and flags nothing."""
+    from tests.trainer._support import sit_paper
+
+    for n in range(16):
+        sit_paper(service, clock, Trainee(f"学员{n}", f"T{n:02d}", "城关镇"), "final", 20 + 2 * n)
+    assert main(["--db", str(store_dir), "stats", "--paper", "final"]) == 0
+    out = capsys.readouterr().out
+    assert "作答人数" in out
+    assert "没有需要核对答案的题" in out and "请核对答案" not in out.split("整卷统计")[0]
