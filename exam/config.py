@@ -39,10 +39,17 @@ def default_db() -> Path:
 class Settings:
     """Where the store, the plugins folder and the bank folders are, and the language (``None``: detect)."""
 
-    db: Path = field(default_factory=default_db)
+    db: Path | str = field(default_factory=default_db)
+    """The results store: a folder (the embedded TinyDB store) or a server URL such as ``postgresql://…``
+    (see :func:`exam.store.open_store`)."""
     plugins_dir: Path | None = None
     banks_dirs: list[Path] = field(default_factory=list)
     lang: str | None = None
+
+
+def store_location(text: str) -> Path | str:
+    """A ``--db``/``EXAM_DB`` value: a URL (``scheme://…``) is kept as text, anything else is a folder path."""
+    return text if "://" in text else Path(text).expanduser()
 
 
 def load_settings(
@@ -66,13 +73,13 @@ def load_settings(
         if not isinstance(data, dict):
             raise ExamError(t("config.bad_file", path=path))
         if data.get("db"):
-            settings.db = Path(str(data["db"])).expanduser()
+            settings.db = store_location(str(data["db"]))
         if data.get("plugins_dir"):
             settings.plugins_dir = Path(str(data["plugins_dir"])).expanduser()
         settings.banks_dirs = [Path(str(p)).expanduser() for p in data.get("banks_dirs") or []]
         settings.lang = str(data["lang"]) if data.get("lang") else None
     if os.environ.get("EXAM_DB"):
-        settings.db = Path(os.environ["EXAM_DB"]).expanduser()
+        settings.db = store_location(os.environ["EXAM_DB"])
     if os.environ.get("EXAM_PLUGINS_DIR"):
         settings.plugins_dir = Path(os.environ["EXAM_PLUGINS_DIR"]).expanduser()
     if os.environ.get("EXAM_BANKS_DIRS"):
@@ -80,7 +87,7 @@ def load_settings(
     if os.environ.get("EXAM_LANG"):
         settings.lang = os.environ["EXAM_LANG"]
     if db:
-        settings.db = Path(db).expanduser()
+        settings.db = store_location(db)
     if plugins_dir:
         settings.plugins_dir = Path(plugins_dir).expanduser()
     if banks_dirs:

@@ -14,7 +14,7 @@ from exam.config import Settings
 if TYPE_CHECKING:
     from exam.plugins import Registry
     from exam.service import ExamService
-    from exam.store import TinyDBAttemptStore
+    from exam.store import AttemptStore
 
 
 class AppContext:
@@ -43,16 +43,18 @@ class AppContext:
         return load_registry(self.settings.plugins_dir, self.settings.banks_dirs)
 
     @cached_property
-    def store(self) -> TinyDBAttemptStore:
-        """The results store in the folder ``settings.db``, created (mode 0700) if missing.
+    def store(self) -> AttemptStore:
+        """The results store at ``settings.db``: a folder (created, mode 0700, if missing) or a server URL; see
+        :func:`exam.store.open_store`.
 
         Raises:
-            StoreError: The folder cannot be created, its lock cannot be used, or it was written by a newer release.
+            StoreError: The store cannot be opened (the folder cannot be created or locked, it was written by a newer
+                release, no backend for the URL's scheme, the server cannot be reached).
             StoreBusyError: Upgrading an older store waited too long for another process's lock.
         """
-        from exam.store import TinyDBAttemptStore
+        from exam.store import open_store
 
-        return TinyDBAttemptStore(self.settings.db)
+        return open_store(self.settings.db)
 
     @cached_property
     def service(self) -> ExamService:

@@ -42,6 +42,8 @@ def plugins_command(app: AppContext, fmt: str) -> None:
 def info_command(app: AppContext) -> None:
     """The version, the store folder, the config file and the plugins folder in use."""
     click.echo(f"exam {__version__}")
-    click.echo(f"{t('cli.info_db')}: {app.settings.db}")
+    from exam.store import redacted
+
+    click.echo(f"{t('cli.info_db')}: {redacted(app.settings.db)}")
     click.echo(f"{t('cli.info_config')}: {config_file()}")
     click.echo(f"{t('cli.info_plugins_dir')}: {app.settings.plugins_dir or '-'}")

@@ -616,4 +616,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "答卷 {attempt} 尚未交卷，不能导入",
         "Attempt {attempt} has not been handed in, so it cannot be imported",
     ),
+    # -- store backends (exam/store/__init__.py, plugins/exam_store_postgres) --
+    "store.no_backend": (
+        '没有能打开“{scheme}://”地址的成绩库后端（已安装：{known}）。使用 PostgreSQL 请先安装：pip install "township-exam[postgres]"',
+        "No results store backend for “{scheme}://” (installed: {known}). For PostgreSQL install: "
+        'pip install "township-exam[postgres]"',
+    ),
+    "store.bad_backend": (
+        "成绩库后端“{scheme}”返回的不是成绩库（{kind}），请检查这个插件。",
+        "The store backend “{scheme}” returned {kind}, not a store; check that plugin.",
+    ),
+    "pg.no_driver": (
+        '使用 PostgreSQL 成绩库需要 psycopg：pip install "township-exam[postgres]"',
+        'The PostgreSQL store needs psycopg: pip install "township-exam[postgres]"',
+    ),
+    "pg.unreachable": (
+        "连不上成绩库数据库 {where}：{error}。请检查数据库服务器是否在运行、网络是否连通、地址和用户名是否正确；"
+        "在连上之前，答案不会被确认为已保存。",
+        "Cannot reach the results database {where}: {error}. Check that the server runs, the network, the address "
+        "and user; no answer is acknowledged as saved until it is reachable.",
+    ),
+    "pg.busy": (
+        "成绩库数据库 {where} 正忙（另一个程序正在为同一学员开始同一份试卷），请稍后再试。",
+        "The results database {where} is busy (another process is starting the same paper for the same trainee); "
+        "try again shortly.",
+    ),
+    "pg.failed": ("成绩库数据库 {where} 出错：{error}", "The results database {where} failed: {error}"),
+    # -- exam store copy (exam/store/copy.py) --
+    "copy.help": (
+        "把一个成绩库的全部答卷、错题本、名单和培训管理记录复制到另一个（空的）成绩库，并逐份核对。"
+        "成绩库可以是文件夹，也可以是 postgresql://用户@服务器/数据库。用于从本机成绩库迁移到 PostgreSQL。",
+        "Copy every attempt, 错题本, roster and trainer record of one store into another (empty) one and check each. "
+        "A store is a folder or postgresql://user@server/database. Used to move from the embedded store to "
+        "PostgreSQL.",
+    ),
+    "copy.short": ("把成绩库复制到另一个成绩库（如 PostgreSQL）", "Copy a results store to another (e.g. PostgreSQL)"),
+    "copy.opt_from": (
+        "源成绩库（文件夹或地址），默认是当前使用的成绩库。",
+        "The source store (folder or URL); default: the one in use.",
+    ),
+    "copy.opt_to": ("目标成绩库（文件夹或地址），必须是空的。", "The target store (folder or URL); must be empty."),
+    "copy.progress": ("正在复制答卷", "Copying attempts"),
+    "copy.done": (
+        "已从 {source} 复制到 {target}：答卷 {attempts} 份，记录 {tables}；复制后逐份核对一致。",
+        "Copied from {source} to {target}: {attempts} attempts, records {tables}; every one checked after the copy.",
+    ),
+    "copy.target_not_empty": (
+        "目标成绩库不是空的，为避免混在一起，不复制。请换一个新的文件夹或新建一个空数据库。",
+        "The target store is not empty; nothing copied, so that two stores are not mixed. Use a new folder or an "
+        "empty database.",
+    ),
+    "copy.in_progress": (
+        "源成绩库中还有 {count} 份答卷正在作答（{names}），请等考试结束、全部交卷后再复制。",
+        "{count} attempt(s) are still in progress in the source ({names}); copy once every one is submitted.",
+    ),
+    "copy.missing": ("答卷 {attempt} 没有复制过去", "attempt {attempt} is missing in the target"),
+    "copy.extra": ("目标里多出答卷 {attempt}", "attempt {attempt} is in the target only"),
+    "copy.differs": ("答卷 {attempt} 复制后不一致", "attempt {attempt} differs after the copy"),
+    "copy.records_differ": ("记录表 {table} 复制后不一致", "records of {table} differ after the copy"),
+    "copy.not_verified": ("复制后核对不一致：{problems}", "The copy does not match its source: {problems}"),
 }

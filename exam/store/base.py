@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from exam.attempts import Attempt
+from exam.attempts import Attempt, from_iso, to_iso
 
 EFFECTS = ("wrong_book", "notify")
 """Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`)."""
@@ -50,6 +50,57 @@ class LiveState:
     seen_mono: float = 0.0
     """Where ``seen`` was taken on the boot clock (``seen_boot`` the boot's id), so a window on the same boot can
     measure the real time since, whatever the wall clock says."""
+
+
+def live_to_json(state: LiveState) -> dict[str, Any]:
+    """The stored form of a :class:`LiveState` (the same in every backend).
+
+    ``seen`` becomes the latest of the recorded ``seen`` and the lease's heartbeat; when the heartbeat is the newer,
+    its boot clock reading is recorded with it.
+    """
+    lease = state.lease
+    seen = max((moment for moment in (state.seen, lease.heartbeat if lease else None) if moment), default=None)
+    fresh = lease is not None and (state.seen is None or lease.heartbeat >= state.seen)
+    record: dict[str, Any] = {
+        "deadline": to_iso(state.deadline),
+        "lease": None,
+        "seen": to_iso(seen) if seen else None,
+        "seen_boot": lease.boot if fresh and lease else state.seen_boot,
+        "seen_mono": lease.mono if fresh and lease else state.seen_mono,
+    }
+    if lease:
+        record["lease"] = {
+            "holder": lease.holder,
+            "label": lease.label,
+            "heartbeat": to_iso(lease.heartbeat),
+            "host": lease.host,
+            "pid": lease.pid,
+            "boot": lease.boot,
+            "mono": lease.mono,
+        }
+    return record
+
+
+def live_from_json(data: dict[str, Any]) -> LiveState:
+    """The reverse of :func:`live_to_json`. Raises ``KeyError``/``ValueError`` for a malformed record."""
+    lease = data.get("lease")
+    return LiveState(
+        deadline=from_iso(data["deadline"]),
+        lease=Lease(
+            lease["holder"],
+            lease.get("label", ""),
+            from_iso(lease["heartbeat"]),
+            str(lease.get("host", "")),
+            int(lease.get("pid", 0)),
+            str(lease.get("boot", "")),
+            float(lease.get("mono", 0.0)),
+        )
+        if lease
+        else None,
+        seen=from_iso(data["seen"]) if data.get("seen") else None,
+        seen_boot=str(data.get("seen_boot") or ""),
+        seen_mono=float(data.get("seen_mono") or 0.0),
+    )
 
 
 class AttemptStore(ABC):
@@ -176,3 +227,7 @@ class AttemptStore(ABC):
     @abstractmethod
     def all_records(self, table: str) -> dict[str, Any]:
         """Every record of ``table``, ordered by key."""
+
+    @abstractmethod
+    def record_tables(self) -> list[str]:
+        """The names of the record tables that hold records, sorted (``exam store copy`` copies each)."""

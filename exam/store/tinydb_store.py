@@ -32,7 +32,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
-from exam.attempts import Attempt, AttemptStatus, from_iso, to_iso
+from exam.attempts import Attempt, AttemptStatus, from_iso
 from exam.errors import (
     AttemptClosedError,
     LeaseHeldError,
@@ -59,7 +59,7 @@ from exam.store.atomic import (
     set_aside,
     write_json,
 )
-from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState
+from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, live_from_json, live_to_json
 
 ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
 FORMAT = {"format": "township-exam-store", "version": 2}
@@ -326,47 +326,10 @@ class TinyDBAttemptStore(AttemptStore):
                 state = LiveState(attempt.deadline)
                 self._write_live(attempt_id, state)
                 return state
-        lease = data.get("lease")
-        return LiveState(
-            deadline=from_iso(data["deadline"]),
-            lease=Lease(
-                lease["holder"],
-                lease.get("label", ""),
-                from_iso(lease["heartbeat"]),
-                str(lease.get("host", "")),
-                int(lease.get("pid", 0)),
-                str(lease.get("boot", "")),
-                float(lease.get("mono", 0.0)),
-            )
-            if lease
-            else None,
-            seen=from_iso(data["seen"]) if data.get("seen") else None,
-            seen_boot=str(data.get("seen_boot") or ""),
-            seen_mono=float(data.get("seen_mono") or 0.0),
-        )
+        return live_from_json(data)
 
     def _write_live(self, attempt_id: str, state: LiveState) -> None:
-        lease = state.lease
-        seen = max((t for t in (state.seen, lease.heartbeat if lease else None) if t is not None), default=None)
-        fresh = lease is not None and (state.seen is None or lease.heartbeat >= state.seen)
-        record: dict[str, Any] = {
-            "deadline": to_iso(state.deadline),
-            "lease": None,
-            "seen": to_iso(seen) if seen else None,
-            "seen_boot": lease.boot if fresh and lease else state.seen_boot,
-            "seen_mono": lease.mono if fresh and lease else state.seen_mono,
-        }
-        if lease:
-            record["lease"] = {
-                "holder": lease.holder,
-                "label": lease.label,
-                "heartbeat": to_iso(lease.heartbeat),
-                "host": lease.host,
-                "pid": lease.pid,
-                "boot": lease.boot,
-                "mono": lease.mono,
-            }
-        write_json(self._live_path(attempt_id), record)
+        write_json(self._live_path(attempt_id), live_to_json(state))
 
     # -- crash recovery -------------------------------------------------------------------------------------------
 
@@ -765,6 +728,12 @@ class TinyDBAttemptStore(AttemptStore):
             for row in (read_json(shard, _is_record_shard) or {}).get("_default", {}).values():
                 rows[row["key"]] = row["value"]
         return dict(sorted(rows.items()))
+
+    def record_tables(self) -> list[str]:
+        folder = self.root / "records"
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"[a-z_]+", p.name))
 
 
 def _is_record_shard(data: Any) -> bool:
