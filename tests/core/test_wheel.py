@@ -57,6 +57,7 @@ def test_wheel_contains_the_packages_and_banks_and_nothing_generic(wheel: Path) 
         "exam_bank_organic",
         "exam_bank_election",
         "exam_final_exam",
+        "exam_store_postgres",
     }
     for bank in builtin_banks_present():
         package = BUILTIN_PLUGIN_PACKAGES[bank]
