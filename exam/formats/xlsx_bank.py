@@ -467,6 +467,8 @@ def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
     else:
         problem(t("formats.xlsx_cannot_hold", column="答案", value=repr(answer)))
         answer_cell = ""
+    source = question.get("source")
+    citation = format_citation(source) if source else None  # unsourced: 出处 and 原文 stay empty
     tags = question.get("tags") or []
     for tag in tags:
         if any(sep in tag for sep in TAG_SEPARATORS):
@@ -475,7 +477,7 @@ def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
         question["id"], TYPE_LABELS.get(qtype, qtype), question["stem"],
         *options, *[None] * (len(OPTION_LETTERS) - len(options)),
         answer_cell, keywords, question["explanation"], question.get("difficulty", 2), "；".join(tags),
-        question.get("points"), format_citation(question["source"]), question["quote"],
+        question.get("points"), citation, question.get("quote") or None,
         "是" if question.get("negated") else None, question.get("group"),
         "是" if question.get("application") else None,
     ]  # fmt: skip

@@ -616,4 +616,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "答卷 {attempt} 尚未交卷，不能导入",
         "Attempt {attempt} has not been handed in, so it cannot be imported",
     ),
+    # -- issue 14 (i14sheets): unsourced questions of imported banks ------------------------------------------------
+    "bank.quote_without_source": (
+        "有“quote”（原文）却没有“source”（出处）：请填写出处，或删去原文",
+        "“quote” is given without a “source”: add the source, or remove the quote",
+    ),
+    "grounding.unsourced": (
+        "未注明出处：无法核对答案是否见于原文",
+        "No source is named, so the key cannot be checked against a text",
+    ),
 }
