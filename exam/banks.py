@@ -144,7 +144,7 @@ def parse_question(
 
     answer = None
     # Without valid options the letters cannot be checked; the options problem is reported already.
-    if qtype is not None and "answer" in raw and raw["answer"] is not None and (options or not qtype.needs_options):
+    if qtype is not None and given("answer") and (options or not qtype.needs_options):
         try:
             answer = qtype.parse_answer(raw["answer"], len(options))
         except AnswerFormatError as exc:
