@@ -174,7 +174,8 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a spurious ``.0``, dates in ISO form, empty cells as ``""``."""
+    """A value as text. Workbook cells already arrive as the text they show (:mod:`exam.sheets`); other values:
+    numbers without a spurious ``.0``, dates in ISO form, ``None`` as ``""``."""
     if value is None:
         return ""
     if isinstance(value, bool):

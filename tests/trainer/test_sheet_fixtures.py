@@ -4,6 +4,7 @@ make_sheet_fixtures.py) import as the person sees them; every question is import
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from exam.plugins import Registry
 from exam.sheets import TooManyRows, displayed_rows, open_workbook
 from exam.store import TinyDBAttemptStore
 from exam.trainer.roster import import_roster, read_roster, roster_members
+from tests.core._support import clean_env, exam_script
 from tests.core.test_unsourced import UNSOURCED_BANK
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -263,6 +265,26 @@ def test_aiken_file_in_moodles_shape_imports_into_a_bank_that_loads(
     assert "moodle-aiken" in out
     code, out, _ = run(capsys, "--banks-dir", str(banks_dir), "banks", "dump", "--bank", "moodle-aiken")
     assert code == 0 and out.count("\n") == 3 and "<his & her>" in out
+
+
+def test_installed_exam_imports_the_aiken_files_into_banks_it_lists(tmp_path: Path) -> None:
+    """The installed ``exam`` command, as a trainer runs it: the Aiken file without faults imports (exit 0) and
+    ``exam --banks-dir DIR banks list`` lists it; the file with faults has each one named with its line."""
+    banks_dir = tmp_path / "banks"
+    banks_dir.mkdir()
+    env = clean_env(tmp_path)
+
+    def exam(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(exam_script()), *args], capture_output=True, text=True, env=env, timeout=120)
+
+    done = exam("banks", "import", str(AIKEN_ENGLISH), "--format", "aiken", "-o", str(banks_dir / "english.bank.yaml"))
+    assert done.returncode == 0, done.stderr
+    faulty = exam("banks", "import", str(AIKEN_JIEXI), "--format", "aiken", "-o", str(banks_dir / "jiexi.bank.yaml"))
+    shown = faulty.stdout + faulty.stderr
+    assert f"{AIKEN_JIEXI}:22" in shown and f"{AIKEN_JIEXI}:24" in shown
+    listed = exam("--banks-dir", str(banks_dir), "banks", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "english" in listed.stdout
 
 
 # -- round trips ---------------------------------------------------------------------------------------------------
