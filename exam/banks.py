@@ -23,6 +23,10 @@ QUESTION_KEYS = {
     "difficulty", "tags", "points", "negated", "group", "application",
 }  # fmt: skip
 REQUIRED_KEYS = ("id", "type", "stem", "answer", "explanation", "source", "quote")
+"""Required in a bank that declares ``sources`` (every built-in bank): each question is grounded in its source."""
+UNGROUNDED_REQUIRED_KEYS = ("id", "type", "stem", "answer")
+"""Required in a bank without ``sources`` (an imported one): a question may name no source (未注明出处) and have no
+explanation; one that names a source still needs its ``quote``."""
 BANK_KEYS = {"id", "title", "version", "description", "sources", "equivalents"}
 
 
@@ -76,8 +80,13 @@ def parse_question(
     types: Mapping[str, QuestionType],
     sources: SourceLibrary | None,
     out: _Collector,
+    grounded: bool = True,
 ) -> Question | None:
-    """Validate one question mapping; report its problems to ``out``; return it only when valid."""
+    """Validate one question mapping; report its problems to ``out``; return it only when valid.
+
+    ``grounded`` (the bank declares ``sources``) makes ``source``, ``quote`` and ``explanation`` required; without it
+    a question with neither ``source`` nor ``quote`` is accepted as unsourced (``Question.source`` is ``None``).
+    """
     if not isinstance(raw, LineDict):
         out.add(_line(raw), None, t("bank.question_not_mapping"))
         return None
@@ -90,9 +99,16 @@ def parse_question(
 
     for key in sorted(set(raw) - QUESTION_KEYS):
         bad(key, t("bank.unknown_field", key=key, known=", ".join(sorted(QUESTION_KEYS))))
-    for key in REQUIRED_KEYS:
-        if key not in raw or raw[key] is None or raw[key] == "":
+
+    def given(key: str) -> bool:
+        return key in raw and raw[key] is not None and raw[key] != ""
+
+    unsourced = not grounded and not given("source")
+    for key in REQUIRED_KEYS if grounded or given("source") else UNGROUNDED_REQUIRED_KEYS:
+        if not given(key):
             bad(None, t("bank.missing_field", key=key))
+    if unsourced and given("quote"):
+        bad("quote", t("bank.quote_without_source"))
     if qid is not None and (not isinstance(qid, str) or not QUESTION_ID.match(qid)):
         bad("id", t("bank.bad_question_id", id=qid))
 
@@ -128,7 +144,7 @@ def parse_question(
 
     answer = None
     # Without valid options the letters cannot be checked; the options problem is reported already.
-    if qtype is not None and "answer" in raw and raw["answer"] is not None and (options or not qtype.needs_options):
+    if qtype is not None and given("answer") and (options or not qtype.needs_options):
         try:
             answer = qtype.parse_answer(raw["answer"], len(options))
         except AnswerFormatError as exc:
@@ -173,7 +189,7 @@ def parse_question(
     if not isinstance(application, bool):
         bad("application", t("bank.bad_application", value=repr(application)))
 
-    if len(out.problems) > before or qtype is None or answer is None or citation is None:
+    if len(out.problems) > before or qtype is None or answer is None or (citation is None and not unsourced):
         return None
     return Question(
         id=f"{bank_id}:{qid}",
@@ -182,9 +198,9 @@ def parse_question(
         stem=raw["stem"].strip(),
         options=options,
         answer=answer,
-        explanation=raw["explanation"].strip(),
+        explanation=(raw.get("explanation") or "").strip(),
         source=citation,
-        quote=raw["quote"].strip(),
+        quote=(raw.get("quote") or "").strip(),
         difficulty=difficulty,
         tags=tuple(t.strip() for t in tags),
         points=points,
@@ -326,7 +342,7 @@ def parse_bank(
             elif qid is not None:
                 first_line[qid] = _line(raw, "id")
             # A duplicate is still checked, so its other mistakes are reported in the same run.
-            question = parse_question(raw, bank_id or "bank", types, sources, out)
+            question = parse_question(raw, bank_id or "bank", types, sources, out, grounded=bool(declared_sources))
             if question is not None and not duplicate:
                 questions.append(question)
         if not raw_questions:

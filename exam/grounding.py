@@ -34,6 +34,8 @@ def check_question(question: Question, library: SourceLibrary) -> list[str]:
     """Every grounding problem of one question (empty when it is grounded)."""
     problems: list[str] = []
     src = question.source
+    if src is None:
+        return [t("grounding.unsourced")]
     if src.doc not in library:
         return [t("grounding.doc_not_shipped", doc=src.doc, known=", ".join(library.ids()))]
     try:

@@ -61,7 +61,9 @@ class Question:
     stem: str
     answer: Answer
     explanation: str
-    source: Citation
+    source: Citation | None
+    """Where the key is stated; ``None`` for a question of an imported bank that names no source (未注明出处: see
+    :attr:`unsourced`). Banks that declare ``sources`` (the built-ins) never hold such a question."""
     quote: str
     options: tuple[str, ...] = ()
     difficulty: int = 2
@@ -76,6 +78,22 @@ class Question:
     """The bank's classes of interchangeable terms that concern this question's key (blank and short answers are
     compared with them); carried by the question so that a stored paper is graded as it was drawn."""
     line: int | None = field(default=None, compare=False)
+
+    @property
+    def unsourced(self) -> bool:
+        """Whether the question names no source (shown as 未注明出处 where the citation would be)."""
+        return self.source is None
+
+    @property
+    def citation(self) -> Citation:
+        """The source of a question known to name one (every question of a bank that declares ``sources``).
+
+        Raises:
+            ValueError: The question is unsourced.
+        """
+        if self.source is None:
+            raise ValueError(f"{self.id} names no source")
+        return self.source
 
     @property
     def local_id(self) -> str:
@@ -96,7 +114,7 @@ class Question:
             "options": list(self.options),
             "answer": self.answer_json(),
             "explanation": self.explanation,
-            "source": self.source.as_dict(),
+            "source": self.source.as_dict() if self.source is not None else None,
             "quote": self.quote,
             "difficulty": self.difficulty,
             "tags": list(self.tags),
@@ -122,7 +140,7 @@ class Question:
             stem=data["stem"],
             answer=answer_from_json(data["type"], data["answer"]),
             explanation=data.get("explanation", ""),
-            source=Citation(**data["source"]),
+            source=Citation(**data["source"]) if data.get("source") else None,
             quote=data.get("quote", ""),
             options=tuple(data.get("options") or ()),
             difficulty=int(data.get("difficulty", 2)),

@@ -49,7 +49,7 @@ class SectionSpec:
         if self.difficulty and question.difficulty not in self.difficulty:
             return False
         if self.articles:
-            article = question.source.article
+            article = question.source.article if question.source is not None else None
             if article is None or not any(lo <= article <= hi for lo, hi in self.articles):
                 return False
         return True

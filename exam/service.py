@@ -685,9 +685,10 @@ class ExamService:
     # -- review -----------------------------------------------------------------------------------------------------
 
     def cited_text(self, question: Question) -> str | None:
-        """The full text of the cited article (or speech section), for the review screen."""
+        """The full text of the cited article (or speech section), for the review screen; ``None`` when the question
+        names no source or the text is not shipped."""
         src = question.source
-        if src.doc not in self.registry.sources:
+        if src is None or src.doc not in self.registry.sources:
             return None
         doc = self.registry.sources[src.doc]
         try:
@@ -697,8 +698,9 @@ class ExamService:
         except ExamError:
             return None
 
-    def citation_label(self, question: Question) -> str:
-        return question.source.label(self.registry.sources)
+    def citation_label(self, question: Question) -> str | None:
+        """``宪法 第九十五条第一款`` and the like; ``None`` for a question that names no source (未注明出处)."""
+        return question.source.label(self.registry.sources) if question.source is not None else None
 
     # -- the trainer passphrase -------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Writing score sheets to csv and xlsx safely (no formula injection, Excel-friendly encoding and layout).
+"""Writing score sheets to csv and xlsx safely (no formula injection, Excel-friendly encoding and layout), and
+reading a trainer's workbook as the person sees it (:func:`displayed_rows`, shared by bank and roster imports).
 
 Whatever a trainee typed (a name such as ``=HYPERLINK(...)``, an answer starting with ``+``) reaches the file as
 text: in xlsx every text cell is stored as a string (never a formula) and flagged with Excel's quote prefix, in csv
@@ -11,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from exam.cellformat import ZH_CN_BUILTIN_FORMATS, display_text
 from exam.exporters import BarChart, ScoreSheet, SheetTable
 from exam.store.atomic import atomic_write_bytes
 
@@ -209,3 +212,143 @@ def _add_bar_chart(ws: Any, table: SheetTable, spec: BarChart, first: int) -> No
 def sheet_title(title: str) -> str:
     """A valid worksheet name: no ``[]:*?/\\`` and at most 31 characters."""
     return (title.translate(_SHEET_NAME_FORBIDDEN).strip("'") or "Sheet")[:31]
+
+
+# -- reading --------------------------------------------------------------------------------------------------------
+
+
+class TooManyRows(Exception):
+    """A sheet has more filled rows than the reader takes; ``row`` is the worksheet row of the first one too many."""
+
+    def __init__(self, row: int, limit: int) -> None:
+        super().__init__(f"more than {limit} filled rows (row {row})")
+        self.row = row
+        self.limit = limit
+
+
+class DisplayedWorkbook:
+    """A trainer's workbook, read as the person sees it (:meth:`rows`).
+
+    Opened read-only (rows stream, so tens of thousands of formatted empty rows cost little). A formula cell shows
+    the value Excel or WPS saved with it; nothing is ever evaluated here. A formula saved without a value (a file
+    written by a program rather than by Excel or WPS) reads as its text, ``=…``.
+
+    Raises:
+        Exception: Whatever openpyxl raises for a file that is not a workbook (``zipfile.BadZipFile``, ``KeyError``,
+            ``InvalidFileException`` …); callers report it as an unreadable file.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        from openpyxl import load_workbook
+
+        self._data = data
+        self._formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        self._values: Any = None  # opened at the first formula: most sheets have none
+
+    @property
+    def sheetnames(self) -> list[str]:
+        """The worksheet names, in workbook order."""
+        return list(self._formulas.sheetnames)
+
+    def close(self) -> None:
+        """Release the files (read-only workbooks keep the archive open)."""
+        self._formulas.close()
+        if self._values is not None:
+            self._values.close()
+
+    def __enter__(self) -> DisplayedWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def title(self, name: str | None) -> str:
+        """The sheet's name: ``name`` itself, or the first sheet's name for ``None``."""
+        return name if name is not None else str(self._formulas.worksheets[0].title)
+
+    def rows(self, name: str | None = None, limit: int | None = None) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The filled rows of sheet ``name`` (``None``: the first sheet) as shown: ``(row number, text of each cell
+        from column A)``; see :func:`displayed_rows`.
+
+        Raises:
+            TooManyRows: On the first filled row beyond ``limit`` (the rows before it have been given).
+        """
+        sheet = self._formulas[self.title(name)]
+        epoch = getattr(self._formulas, "epoch", None) or datetime(1899, 12, 30)
+        sheet.reset_dimensions()  # a file that understates its size must not lose rows
+        values: Iterator[Any] | None = None
+        values_at = 0  # the row the values-only reading gives next (read only as far as the formulas go)
+        filled = 0
+        for number, cells in enumerate(sheet.iter_rows(), 1):
+            if any(getattr(cell, "data_type", None) == "f" for cell in cells):
+                if values is None:
+                    values, values_at = self._value_rows(self.title(name)), 1
+                while values_at < number:
+                    next(values, None)
+                    values_at += 1
+                cached = next(values, ())
+                values_at += 1
+                cells = tuple(_cached(cell, cached[i] if i < len(cached) else None) for i, cell in enumerate(cells))
+            texts = tuple(cell_display(cell, epoch) for cell in cells)
+            if not any(text.strip() for text in texts):
+                continue
+            filled += 1
+            if limit is not None and filled > limit:
+                raise TooManyRows(number, limit)
+            yield number, texts
+
+    def _value_rows(self, title: str) -> Iterator[Any]:
+        """The rows of the values-only reading of sheet ``title``."""
+        from openpyxl import load_workbook
+
+        if self._values is None:
+            self._values = load_workbook(io.BytesIO(self._data), read_only=True, data_only=True)
+        sheet = self._values[title]
+        sheet.reset_dimensions()
+        rows: Iterator[Any] = iter(sheet.iter_rows())
+        return rows
+
+
+def _cached(cell: Any, value_cell: Any) -> Any:
+    """A formula cell replaced by the cell holding its saved value, when there is one."""
+    if getattr(cell, "data_type", None) != "f" or getattr(value_cell, "value", None) is None:
+        return cell
+    return value_cell
+
+
+def open_workbook(data: bytes) -> DisplayedWorkbook:
+    """:class:`DisplayedWorkbook` of ``data`` (the bytes of an .xlsx/.xlsm file)."""
+    return DisplayedWorkbook(data)
+
+
+def cell_display(cell: Any, epoch: datetime) -> str:
+    """The text one read-only cell shows (see :mod:`exam.cellformat`); ``""`` for an empty cell."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    style = getattr(cell, "style_array", None)
+    number_format = ZH_CN_BUILTIN_FORMATS.get(style.numFmtId) if style is not None else None
+    return display_text(value, number_format or getattr(cell, "number_format", None), epoch)
+
+
+def displayed_rows(
+    workbook: DisplayedWorkbook, name: str | None = None, limit: int | None = None
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The filled rows of a worksheet as the person sees them: ``(row number, text of each cell from column A)``.
+
+    Each cell is its stored value rendered with its number format (:mod:`exam.cellformat`): a 考号 formatted
+    ``000000`` reads ``000123``, a date ``1982年12月4日``, 50% ``50%``. Rows whose cells are all empty (however
+    formatted: WPS saves tens of thousands of them) are skipped and not counted; the sheet's stated dimensions are
+    ignored, so a file that understates them loses no row.
+
+    Args:
+        workbook: The workbook (:func:`open_workbook`).
+        name: The sheet; ``None`` for the first one.
+        limit: The most filled rows to give; ``None`` for no limit.
+
+    Raises:
+        TooManyRows: On the first filled row beyond ``limit`` (the rows before it have been given).
+    """
+    return workbook.rows(name, limit)

@@ -139,8 +139,10 @@ def suggest_bank_id(name: str) -> str | None:
 # -- export side ----------------------------------------------------------------------------------------------------
 
 
-def citation_document(question: Question) -> dict[str, Any]:
-    """``source:`` as written in a bank file (keys that are not set are left out)."""
+def citation_document(question: Question) -> dict[str, Any] | None:
+    """``source:`` as written in a bank file (keys that are not set are left out); ``None`` when unsourced."""
+    if question.source is None:
+        return None
     return {key: value for key, value in question.source.as_dict().items() if value is not None}
 
 

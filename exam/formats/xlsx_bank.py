@@ -32,6 +32,7 @@ Sheet ``题库信息`` holds the bank's id, title, version, description, source 
 from __future__ import annotations
 
 import io
+import itertools
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -43,6 +44,7 @@ from exam.formats.document import ImportedBank, bank_meta, line_dict, line_list,
 from exam.i18n import t
 from exam.models import OPTION_LETTERS, Bank
 from exam.qtypes import QuestionType, type_label
+from exam.sheets import DisplayedWorkbook, TooManyRows, displayed_rows, open_workbook
 from exam.sources import SourceLibrary
 
 QUESTION_SHEET = "题库"
@@ -71,25 +73,39 @@ TYPE_ALIASES: dict[str, str] = {
     "true/false": "judge", "truefalse": "judge", "true-false": "judge",
 }  # fmt: skip
 
-_FIELD_ALIASES: dict[str, str] = {
-    "编号": "id", "题号": "id", "id": "id",
-    "题型": "type", "类型": "type", "type": "type",
-    "题干": "stem", "题目": "stem", "stem": "stem",
-    "答案": "answer", "正确答案": "answer", "参考答案": "answer", "answer": "answer",
-    "关键词": "keywords", "要点": "keywords", "得分要点": "keywords", "keywords": "keywords",
-    "解析": "explanation", "答案解析": "explanation", "explanation": "explanation",
-    "难度": "difficulty", "difficulty": "difficulty",
-    "知识点": "tags", "标签": "tags", "tags": "tags",
-    "分值": "points", "分数": "points", "points": "points",
-    "出处": "source", "依据": "source", "source": "source",
-    "原文": "quote", "依据原文": "quote", "quote": "quote",
-    "否定题": "negated", "negated": "negated",
-    "题组": "group", "group": "group",
-    "应用题": "application", "application": "application",
+FIELD_HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("编号", "题号", "试题编号", "题目编号", "id"),
+    "type": ("题型", "试题类型", "题目类型", "类型", "题类", "type"),
+    "stem": ("题干", "题目", "试题", "试题内容", "题目内容", "试题题干", "问题", "stem", "question"),
+    "answer": ("答案", "正确答案", "标准答案", "参考答案", "answer"),
+    "keywords": ("关键词", "要点", "得分要点", "keywords"),
+    "explanation": ("解析", "答案解析", "试题解析", "题目解析", "解释", "explanation"),
+    "difficulty": ("难度", "难易度", "难易程度", "难度等级", "试题难度", "difficulty"),
+    "tags": ("知识点", "章节", "所属章节", "标签", "分类", "试题分类", "tags"),
+    "points": ("分值", "分数", "试题分值", "points"),
+    "source": ("出处", "依据", "source"),
+    "quote": ("原文", "依据原文", "quote"),
+    "negated": ("否定题", "negated"),
+    "group": ("题组", "group"),
+    "application": ("应用题", "application"),
+    **{
+        f"option:{letter}": (f"选项{letter}", letter, f"{letter}选项", f"option{letter}", f"option_{letter}")
+        for letter in OPTION_LETTERS
+    },
 }  # fmt: skip
-for _letter in OPTION_LETTERS:
-    for _alias in (f"选项{_letter}", _letter, f"option{_letter}", f"option_{_letter}"):
-        _FIELD_ALIASES[_alias.lower()] = f"option:{_letter}"
+"""The header names each column is recognised by (the template's, and those of common Chinese exam templates);
+case, full-width forms, spaces and marks such as ``*`` or （必填） do not count."""
+REQUIRED_FIELDS = ("type", "stem", "answer")
+
+
+def _header_key(value: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(value or "")).strip().lower()
+    for mark in ("*", "（必填）", "(必填)", "（选填）", "(选填)", " ", "\u3000", ":", "："):
+        text = text.replace(unicodedata.normalize("NFKC", mark), "")
+    return text
+
+
+_FIELD_ALIASES: dict[str, str] = {_header_key(name): field for field, names in FIELD_HEADERS.items() for name in names}
 
 _INFO_ALIASES = {
     "题库编号": "id", "编号": "id", "id": "id",
@@ -157,15 +173,9 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
 # -- reading --------------------------------------------------------------------------------------------------------
 
 
-def _header_key(value: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(value or "")).strip().lower()
-    for mark in ("*", "（必填）", "(必填)", " ", "\u3000"):
-        text = text.replace(mark, "")
-    return text
-
-
 def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a spurious ``.0``, dates in ISO form, empty cells as ``""``."""
+    """A value as text. Workbook cells already arrive as the text they show (:mod:`exam.sheets`); other values:
+    numbers without a spurious ``.0``, dates in ISO form, ``None`` as ``""``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -350,12 +360,12 @@ def _row_question(
         out.rejected.append(line_dict({**question, **stand_ins}, row))
 
 
-def _read_info(sheet: Any, out: ImportedBank) -> None:
-    for cells in sheet.iter_rows(values_only=True):
-        if not cells or len(cells) < 2:
+def _read_info(workbook: DisplayedWorkbook, out: ImportedBank) -> None:
+    for _, cells in displayed_rows(workbook, INFO_SHEET, MAX_ROWS):
+        if len(cells) < 2:
             continue
         key = _INFO_ALIASES.get(_header_key(cells[0]))
-        value = cell_text(cells[1]).strip()
+        value = cells[1].strip()
         if key is None or not value:
             continue
         if key == "sources":
@@ -372,9 +382,11 @@ def read_xlsx(
     library: SourceLibrary | None = None,
     data: bytes | None = None,
 ) -> ImportedBank:
-    """Read a workbook in the template's layout; every problem is reported with its Excel row number."""
-    from openpyxl import load_workbook
+    """Read a workbook in the template's layout (or a Chinese exam template's: see :data:`FIELD_HEADERS`).
 
+    Each cell is read as it is shown (:func:`exam.sheets.displayed_rows`: number formats applied, formulas' cached
+    values, formatted empty rows skipped); every problem is reported with its Excel row number.
+    """
     out = ImportedBank(str(path))
     try:
         if data is None:
@@ -383,8 +395,7 @@ def read_xlsx(
                 out.problem(None, None, t("formats.too_large", size=size, limit=MAX_BYTES))
                 return out
             data = Path(path).read_bytes()
-        # Formulas are read as their text (data_only=False): nothing in a bank is ever evaluated.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = open_workbook(data)
     except OSError as exc:
         out.problem(None, None, t("formats.unreadable", error=exc.strerror or exc))
         return out
@@ -392,42 +403,80 @@ def read_xlsx(
         out.problem(None, None, t("formats.xlsx_unreadable", error=type(exc).__name__))
         return out
     try:
-        sheet = workbook[QUESTION_SHEET] if QUESTION_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        sheet = QUESTION_SHEET if QUESTION_SHEET in workbook.sheetnames else None
         if INFO_SHEET in workbook.sheetnames:
-            _read_info(workbook[INFO_SHEET], out)
-        _read_questions(sheet, types, library, out)
+            try:
+                _read_info(workbook, out)
+            except TooManyRows as exc:
+                out.problem(exc.row, None, t("formats.xlsx_too_many_rows", limit=exc.limit))
+        _read_questions(workbook, sheet, types, library, out)
     finally:
         workbook.close()
     return out
 
 
+HEADER_SEARCH_ROWS = 10
+"""The header is looked for in this many filled rows at the top of the sheet."""
+
+
+def _find_header(rows: list[tuple[int, tuple[str, ...]]]) -> tuple[int, tuple[str, ...], dict[int, str]] | None:
+    """The header row among the first filled rows: the first with a required column and at least one more
+    recognised column (so a title row above it is passed over); ``None`` if no row qualifies."""
+    for number, cells in rows:
+        keys = {index: _FIELD_ALIASES[_header_key(value)] for index, value in enumerate(cells)
+                if _header_key(value) in _FIELD_ALIASES}  # fmt: skip
+        if len(set(keys.values())) >= 2 and set(keys.values()) & set(REQUIRED_FIELDS):
+            return number, cells, keys
+    return None
+
+
+def _header_names(field: str) -> str:
+    return "/".join(FIELD_HEADERS[field][:4])
+
+
 def _read_questions(
-    sheet: Any, types: Mapping[str, QuestionType], library: SourceLibrary | None, out: ImportedBank
+    workbook: DisplayedWorkbook,
+    sheet: str | None,
+    types: Mapping[str, QuestionType],
+    library: SourceLibrary | None,
+    out: ImportedBank,
 ) -> None:
-    columns: dict[int, str] | None = None
-    header_row = 0
-    for row, cells in enumerate(sheet.iter_rows(values_only=True), 1):
-        if row > MAX_ROWS:
-            out.problem(row, None, t("formats.xlsx_too_many_rows", limit=MAX_ROWS))
-            return
-        if columns is None:
-            keys = {index: _FIELD_ALIASES.get(_header_key(value)) for index, value in enumerate(cells)}
-            found = {key for key in keys.values() if key}
-            if {"type", "stem"} <= found:
-                columns = {index: key for index, key in keys.items() if key}
-                header_row = row
-                if "answer" not in found:
-                    out.problem(row, None, t("formats.xlsx_missing_column", column="答案"))
-            elif row >= 10:
+    rows = displayed_rows(workbook, sheet, MAX_ROWS)
+    head: list[tuple[int, tuple[str, ...]]] = []
+    try:
+        for filled in rows:
+            head.append(filled)
+            if len(head) >= HEADER_SEARCH_ROWS:
                 break
-            continue
-        values = {key: cells[index] for index, key in columns.items() if index < len(cells)}
-        if all(cell_text(v).strip() == "" for v in values.values()):
-            continue
-        _row_question(values, row, types, library, out)
-    if columns is None:
-        out.problem(None, None, t("formats.xlsx_no_header", sheet=sheet.title, headers="、".join(HEADERS[:3])))
-    elif not out.questions and not out.problems:
+        header = _find_header(head)
+        if header is None:
+            first = [cell.strip() for cell in head[0][1] if cell.strip()] if head else []
+            out.problem(head[0][0] if head else None, None, t(
+                "formats.xlsx_no_header", sheet=workbook.title(sheet), rows=HEADER_SEARCH_ROWS,
+                found="、".join(first[:12]) or "-",
+                expected="；".join(_header_names(field) for field in REQUIRED_FIELDS),
+            ))  # fmt: skip
+            return
+        header_row, header_cells, columns = header
+        found = set(columns.values())
+        missing = [field for field in REQUIRED_FIELDS if field not in found]
+        if missing:
+            out.problem(header_row, None, t(
+                "formats.xlsx_header_columns", row=header_row,
+                found="、".join(header_cells[index].strip() for index in sorted(columns)),
+                missing="；".join(_header_names(field) for field in missing),
+            ))  # fmt: skip
+            return
+        body = [row for row in head if row[0] > header_row]
+        for row, cells in itertools.chain(body, rows):
+            values = {key: cells[index] for index, key in columns.items() if index < len(cells)}
+            if all(v.strip() == "" for v in values.values()):
+                continue
+            _row_question(values, row, types, library, out)
+    except TooManyRows as exc:
+        out.problem(exc.row, None, t("formats.xlsx_too_many_rows", limit=exc.limit))
+        return
+    if not out.questions and not out.problems and not out.rejected:
         out.problem(header_row, None, t("formats.no_questions"))
 
 
@@ -467,6 +516,8 @@ def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
     else:
         problem(t("formats.xlsx_cannot_hold", column="答案", value=repr(answer)))
         answer_cell = ""
+    source = question.get("source")
+    citation = format_citation(source) if source else None  # unsourced: 出处 and 原文 stay empty
     tags = question.get("tags") or []
     for tag in tags:
         if any(sep in tag for sep in TAG_SEPARATORS):
@@ -475,7 +526,7 @@ def question_row(question: dict[str, Any], problem: Any) -> list[Any]:
         question["id"], TYPE_LABELS.get(qtype, qtype), question["stem"],
         *options, *[None] * (len(OPTION_LETTERS) - len(options)),
         answer_cell, keywords, question["explanation"], question.get("difficulty", 2), "；".join(tags),
-        question.get("points"), format_citation(question["source"]), question["quote"],
+        question.get("points"), citation, question.get("quote") or None,
         "是" if question.get("negated") else None, question.get("group"),
         "是" if question.get("application") else None,
     ]  # fmt: skip

@@ -675,4 +675,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "copy.differs": ("答卷 {attempt} 复制后不一致", "attempt {attempt} differs after the copy"),
     "copy.records_differ": ("记录表 {table} 复制后不一致", "records of {table} differ after the copy"),
     "copy.not_verified": ("复制后核对不一致：{problems}", "The copy does not match its source: {problems}"),
+    # -- issue 14 (i14sheets): unsourced questions of imported banks ------------------------------------------------
+    "bank.quote_without_source": (
+        "有“quote”（原文）却没有“source”（出处）：请填写出处，或删去原文",
+        "“quote” is given without a “source”: add the source, or remove the quote",
+    ),
+    "grounding.unsourced": (
+        "未注明出处：无法核对答案是否见于原文",
+        "No source is named, so the key cannot be checked against a text",
+    ),
 }

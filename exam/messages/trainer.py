@@ -581,12 +581,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} question(s) cannot be written as {format} and were skipped (reasons above).",
     ),
     "formats.template_written": ("已写出题库模板 {path}。", "Wrote the bank template {path}."),
-    "formats.xlsx_no_header": (
-        "工作表“{sheet}”的前 10 行中没有找到表头（至少需要 {headers} 等列）",
-        "No header row in the first 10 rows of sheet “{sheet}” (columns such as {headers} are needed)",
-    ),
-    "formats.xlsx_missing_column": ("缺少“{column}”列", "The column “{column}” is missing"),
-    "formats.xlsx_too_many_rows": ("行数超过 {limit}，其余各行未读取", "More than {limit} rows; the rest was not read"),
     "formats.xlsx_unreadable": (
         "无法作为 Excel 工作簿（.xlsx）打开（{error}）；旧的 .xls 文件请先另存为 .xlsx",
         "Cannot open it as an Excel workbook (.xlsx) ({error}); save an old .xls file as .xlsx first",
@@ -898,5 +892,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "enter.done": (
         "已录入 {name}（{trainee}）的纸质答卷：{score} / {max} 分，{passed}。",
         "Entered the paper of {name} ({trainee}): {score} / {max}, {passed}.",
+    ),
+    # -- issue 14 (i14sheets): Excel/WPS sheets read as shown, one header report, Aiken explanations ---------------
+    "formats.xlsx_no_header": (
+        "工作表“{sheet}”的前 {rows} 个有内容的行中没有找到表头。第一行是：{found}。需要的列：{expected}",
+        "No header row in the first {rows} filled rows of sheet “{sheet}”. The first row reads: {found}. "
+        "Columns needed: {expected}",
+    ),
+    "formats.xlsx_header_columns": (
+        "第 {row} 行是表头，找到的列：{found}；缺少：{missing}（写其中任一列名即可）",
+        "Row {row} is the header; columns found: {found}; missing: {missing} (any one of these names will do)",
+    ),
+    "formats.xlsx_too_many_rows": (
+        "有内容的行超过 {limit} 行，从这一行起未读取（空行和只设了格式的行不计）",
+        "More than {limit} filled rows; this row and the rest were not read (empty or only formatted rows do not "
+        "count)",
+    ),
+    "formats.aiken_text_after_answer": (
+        "ANSWER: 行之后的这一行既不是“解析：”也不是下一题（题目之间请空一行），未导入",
+        "This line after the ANSWER: line is neither an “Explanation:” (解析：) line nor a new question (leave a "
+        "blank line between questions); it was not imported",
+    ),
+    "formats.aiken_unfinished": (
+        "这道题没有 ANSWER: 行就结束了，未导入",
+        "This question ends without an ANSWER: line; it was not imported",
     ),
 }

@@ -232,4 +232,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "practice.wrong": ("回答错误，已记入错题本。", "Wrong - added to the wrong-answer book."),
     "practice.done_title": ("练习完成", "Practice finished"),
     "practice.done": ("本次练习共 {total} 题，答对 {correct} 题。", "{correct} of {total} correct."),
+    # -- issue 14 (i14sheets): a question of an imported bank that names no source -----------------------------------
+    "review.unsourced": ("出处：未注明出处", "Source: not given"),
 }

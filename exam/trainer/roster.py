@@ -74,27 +74,27 @@ def _header_key(value: Any) -> str | None:
 
 
 def _rows_xlsx(path: Path, sheet: RosterSheet) -> list[tuple[int, tuple[Any, ...]]]:
-    from openpyxl import load_workbook
+    """The filled rows of the first worksheet as shown (a 考号 formatted 000000 reads 000123; a formula gives the
+    value Excel or WPS saved with it, and is never evaluated here), see :func:`exam.sheets.displayed_rows`."""
+    from exam.sheets import TooManyRows, displayed_rows, open_workbook
 
     try:
-        # Formulas stay their text (data_only=False): a name typed as "=HYPERLINK(...)" is a name, never run.
-        workbook = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=False)
+        workbook = open_workbook(path.read_bytes())
     except OSError as exc:
         sheet.problem(None, None, t("roster.unreadable", error=exc.strerror or exc))
         return []
     except Exception as exc:  # a damaged or non-Excel file: zipfile, KeyError or openpyxl's own errors
         sheet.problem(None, None, t("roster.xlsx_unreadable", error=type(exc).__name__))
         return []
+    rows: list[tuple[int, tuple[Any, ...]]] = []
     try:
-        rows = []
-        for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-            if number > MAX_ROWS:
-                sheet.problem(number, None, t("roster.too_many_rows", limit=MAX_ROWS))
-                break
-            rows.append((number, tuple(cells)))
-        return rows
+        for number, cells in displayed_rows(workbook, None, MAX_ROWS):
+            rows.append((number, cells))
+    except TooManyRows as exc:
+        sheet.problem(exc.row, None, t("roster.too_many_rows", limit=exc.limit))
     finally:
         workbook.close()
+    return rows
 
 
 def decode_csv(data: bytes) -> str | None:

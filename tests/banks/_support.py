@@ -269,7 +269,7 @@ def key_problems(question: Question) -> list[str]:
 def independent_problems(question: Question, bank_id: str) -> list[str]:
     """Every grounding rule of issue 3, decided without :mod:`exam.grounding`; empty when the question is grounded."""
     problems: list[str] = []
-    src = question.source
+    src = question.citation
     if src.doc not in BANK_SOURCES[bank_id]:
         problems.append(f"cites “{src.doc}”, which is not a source of bank {bank_id} {BANK_SOURCES[bank_id]}")
     if src.doc != "speech" and src.paragraph is None:
@@ -306,7 +306,7 @@ def independent_problems(question: Question, bank_id: str) -> list[str]:
 
 def chapter_of(question: Question) -> str:
     """The chapter (statutes; the preamble is 序言) or speech part (引言, 一, 二, 三, 结语 …) a question is on."""
-    src = question.source
+    src = question.citation
     if src.doc == "speech":
         name = section_name(src.section or "")
         return name[0] if name[:1] in "一二三四五六七八九十" and name else name
@@ -358,9 +358,9 @@ class BankFigures:
 def bank_figures(bank: Bank) -> BankFigures:
     questions = bank.questions
     sections_in_order = sorted(
-        (q.source.article, raw_statute(q.source.doc).sections[q.source.article])
+        (q.citation.article, raw_statute(q.citation.doc).sections[q.citation.article])
         for q in questions
-        if q.source.article is not None and q.source.article in raw_statute(q.source.doc).sections
+        if q.citation.article is not None and q.citation.article in raw_statute(q.citation.doc).sections
     )
     return BankFigures(
         bank_id=bank.id,
@@ -368,16 +368,18 @@ def bank_figures(bank: Bank) -> BankFigures:
         total=len(questions),
         by_type=dict(Counter(q.type for q in questions)),
         by_difficulty=dict(Counter(q.difficulty for q in questions)),
-        articles=frozenset(q.source.article for q in questions if q.source.article is not None),
-        sections=frozenset(section_name(q.source.section) for q in questions if q.source.section is not None),
+        articles=frozenset(q.citation.article for q in questions if q.citation.article is not None),
+        sections=frozenset(section_name(q.citation.section) for q in questions if q.citation.section is not None),
         chapters=dict(Counter(chapter_of(q) for q in questions)),
         statute_sections=dict(Counter(section for _, section in sections_in_order)),  # in article order
         short=sum(q.type == "short" for q in questions),
         tagged_2025=sum("2025修正" in q.tags for q in questions),
         without_explanation=tuple(q.id for q in questions if not q.explanation.strip()),
         without_tags=tuple(q.id for q in questions if not q.tags),
-        cited=frozenset((q.source.article, q.source.paragraph) for q in questions if q.source.article is not None),
-        by_article=dict(Counter(q.source.article for q in questions if q.source.article is not None)),
+        cited=frozenset(
+            (q.citation.article, q.citation.paragraph) for q in questions if q.citation.article is not None
+        ),
+        by_article=dict(Counter(q.citation.article for q in questions if q.citation.article is not None)),
         application=sum(q.application for q in questions),
         groups=len({q.group for q in questions if q.group}),
         grouped=sum(q.group is not None for q in questions),

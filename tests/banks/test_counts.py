@@ -34,7 +34,7 @@ def _figures(bank_id: str) -> BankFigures:
 
 
 def _cited_paragraphs(bank_id: str) -> set[tuple[int | None, int | None]]:
-    return {(q.source.article, q.source.paragraph) for q in builtin_bank(bank_id).questions}
+    return {(q.citation.article, q.citation.paragraph) for q in builtin_bank(bank_id).questions}
 
 
 @pytest.mark.parametrize("bank_id", BANK_IDS)

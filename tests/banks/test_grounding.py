@@ -71,7 +71,7 @@ def test_keyed_text_is_literally_in_quote_and_source(bank_id: str, local_id: str
         keyed = []
     for text in keyed:
         assert fold(text) and fold(text) in fold(question.quote), f"“{text}” is not in the quote “{question.quote}”"
-    src = question.source
+    src = question.citation
     if src.doc == "speech":
         assert fold(question.quote) in fold(raw_speech())
     else:
@@ -122,7 +122,7 @@ def test_bank_cites_only_its_own_sources(bank_id: str) -> None:
     """A bank declares exactly its source texts, and no question cites any other document."""
     bank = builtin_bank(bank_id)
     assert bank.sources == BANK_SOURCES[bank_id]
-    assert {q.source.doc for q in bank.questions} == set(BANK_SOURCES[bank_id])
+    assert {q.citation.doc for q in bank.questions} == set(BANK_SOURCES[bank_id])
 
 
 def test_deputies_bank_cites_only_the_2025_numbering() -> None:
@@ -130,8 +130,8 @@ def test_deputies_bank_cites_only_the_2025_numbering() -> None:
     question cites the 2025 text (so its quote was checked against the 2025 wording)."""
     assert max(raw_statute("deputies-law-2025").articles) == 65
     questions = builtin_bank("deputies-law-2025").questions
-    assert {q.source.doc for q in questions} == {"deputies-law-2025"}
-    too_high = [(q.id, q.source.article) for q in questions if q.source.article is None or q.source.article > 65]
+    assert {q.citation.doc for q in questions} == {"deputies-law-2025"}
+    too_high = [(q.id, q.citation.article) for q in questions if q.citation.article is None or q.citation.article > 65]
     assert too_high == []
 
 

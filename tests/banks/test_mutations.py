@@ -248,22 +248,22 @@ def test_citing_the_wrong_article_is_reported(bank_id: str, tmp_path: Path) -> N
     """Citing the nearest other article that has the cited paragraph is reported: the quote is not in that article, and
     the explanation does not name it."""
     bank = BankCopy.make(bank_id, tmp_path)
-    target = next(q for q in bank.load().questions if q.type == "single" and q.source.article is not None)
+    target = next(q for q in bank.load().questions if q.type == "single" and q.citation.article is not None)
     bank.assert_clean(target.local_id)
 
-    article = target.source.article
+    article = target.citation.article
     assert article is not None
     articles = raw_statute(bank_id).articles
     wrong = next(
         n
         for n in sorted(articles, key=lambda n: (abs(n - article), n))
         if n != article
-        and len(articles[n]) >= (target.source.paragraph or 1)
+        and len(articles[n]) >= (target.citation.paragraph or 1)
         and not any(occurs(target.quote, p) for p in articles[n])
         and article_label(n) not in target.explanation
     )
     bank.replace_on_line(bank.raw(target.local_id).key_lines["source"], f"article: {article},", f"article: {wrong},")
-    assert bank.question(target.local_id).source.article == wrong
+    assert bank.question(target.local_id).citation.article == wrong
 
     messages = bank.grounding(target.local_id)
     assert "quote 不是所引出处中的原文" in messages
@@ -280,7 +280,7 @@ def test_citing_an_article_the_2025_deputies_law_does_not_have_is_reported(tmp_p
     target = bank.first("single")
     bank.assert_clean(target.local_id)
 
-    article = target.source.article
+    article = target.citation.article
     bank.replace_on_line(bank.raw(target.local_id).key_lines["source"], f"article: {article},", "article: 66,")
 
     assert _one_of(bank.grounding(target.local_id), "出处不存在", "没有第66条")
@@ -292,10 +292,10 @@ def test_citing_an_article_the_2025_deputies_law_does_not_have_is_reported(tmp_p
 def test_citing_the_wrong_speech_section_is_reported(tmp_path: Path) -> None:
     """A speech question that cites a section other than the one its quote comes from is reported."""
     bank = BankCopy.make("speech", tmp_path)
-    target = next(q for q in bank.load().questions if q.type == "single" and "（" in (q.source.section or ""))
+    target = next(q for q in bank.load().questions if q.type == "single" and "（" in (q.citation.section or ""))
     bank.assert_clean(target.local_id)
 
-    section = target.source.section
+    section = target.citation.section
     assert section is not None
     library_doc = library()["speech"]
     wrong = next(
@@ -307,7 +307,7 @@ def test_citing_the_wrong_speech_section_is_reported(tmp_path: Path) -> None:
         and name not in target.explanation
     )
     bank.replace_on_line(bank.raw(target.local_id).key_lines["source"], f"section: {section}", f"section: {wrong}")
-    assert bank.question(target.local_id).source.section == wrong
+    assert bank.question(target.local_id).citation.section == wrong
 
     messages = bank.grounding(target.local_id)
     assert "quote 不是所引出处中的原文" in messages

@@ -117,7 +117,7 @@ def test_organic_weighting_fails_when_the_bank_leans_elsewhere_or_misses_a_topic
     assert any("not 第二章" in p for p in leaning)
     no_street = organic_weighting_problems(figures(*_organic_bank(chapter_2=4, elsewhere=0, with_59_3=False)))
     assert no_street == ["no question on the 街道 working committee (art. 59 款3)"]
-    without_budget = [q for q in _organic_bank(chapter_2=4, elsewhere=0) if q.source.article != 12]
+    without_budget = [q for q in _organic_bank(chapter_2=4, elsewhere=0) if q.citation.article != 12]
     assert any("第十二条" in p for p in organic_weighting_problems(figures(*without_budget)))
 
 
@@ -142,5 +142,5 @@ def test_election_weighting_passes_and_fails_on_constructed_banks() -> None:
     assert leaning == ["6 of 16 questions on NPC or indirect elections only, at most 20%"]
     little_recall = election_weighting_problems(figures(*_election_bank(recall=0, township=20, npc=0), bank=doc))
     assert little_recall == ["2 of 25 questions on 第十章 (recall), need 15%"]
-    no_by_election = [q for q in _election_bank(recall=1, township=10, npc=2) if q.source.article != 57]
+    no_by_election = [q for q in _election_bank(recall=1, township=10, npc=2) if q.citation.article != 57]
     assert any("第五十七条" in p for p in election_weighting_problems(figures(*no_by_election, bank=doc)))

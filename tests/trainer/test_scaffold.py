@@ -33,7 +33,7 @@ def test_scaffold_writes_a_plugin_whose_bank_registers(
     assert pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["exam_bank_my_town"]
     bank = load_bank_file(project / "exam_bank_my_town" / "my-town.bank.yaml", registry.types, registry.sources)
     assert (bank.id, bank.title, len(bank.questions)) == ("my-town", "本镇人大工作制度", 2)
-    assert {q.source.doc for q in bank.questions} == {"town-rules"}
+    assert {q.citation.doc for q in bank.questions} == {"town-rules"}
     monkeypatch.syspath_prepend(str(project))
     try:
         module = importlib.import_module("exam_bank_my_town")

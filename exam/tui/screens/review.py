@@ -109,9 +109,13 @@ def question_body(drawn: DrawnQuestion) -> ComposeResult:
 
 
 def explanation_block(service: ExamService, question: Question) -> ComposeResult:
-    """解析, the citation, and the cited article's full text (collapsed)."""
-    yield Static(Content(t("review.explanation", text=question.explanation)), classes="review-explanation")
+    """解析, the citation, and the cited article's full text (collapsed); 未注明出处 for a question naming no source."""
+    if question.explanation:
+        yield Static(Content(t("review.explanation", text=question.explanation)), classes="review-explanation")
     label = service.citation_label(question)
+    if label is None:
+        yield Static(Content(t("review.unsourced")))
+        return
     text = service.cited_text(question)
     if text:
         title = escape(t("review.source", label=label))  # the title is markup; the label comes from a plugin
