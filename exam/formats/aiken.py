@@ -83,6 +83,7 @@ def parse_aiken(text: str, path: str) -> ImportedBank:
         answer = _ANSWER.match(line)
         option = _OPTION.match(line) if stem else None
         if answer:
+            before = len(out.questions)
             if not stem or not options:
                 out.problem(number, None, t("formats.aiken_answer_without_options"))
             elif not broken:
@@ -97,6 +98,8 @@ def parse_aiken(text: str, path: str) -> ImportedBank:
                         "answer": letters, "explanation": "", "source": None, "quote": "",
                     }  # fmt: skip
                     out.questions.append(line_dict(question, stem_line, {"answer": number}))
+            if stem and len(out.questions) == before:
+                out.left_out.append(stem_line)  # reported above; counted (issue 14: none silently dropped)
             reset()
         elif option:
             letter = option.group(1)
@@ -115,7 +118,7 @@ def parse_aiken(text: str, path: str) -> ImportedBank:
                 stem_line = number
             stem.append(line)
     if stem:
-        out.problem(stem_line, None, t("formats.aiken_no_answer"))
+        out.leave_out(stem_line, None, t("formats.aiken_no_answer"))
     if not out.questions and not out.problems:
         out.problem(None, None, t("formats.no_questions"))
     return out

@@ -29,13 +29,14 @@ several blanks is written with one block per blank: we read it back, Moodle woul
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from exam.banks import QUESTION_ID
 from exam.formats.document import ImportedBank, bank_meta, line_dict, line_list, question_document
+from exam.formats.htmltext import html_to_text
 from exam.i18n import t
 from exam.models import OPTION_LETTERS, Bank
 from exam.qtypes import BLANK_MARK
@@ -49,7 +50,6 @@ _WEIGHT = re.compile(r"^%(-?[0-9]+(?:\.[0-9]*)?)%")
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _MOODLE_ID = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)\]")
 _MOODLE_TAG = re.compile(r"\[tag:((?:\\]|[^\]<>`\x00-\x1f])*)\]")
-_TAG_STRIP = re.compile(r"<[^>]*>")
 COMMENT = "//"
 QUESTION_MARK = "exam:"
 BANK_MARK = "exam-bank:"
@@ -103,21 +103,43 @@ def _restore(text: str) -> str:
     return text.translate(_RESTORE)
 
 
-def _clean(text: str) -> str:
-    """A piece of question text: format marker removed, HTML turned into text, escapes restored, trimmed."""
+def _clean(text: str, fmt: str = "moodle") -> str:
+    """A piece of question text as plain text: a format marker at its start overrides ``fmt``; ``html`` text is
+    laid out as a browser would (:func:`~exam.formats.htmltext.html_to_text`); escapes restored; trimmed.
+
+    ``[markdown]`` text is kept as written: Markdown is meant to read well as plain text.
+    """
     text = text.strip()
     marker = _FORMAT.match(text)
     if marker:
+        fmt = marker.group(1).lower()
         text = text[marker.end() :]
-        if marker.group(1).lower() == "html":
-            text = html.unescape(_TAG_STRIP.sub("", text))
-    return _restore(text).strip()
+    text = _restore(text)
+    if fmt == "html":
+        return html_to_text(text)
+    return text.strip()
+
+
+def _text_format(text: str) -> str:
+    """The format a question's text declares (``[html]…``), which its answers and feedback follow too."""
+    marker = _FORMAT.match(text.strip())
+    return marker.group(1).lower() if marker else "moodle"
+
+
+def category_tag(path: str) -> str | None:
+    """The tag a Moodle category stands for: its last part (``$course$/top/宪法/第三章`` → ``第三章``), or ``None``
+    for Moodle's own top levels."""
+    parts = [part.strip() for part in path.replace("//", "\ufdd6").split("/")]
+    names = [p.replace("\ufdd6", "/") for p in parts if p and not (p.startswith("$") and p.endswith("$"))]
+    names = [name for name in names if name.lower() != "top"]
+    return names[-1] if names else None
 
 
 # -- export ---------------------------------------------------------------------------------------------------------
 
 
-def _weight(count: int) -> str:
+def weight_text(count: int) -> str:
+    """The weight of each of ``count`` keys, as Moodle writes it (``33.33333``: Moodle accepts listed values only)."""
     value = round(100 / count, 5)
     return str(int(value)) if value.is_integer() else f"{value:.5f}".rstrip("0")
 
@@ -159,7 +181,7 @@ def question_gift(record: Mapping[str, Any]) -> str:
         ]
         body = f"{_out(stem)}{{\n" + "\n".join(lines) + (f"\n\t{feedback}" if feedback else "") + "\n}"
     elif qtype == "multiple":
-        weight = _weight(len(answer))
+        weight = weight_text(len(answer))
         lines = [
             f"\t~%{weight if letter in answer else '-100'}%{_out(option)}"
             for letter, option in zip(OPTION_LETTERS, record["options"], strict=False)
@@ -182,7 +204,9 @@ def question_gift(record: Mapping[str, Any]) -> str:
         if record.get("options"):
             extra["options"] = list(record["options"])
         body = f"{_out(stem)}{{{feedback}}}"
-    return "\n".join([_moodle_comment(record), _json_line(QUESTION_MARK, extra), f"::{escape(record['id'])}::{body}"])
+    # The id travels in [id:…] (Moodle's idnumber); ::title:: is the question's name, written only when it has one.
+    name = f"::{escape(record['title'])}::" if record.get("title") else ""
+    return "\n".join([_moodle_comment(record), _json_line(QUESTION_MARK, extra), name + body])
 
 
 def _accepted_text(accepted: Any) -> str:
@@ -223,7 +247,7 @@ def _split_answers(text: str) -> list[tuple[str, str]]:
     return answers
 
 
-def _answer_parts(raw: str) -> tuple[float | None, str]:
+def _answer_parts(raw: str, fmt: str = "moodle") -> tuple[float | None, str]:
     """``%50%text#feedback`` → ``(50.0, "text")``; the per-answer feedback is dropped."""
     raw = raw.strip()
     weight = None
@@ -231,7 +255,7 @@ def _answer_parts(raw: str) -> tuple[float | None, str]:
         weight = float(match.group(1))
         raw = raw[match.end() :]
     text = raw.split("#", 1)[0]
-    return weight, _clean(text)
+    return weight, _clean(text, fmt)
 
 
 def _blocks(text: str) -> list[tuple[int, int]] | str:
@@ -253,28 +277,27 @@ def _blocks(text: str) -> list[tuple[int, int]] | str:
     return spans
 
 
-def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> None:
-    """Convert one blank-line-separated block; a block that cannot be converted is reported and left out."""
+def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank, category: str | None) -> None:
+    """Convert one blank-line-separated block. A block that cannot be converted is reported and left out; a question
+    of a kind without a counterpart here is reported as skipped (the rest of the file still imports)."""
     comments = [(n, line.strip()[2:].strip()) for n, line in lines if line.strip().startswith(COMMENT)]
     body = [(n, line) for n, line in lines if not line.strip().startswith(COMMENT)]
     start = body[0][0]
     text = _protect("\n".join(line for _, line in body).strip())
-    if text.startswith("$CATEGORY:"):
-        return
 
     extra: dict[str, Any] = {}
     extra_line = start
     moodle_id = ""
-    moodle_tags: list[str] = []
+    moodle_tags: list[str] = [category] if category else []
     for number, comment in comments:
         if comment.startswith(QUESTION_MARK):
             try:
                 data = json.loads(comment[len(QUESTION_MARK) :])
             except json.JSONDecodeError as exc:
-                out.problem(number, None, t("formats.gift_bad_json", error=exc.msg))
+                out.leave_out(number, None, t("formats.gift_bad_json", error=exc.msg))
                 return
             if not isinstance(data, dict):
-                out.problem(number, None, t("formats.gift_bad_json", error="not an object"))
+                out.leave_out(number, None, t("formats.gift_bad_json", error="not an object"))
                 return
             extra, extra_line = data, number
             continue  # its text (a quote, say) is data, not Moodle annotations
@@ -286,19 +309,21 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
     if text.startswith("::"):
         end = text.find("::", 2)
         if end < 0:
-            out.problem(start, None, t("formats.gift_title_unclosed"))
+            out.leave_out(start, None, t("formats.gift_title_unclosed"))
             return
         title = _clean(text[2:end])
         text = text[end + 2 :].lstrip()
-    qid = moodle_id or title
-    item = qid or None
+    # A Moodle idnumber is free text; only one that is a valid question id is kept, the others get q001 … .
+    qid = moodle_id if QUESTION_ID.match(moodle_id) else ""
+    item = qid or title or None
+    fmt = _text_format(text)
 
     spans = _blocks(text)
     if isinstance(spans, str):
-        out.problem(start, item, spans)
+        out.leave_out(start, item, spans)
         return
     if not spans:
-        out.problem(start, item, t("formats.gift_no_answer", block="{…}"))
+        out.skip(start, item, t("formats.skipped_kind", kind=t("formats.kind_description")))
         return
 
     feedback = ""
@@ -307,18 +332,20 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
         inner = text[begin + 1 : end]
         cut = inner.rfind("####")
         if cut >= 0:
-            feedback = _clean(inner[cut + 4 :])
+            feedback = _clean(inner[cut + 4 :], fmt)
             inner = inner[:cut]
         raw_blocks.append(inner.strip())
 
     question: dict[str, Any] = {"id": qid}
+    if title:
+        question["title"] = title
     first = raw_blocks[0]
     kind = _kind(first)
     if len(spans) > 1 and any(_kind(block) != "shortanswer" for block in raw_blocks):
-        out.problem(start, item, t("formats.gift_several_blocks", block="{…}", blank="{=…}"))
+        out.skip(start, item, t("formats.skipped_kind", kind=t("formats.kind_several_blocks")))
         return
     if kind in ("numerical", "matching"):
-        out.problem(start, item, t(f"formats.gift_{kind}", example=_EXAMPLES[kind]))
+        out.skip(start, item, t("formats.skipped_kind", kind=t(f"formats.kind_{kind}")))
         return
 
     before, after = text[: spans[0][0]], text[spans[-1][1] + 1 :]
@@ -327,10 +354,10 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
         pieces += [text[end + 1 : next_begin] for (_, end), (next_begin, _) in zip(spans, spans[1:], strict=False)]
         pieces.append(after)
         question["type"] = "blank"
-        question["stem"] = _clean(BLANK_MARK.join(pieces))
+        question["stem"] = _clean(BLANK_MARK.join(pieces), fmt)
         groups = []
         for block in raw_blocks:
-            parts = [_answer_parts(raw) for _, raw in _split_answers(block)]
+            parts = [_answer_parts(raw, fmt) for _, raw in _split_answers(block)]
             # Partial-credit alternatives (=%50%…) have no counterpart: a blank is right or wrong.
             groups.append(line_list([text_ for weight, text_ in parts if weight is None or weight >= 100], start))
         question["answer"] = line_list(groups, start)
@@ -338,22 +365,22 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
             question["answer"] = _as_line_list(extra["answer"], extra_line)
     elif kind == "truefalse":
         question["type"] = "judge"
-        question["stem"] = _clean(before + after)
+        question["stem"] = _clean(before + after, fmt)
         question["answer"] = first.split("#", 1)[0].strip().upper() in TRUE_WORDS
     elif kind == "essay":
         question["type"] = extra.get("type", "short")
-        question["stem"] = _clean(before + after)
+        question["stem"] = _clean(before + after, fmt)
         if "options" in extra:
             question["options"] = _as_line_list(extra["options"], extra_line)
         question["answer"] = extra.get("answer", {"reference": "", "keywords": []})
     else:  # multiple choice
-        answers = [(marker, *_answer_parts(raw)) for marker, raw in _split_answers(first)]
+        answers = [(marker, *_answer_parts(raw, fmt)) for marker, raw in _split_answers(first)]
         if not answers:
-            out.problem(start, item, t("formats.gift_bad_answers"))
+            out.leave_out(start, item, t("formats.gift_bad_answers"))
             return
         equals = [i for i, (marker, _, _) in enumerate(answers) if marker == "="]
         if len(equals) > 1:
-            out.problem(start, item, t("formats.gift_several_right"))
+            out.leave_out(start, item, t("formats.gift_several_right"))
             return
         if equals:  # Moodle: one "=" makes a single-answer question
             question["type"] = "single"
@@ -366,7 +393,7 @@ def _question_from_block(lines: list[tuple[int, str]], out: ImportedBank) -> Non
             ]  # fmt: skip
         question["options"] = line_list([text_ for _, _, text_ in answers], start)
         # Missing-word format (text after the block): the block stood inside the sentence, keep its place.
-        question["stem"] = _clean(before + CHOICE_BLANK + after if after.strip() else before)
+        question["stem"] = _clean(before + CHOICE_BLANK + after if after.strip() else before, fmt)
 
     question["explanation"] = feedback
     question["source"] = extra.get("source")
@@ -408,17 +435,26 @@ def _kind(answer_text: str) -> str:
 
 
 def parse_gift(text: str, path: str) -> ImportedBank:
-    """Read a GIFT file's text; every problem names its line."""
+    """Read a GIFT file's text; every problem names its line, every question is imported or reported."""
     out = ImportedBank(path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if any(ch in text for ch in _ESCAPES.values()):
         out.problem(None, None, t("formats.gift_private_characters"))
         return out
     block: list[tuple[int, str]] = []
+    category: str | None = None
     for number, line in enumerate([*lines, ""], 1):
         if line.strip():
             block.append((number, line))
             continue
+        if not block:
+            continue
+        # $CATEGORY: lines set the category of the questions after them (kept as a tag); Moodle lets them share
+        # a block with the question that follows.
+        for _, content in block:
+            if content.strip().startswith("$CATEGORY:"):
+                category = category_tag(content.strip()[len("$CATEGORY:") :])
+        block = [(n, content) for n, content in block if not content.strip().startswith("$CATEGORY:")]
         if not block:
             continue
         if all(content.strip().startswith(COMMENT) for _, content in block):
@@ -433,8 +469,8 @@ def parse_gift(text: str, path: str) -> ImportedBank:
                     if isinstance(meta, dict):
                         out.meta.update(meta)
         else:
-            _question_from_block(block, out)
+            _question_from_block(block, out, category)
         block = []
-    if not out.questions and not out.problems:
+    if not out.questions and not out.problems and not out.skipped:
         out.problem(None, None, t("formats.no_questions"))
     return out

@@ -533,22 +533,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The // exam: comment is not valid JSON ({error})",
     ),
     "formats.gift_title_unclosed": ("题目名称 ::…:: 没有结束的 ::", "The question name ::…:: has no closing ::"),
-    "formats.gift_no_answer": (
-        "没有答案部分 {block}（说明性文字不能导入为题目）",
-        "No answer block {block} (a description cannot be imported as a question)",
-    ),
-    "formats.gift_several_blocks": (
-        "一道题有多个 {block}：只有每个都是 {blank} 的多空填空题可以这样写",
-        "Several {block} blocks: only a fill-in question whose blocks are all {blank} may have more than one",
-    ),
-    "formats.gift_numerical": (
-        "数值题（{example}）没有对应的题型，无法导入",
-        "Numerical questions ({example}) have no counterpart here",
-    ),
-    "formats.gift_matching": (
-        "匹配题（{example}）没有对应的题型，无法导入",
-        "Matching questions ({example}) have no counterpart here",
-    ),
     "formats.gift_bad_answers": (
         "答案部分应由 =正确答案 和 ~错误答案 组成",
         "The answer block should consist of =right and ~wrong answers",
@@ -682,4 +666,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{column}” is longer than {limit} characters or has control characters",
     ),
     "roster.duplicate": ("考号 {id} 重复（第一次在第 {first} 行）", "ID {id} is repeated (first in row {first})"),
+    # -- issue 14 (i14formats): every question imported or reported; GIFT kinds, Moodle XML, numbered text, Word --
+    "formats.skipped_kind": ("{kind}没有对应的题型，已跳过", "{kind}: no counterpart here, skipped"),
+    "formats.kind_description": ("说明性文字（没有答案部分 {…}）", "A description (no answer block {…})"),
+    "formats.kind_numerical": ("数值题（{#…}）", "A numerical question ({#…})"),
+    "formats.kind_matching": ("匹配题（{=a -> b}）", "A matching question ({=a -> b})"),
+    "formats.kind_several_blocks": (
+        "含多个答案部分的选择题（只有每个都是 {=…} 的多空填空题可以有多个）",
+        "A question with several answer blocks that are not all {=…} blanks",
+    ),
+    "formats.kind_moodle": ("Moodle 题型“{type}”", "Moodle question type “{type}”"),
+    "formats.import_counts": (
+        "{path}：共 {total} 道题，可导入 {imported} 道，报告 {reported} 道（逐条见上）。",
+        "{path}: {total} question(s), {imported} importable, {reported} reported (each listed above).",
+    ),
+    "formats.import_skipped": (
+        "以上 {count} 道题没有导入，其余题目照常导入；要在有这类题时拒绝整个文件，请加 --strict。",
+        "The {count} question(s) above were not imported; the rest were. Add --strict to refuse such a file.",
+    ),
+    "formats.import_strict": (
+        "{path} 有 {count} 道题无法导入；使用了 --strict，未写出题库。",
+        "{path} has {count} question(s) that cannot be imported; with --strict, no bank was written.",
+    ),
+    "formats.opt_strict_import": (
+        "文件中有无法导入的题（如 Moodle 的数值题、匹配题）时拒绝整个文件，而不是跳过这些题。",
+        "Refuse the whole file when it has questions that cannot be imported (e.g. Moodle numerical or matching "
+        "questions) instead of skipping them.",
+    ),
+    "formats.xml_unreadable": ("不是有效的 XML：{error}", "Not valid XML: {error}"),
+    "formats.xml_not_quiz": (
+        "不是 Moodle XML 题目文件（根元素应为 <quiz>，实为 <{tag}>）",
+        "Not a Moodle XML question file (the root element should be <quiz>, not <{tag}>)",
+    ),
+    "formats.xml_no_right_answer": ("没有得分为正的答案", "No answer with a positive fraction"),
+    "formats.xml_bad_fraction": ("答案的 fraction“{value}”不是数字", "An answer's fraction “{value}” is not a number"),
+    "formats.xml_bad_data": ("<examdata> 不是有效的 JSON 对象（{error}）", "<examdata> is not a JSON object ({error})"),
+    "formats.xml_cannot_hold": (
+        "多空填空题（{count} 个空）无法写成 Moodle 的简答题，已跳过",
+        "A fill-in question with {count} blanks cannot be written as a Moodle short-answer question; skipped",
+    ),
+    "formats.numbered_no_answer": ("这道题没有“答案：”行", "This question has no 答案： (answer) line"),
+    "formats.numbered_orphan": (
+        "这一行不属于任何题目（题目应以“1、”“1.”这样的题号开头）",
+        "This line belongs to no question (a question starts with a number such as 1、 or 1.)",
+    ),
+    "formats.numbered_after_answer": (
+        "“答案：”之后的这一行无法识别（解析请写“解析：”，其他内容请写在答案之前）",
+        "Unrecognised line after 答案： (write 解析： before an explanation; other text goes before the answer)",
+    ),
+    "formats.numbered_no_type": (
+        "无法判断题型：请在题号后写【单选题】【多选题】【判断题】【填空题】或【简答题】",
+        "Cannot tell the question type: write 【单选题】, 【多选题】, 【判断题】, 【填空题】 or 【简答题】 after the number",
+    ),
+    "formats.docx_unreadable": (
+        "无法读取 Word 文件（{error}）；请确认是 .docx 格式（旧的 .doc 需先另存为 .docx）",
+        "Cannot read the Word file ({error}); it must be .docx (save an old .doc as .docx first)",
+    ),
 }
