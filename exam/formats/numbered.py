@@ -54,7 +54,7 @@ from exam.sources import SourceLibrary
 
 _MARKER = r"(?:[【\[]\s*(?P<{name}>[^】\]]{{1,8}}?)\s*[】\]])"
 _QUESTION = re.compile(
-    r"^" + _MARKER.format(name="m1") + r"?\s*(?P<num>\d{1,4})\s*[、.．](?!\d)\s*"
+    r"^" + _MARKER.format(name="m1") + r"?\s*(?P<num>\d{1,4})\s*(?P<sep>[、.．])(?!\d)\s*"
     + _MARKER.format(name="m2") + r"?\s*(?P<text>.*)$"
 )  # fmt: skip
 _SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?P<title>.*)$")
@@ -84,11 +84,14 @@ class _Draft:
 
     line: int
     number: int
+    separator: str
     marker: str
     stem: list[str]
     options: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     last: str = "stem"
+    open_block: bool = False
+    """The last label's line had no value: the lines after it are the value (a multi-line reference answer)."""
 
 
 def _section_type(title: str) -> str | None:
@@ -109,6 +112,21 @@ def _split_options(text: str, expected: int) -> list[str] | None:
         return None
     ends = [m.start() for m in marks[1:]] + [len(text)]
     return [text[m.end() : end].strip() for m, end in zip(marks, ends, strict=True)]
+
+
+def _starts_question(draft: _Draft, number: int, separator: str) -> bool:
+    """Whether a numbered line starts the next question rather than continuing the text of ``draft`` (the numbered
+    points of a reference answer or a stem: ``答案：`` alone on its line, then ``1. …`` ``2. …``).
+
+    A line with the next number starts a question, unless the open field (答案/解析/原文 whose label line gave no
+    value) is being filled with points numbered in another style than the questions (``1.`` under ``1、``). Any other
+    number continues the stem or the open field.
+    """
+    if draft.last not in ("stem", "answer", "explanation", "quote"):
+        return True
+    if number != draft.number + 1:
+        return False
+    return not (draft.open_block and separator != draft.separator)
 
 
 def _infer_type(draft: _Draft, section: str | None, types: Mapping[str, QuestionType]) -> str:
@@ -169,12 +187,11 @@ def parse_lines(
         question = _QUESTION.match(line)
         if question:
             num = int(question.group("num"))
-            continuing = draft is not None and draft.last in ("answer", "explanation", "quote", "stem")
-            if draft is None or num == draft.number + 1 or not continuing:
+            if draft is None or _starts_question(draft, num, question.group("sep")):
                 if draft is not None:
                     _finish(draft, section, types, library, out)
                 marker = question.group("m1") or question.group("m2") or ""
-                draft = _Draft(number, num, marker, [question.group("text")])
+                draft = _Draft(number, num, question.group("sep"), marker, [question.group("text")])
                 continue
         heading = _SECTION.match(line)
         if heading and (kind := _section_type(heading.group("title"))) is not None:
@@ -201,6 +218,7 @@ def parse_lines(
             key = LABELS[label.group("label")]
             draft.values[key] = label.group("value").strip()
             draft.last = key
+            draft.open_block = not draft.values[key]
             continue
         options = _split_options(line, len(draft.options)) if draft.last in ("stem", "option") else None
         if options is not None:
@@ -250,27 +268,36 @@ def _chinese(number: int) -> str:
 
 
 class _Numbering:
-    """Word's list numbering: which format a list level has, and the running count of each list level."""
+    """Word's list numbering: the format of each list level, and the running count Word shows.
+
+    As in Word, lists (``w:num``) that share a definition (``w:abstractNum``) share one count, unless a list restarts
+    it (``w:lvlOverride/w:startOverride``, what "Restart at 1" writes); a deeper level restarts under each new item.
+    """
 
     def __init__(self, document: Any) -> None:
-        self.formats: dict[tuple[str, str], str] = {}
+        self.formats: dict[tuple[str, int], str] = {}
+        self.abstract_of: dict[str, str] = {}
+        self.overrides: dict[tuple[str, int], int] = {}
         self.counts: dict[tuple[str, int], int] = {}
+        self.started: set[str] = set()
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):  # a document without lists
             return
-        abstract: dict[str, dict[str, str]] = {}
         for item in root.iter(f"{_W}abstractNum"):
-            levels = {}
             for level in item.iter(f"{_W}lvl"):
                 fmt = level.find(f"{_W}numFmt")
-                levels[level.get(f"{_W}ilvl", "0")] = fmt.get(f"{_W}val", "") if fmt is not None else ""
-            abstract[item.get(f"{_W}abstractNumId", "")] = levels
+                key = (item.get(f"{_W}abstractNumId", ""), int(level.get(f"{_W}ilvl", "0")))
+                self.formats[key] = fmt.get(f"{_W}val", "") if fmt is not None else ""
         for num in root.iter(f"{_W}num"):
+            num_id = num.get(f"{_W}numId", "")
             ref = num.find(f"{_W}abstractNumId")
-            levels = abstract.get(ref.get(f"{_W}val", "") if ref is not None else "", {})
-            for ilvl, fmt in levels.items():
-                self.formats[(num.get(f"{_W}numId", ""), ilvl)] = fmt
+            self.abstract_of[num_id] = ref.get(f"{_W}val", "") if ref is not None else ""
+            for override in num.iter(f"{_W}lvlOverride"):
+                start = override.find(f"{_W}startOverride")
+                if start is not None:
+                    ilvl = int(override.get(f"{_W}ilvl", "0"))
+                    self.overrides[(num_id, ilvl)] = int(start.get(f"{_W}val", "1"))
 
     @staticmethod
     def _num_pr(paragraph: Any) -> Any:
@@ -293,18 +320,25 @@ class _Numbering:
             return ""
         num_id = str(num_pr.numId.val)
         ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
-        if num_id == "0":  # numbering switched off
+        if num_id == "0" or num_id not in self.abstract_of:  # numbering switched off, or a dangling reference
             return ""
-        count = self.counts.get((num_id, ilvl), 0) + 1
-        self.counts[(num_id, ilvl)] = count
-        for key in [k for k in self.counts if k[0] == num_id and k[1] > ilvl]:
-            del self.counts[key]  # a deeper level restarts under each new item
-        fmt = self.formats.get((num_id, str(ilvl)), "decimal")
+        abstract = self.abstract_of[num_id]
+        key = (abstract, ilvl)
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for (other, level), start in self.overrides.items():
+                if other == num_id:
+                    self.counts[(abstract, level)] = start - 1
+        count = self.counts.get(key, 0) + 1
+        self.counts[key] = count
+        for deeper in [k for k in self.counts if k[0] == abstract and k[1] > ilvl]:
+            del self.counts[deeper]
+        fmt = self.formats.get(key, "decimal")
         if fmt in ("upperLetter", "lowerLetter"):
-            return OPTION_LETTERS[count - 1] + "．" if count <= len(OPTION_LETTERS) else ""
+            return OPTION_LETTERS[count - 1] + "．" if 0 < count <= len(OPTION_LETTERS) else ""
         if fmt.startswith(("chinese", "ideograph", "taiwanese", "japanese")):
             return _chinese(count) + "、"
-        if fmt in ("bullet", "none"):
+        if fmt in ("bullet", "none", ""):
             return ""
         return f"{count}、"
 
