@@ -331,19 +331,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- formats and roster --
     "formats.list_sep": ("，", ", "),
     "formats.import_help": (
-        "把 Excel 模板（题库模板.xlsx）、Moodle GIFT 或 Aiken 文件转换为题库文件 NAME.bank.yaml，并用题库校验规则检查。"
-        "有问题时按行号逐条列出；Moodle 格式没有出处和原文，转换结果会写出，补全后即可使用。"
-        "已有文件不会被覆盖，除非加 --force。例：exam banks import 题库.xlsx -o my-town.bank.yaml",
-        "Convert an Excel template (题库模板.xlsx), Moodle GIFT or Aiken file into a bank file NAME.bank.yaml and "
-        "check it with the bank rules. Problems are listed with their row or line; Moodle formats carry no source "
-        "or quote, so the converted bank is written for you to complete. An existing file is not overwritten "
-        "without --force. Example: exam banks import bank.xlsx -o my-town.bank.yaml",
+        "把 Excel 模板（题库模板.xlsx）、Moodle GIFT、Aiken、Moodle XML、带题号的文本（.txt，考试平台批量导入格式）或 "
+        "Word 文件（.docx）转换为题库文件 NAME.bank.yaml，并用题库校验规则检查。文件中每道题要么导入，要么按行号列出，"
+        "最后显示两者的数目；无法对应的题型（如 Moodle 的数值题、匹配题）跳过，加 --strict 则拒绝整个文件。"
+        "Moodle 格式没有出处和原文，转换结果会写出，补全后即可使用。已有文件不会被覆盖，除非加 --force。"
+        "例：exam banks import 题库.docx -o my-town.bank.yaml",
+        "Convert an Excel template (题库模板.xlsx), Moodle GIFT, Aiken, Moodle XML, numbered text (.txt, the batch "
+        "format of Chinese exam platforms) or Word (.docx) file into a bank file NAME.bank.yaml and check it with the "
+        "bank rules. Every question of the file is either imported or listed with its line, and both counts are "
+        "printed; kinds without a counterpart (Moodle numerical, matching …) are skipped, or refused with --strict. "
+        "Moodle formats carry no source or quote, so the converted bank is written for you to complete. An existing "
+        "file is not overwritten without --force. Example: exam banks import bank.docx -o my-town.bank.yaml",
     ),
     "formats.export_help": (
-        "把已加载的题库导出为 Excel 模板、GIFT 或 Aiken 文件（Aiken 只能保存单选题，其余题目会列出并跳过）。"
-        "例：exam banks export --bank speech -o 讲话题库.xlsx",
-        "Write a loaded bank as an Excel template, GIFT or Aiken file (Aiken holds single-choice questions only; "
-        "the others are listed and skipped). Example: exam banks export --bank speech -o speech.xlsx",
+        "把已加载的题库导出为 Excel 模板、GIFT、Aiken、Moodle XML、带题号的文本或 Word 文件（无法表示的题目会列出并"
+        "跳过，如 Aiken 只能保存单选题）。Word 文件可以编辑后再导入。例：exam banks export --bank speech -o 讲话题库.docx",
+        "Write a loaded bank as an Excel template, GIFT, Aiken, Moodle XML, numbered text or Word file (questions "
+        "the format cannot hold are listed and skipped; Aiken holds single-choice questions only). A Word file can be "
+        "edited and imported again. Example: exam banks export --bank speech -o speech.docx",
     ),
     "formats.template_help": (
         "写出空白的 Excel 题库模板（列名、填写说明、题型下拉框）。",
@@ -358,12 +363,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'NAME uses lower-case letters, digits and -. Example: exam banks new my-town --title "Town rules"',
     ),
     "formats.opt_format_in": (
-        "源文件格式；不写时按扩展名判断（.xlsx、.gift、.aiken；.txt 需要写明）。",
-        "Format of FILE; without it, taken from the extension (.xlsx, .gift, .aiken; .txt needs --format).",
+        "源文件格式；不写时按扩展名（.xlsx、.gift、.aiken、.xml、.docx）判断，.txt 按内容判断。",
+        "Format of FILE; without it, taken from the extension (.xlsx, .gift, .aiken, .xml, .docx), for .txt from "
+        "the content.",
     ),
     "formats.opt_format_out": (
-        "导出格式；不写时按 -o 的扩展名判断（.xlsx、.gift、.aiken）。",
-        "Format to write; without it, taken from the -o extension (.xlsx, .gift, .aiken).",
+        "导出格式；不写时按 -o 的扩展名判断（.xlsx、.gift、.aiken、.xml、.docx；带题号的文本写 --format numbered）。",
+        "Format to write; without it, taken from the -o extension (.xlsx, .gift, .aiken, .xml, .docx; numbered "
+        "text needs --format numbered).",
     ),
     "formats.opt_output_bank": (
         "要写出的题库文件，文件名须以 .bank.yaml 结尾。",
@@ -393,8 +400,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Doc id the sample questions cite (default: NAME), e.g. town-rules.",
     ),
     "formats.cannot_guess": (
-        "无法从文件名 {path} 判断格式，请加 --format xlsx、gift 或 aiken",
-        "Cannot tell the format from {path}; add --format xlsx, gift or aiken",
+        "无法从文件名 {path} 判断格式，请加 --format xlsx、gift、aiken、moodle-xml、numbered 或 docx",
+        "Cannot tell the format from {path}; add --format xlsx, gift, aiken, moodle-xml, numbered or docx",
     ),
     "formats.unknown_format": ("没有格式“{format}”（可用：{known}）", "No format “{format}” (available: {known})"),
     "formats.no_such_file": ("文件不存在：{path}", "No such file: {path}"),

@@ -366,3 +366,54 @@ def test_imported_gift_bank_written_by_the_command_reloads(tmp_path: Path, regis
 
     path.write_text(dump_bank(outcome.bank), encoding="utf-8")
     assert load_bank_file(path, registry.types, registry.sources).questions == outcome.bank.questions
+
+
+# -- every reader counts what it leaves out --------------------------------------------------------------------------
+
+
+def test_aiken_and_excel_readers_count_the_questions_they_leave_out(tmp_path: Path, registry: Registry) -> None:
+    """Aiken and Excel too: a question with a wrong key, without an ANSWER line, or of an unknown 题型 is reported
+    and counted, so imported + reported is every question of the file."""
+    import openpyxl
+
+    from exam.formats import aiken, xlsx_bank
+
+    text = "第一题\nA. 甲\nB. 乙\nANSWER: C\n\n第二题\nA. 甲\nB. 乙\nANSWER: A\n\n第三题\nA. 甲\nB. 乙\n"
+    imported = aiken.parse_aiken(text, "a.txt")
+    assert (len(imported.questions), imported.reported) == (1, 2)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["题型", "题干", "选项A", "选项B", "答案"])
+    sheet.append(["单选", "好题", "甲", "乙", "A"])
+    sheet.append(["连线", "没有这种题型", "甲", "乙", "A"])
+    sheet.append(["判断", "答案不是对错", None, None, "也许"])
+    path = tmp_path / "b.xlsx"
+    workbook.save(path)
+    imported = xlsx_bank.read_xlsx(path, registry.types, registry.sources)
+    assert (len(imported.questions), imported.reported) == (1, 2)
+    assert sorted({p.line or 0 for p in imported.problems}) == [3, 4]
+
+
+PIECES = ["1、", "2.", "A．", "B、", "答案：", "解析：", "【单选题】", "一、单项选择题", "（ ）", "对", "AB", "\n",
+          "____", "编号：", "难度：x", "出处：宪法"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_numbered_reader_never_fails_on_any_text(registry: Registry, pieces: list[str]) -> None:
+    """Whatever the text, the reader returns questions and problems, never an exception; every problem but "no
+    questions" names its line, and no more questions are reported than the text has numbered lines."""
+    text = "".join(pieces)
+    imported = numbered.parse_numbered(text, "x.txt", registry.types, registry.sources)
+    assert all(p.line is not None for p in imported.problems if p.message != "文件中没有题目")
+    numbered_lines = len(re.findall(r"^\s*(?:【[^】]*】)?\s*\d+\s*[、.．]", text, re.MULTILINE))
+    assert len(imported.questions) + imported.reported <= numbered_lines
+
+
+def test_a_file_that_is_not_word_is_one_clear_problem(tmp_path: Path, registry: Registry) -> None:
+    """A .docx that is not a Word document (an old .doc renamed, a text file) is one problem saying what to do."""
+    path = tmp_path / "bank.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc file")
+    imported = numbered.read_docx(path, registry.types, registry.sources)
+    assert len(imported.problems) == 1 and ".docx" in imported.problems[0].message and imported.questions == []
