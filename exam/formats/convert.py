@@ -184,7 +184,7 @@ def export_bank(bank: Bank, fmt: str) -> tuple[bytes, list[Problem]]:
     if fmt == "numbered":
         return numbered.export_numbered(bank).encode("utf-8"), []
     if fmt == "docx":
-        return numbered.export_docx(bank), []
+        return numbered.export_docx(bank)
     raise ExamError(t("formats.unknown_format", format=fmt, known=", ".join(FORMATS)))
 
 

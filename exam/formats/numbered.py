@@ -33,10 +33,11 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from exam.errors import Problem
 from exam.formats.citations import format_citation
 from exam.formats.document import ImportedBank, question_document
 from exam.formats.xlsx_bank import (
@@ -254,6 +255,8 @@ def parse_numbered(
 
 # -- Word ------------------------------------------------------------------------------------------------------------
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters a Word document (XML 1.0) cannot hold."""
 MAX_DOCX_BYTES = 20 * 1024 * 1024
 """Larger Word files are refused unread (a bank with pictures would still be far below this)."""
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -470,13 +473,22 @@ def export_numbered(bank: Bank) -> str:
     return "\ufeff" + "\n".join(export_lines(bank))
 
 
-def export_docx(bank: Bank) -> bytes:
-    """The bank as a Word document in the numbered format (numbers typed, not Word lists, so they survive editing)."""
+def export_docx(bank: Bank) -> tuple[bytes, list[Problem]]:
+    """The bank as a Word document in the numbered format (numbers typed, not Word lists, so they survive editing),
+    and one problem per question left out because its text has a control character a Word file cannot hold."""
     import docx
 
+    where = bank.path or bank.id
+    skipped = [
+        Problem(where, q.line, q.local_id, t("formats.docx_illegal_character"))
+        for q in bank.questions
+        if any(_XML_INVALID.search(line) for line in question_lines(1, question_document(q)))
+    ]
+    left_out = {problem.item for problem in skipped}
+    kept = replace(bank, questions=tuple(q for q in bank.questions if q.local_id not in left_out))
     document = docx.Document()
-    for line in export_lines(bank):
-        pieces = line.split("\n")
+    for line in export_lines(kept):
+        pieces = _XML_INVALID.sub("", line).split("\n")
         paragraph = document.add_paragraph(pieces[0])
         for piece in pieces[1:]:  # a line break inside a field: a soft break keeps it in the same paragraph
             run = paragraph.add_run()
@@ -484,4 +496,4 @@ def export_docx(bank: Bank) -> bytes:
             run.add_text(piece)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), skipped

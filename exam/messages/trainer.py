@@ -725,6 +725,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法判断题型：请在题号后写【单选题】【多选题】【判断题】【填空题】或【简答题】",
         "Cannot tell the question type: write 【单选题】, 【多选题】, 【判断题】, 【填空题】 or 【简答题】 after the number",
     ),
+    "formats.docx_illegal_character": (
+        "含有 Word 文件不能保存的控制字符，已跳过",
+        "contains a control character a Word file cannot hold; skipped",
+    ),
     "formats.docx_unreadable": (
         "无法读取 Word 文件（{error}）；请确认是 .docx 格式（旧的 .doc 需先另存为 .docx）",
         "Cannot read the Word file ({error}); it must be .docx (save an old .doc as .docx first)",
