@@ -19,7 +19,7 @@ from exam.yamlsafe import LineDict, LineList, load_yaml
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 QUESTION_KEYS = {
-    "id", "type", "stem", "options", "answer", "explanation", "source", "quote",
+    "id", "title", "type", "stem", "options", "answer", "explanation", "source", "quote",
     "difficulty", "tags", "points", "negated", "group", "application",
 }  # fmt: skip
 REQUIRED_KEYS = ("id", "type", "stem", "answer", "explanation", "source", "quote")
@@ -117,7 +117,7 @@ def parse_question(
     if qtype_name is not None and qtype is None:
         bad("type", t("bank.unknown_type", type=qtype_name, known=", ".join(types)))
 
-    for key in ("stem", "explanation", "quote"):
+    for key in ("title", "stem", "explanation", "quote"):
         if key in raw and raw[key] is not None and not isinstance(raw[key], str):
             bad(key, t("bank.not_text", key=key))
 
@@ -207,6 +207,7 @@ def parse_question(
         negated=negated,
         group=group,
         application=application,
+        title=raw["title"].strip() if isinstance(raw.get("title"), str) else "",
         line=raw.line,
     )
 

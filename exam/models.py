@@ -77,6 +77,8 @@ class Question:
     equivalents: Equivalents = ()
     """The bank's classes of interchangeable terms that concern this question's key (blank and short answers are
     compared with them); carried by the question so that a stored paper is graded as it was drawn."""
+    title: str = ""
+    """An optional name (a Moodle question's ``name``, GIFT ``::title::``); kept for export, not shown to trainees."""
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -128,6 +130,8 @@ class Question:
             record["application"] = True
         if self.equivalents:
             record["equivalents"] = [list(terms) for terms in self.equivalents]
+        if self.title:
+            record["title"] = self.title
         return record
 
     @classmethod
@@ -150,6 +154,7 @@ class Question:
             group=data.get("group"),
             application=bool(data.get("application", False)),
             equivalents=tuple(tuple(terms) for terms in data.get("equivalents") or ()),
+            title=data.get("title", ""),
         )
 
 

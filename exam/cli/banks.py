@@ -131,44 +131,67 @@ def _counts(counts: dict[str, int], app: AppContext) -> str:
     )
 
 
+_IMPORT_FORMATS = ["xlsx", "gift", "aiken", "moodle-xml", "numbered", "docx"]
+
+
 @banks_group.command("import", help="formats.import_help")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@option("--format", "fmt", type=click.Choice(["xlsx", "gift", "aiken"]), help="formats.opt_format_in")
+@option("--format", "fmt", type=click.Choice(_IMPORT_FORMATS), help="formats.opt_format_in")
 @option("-o", "--output", type=click.Path(path_type=Path), required=True, help="formats.opt_output_bank")
 @option("--bank-id", help="formats.opt_bank_id")
 @option("--title", help="formats.opt_title")
+@option("--strict", is_flag=True, help="formats.opt_strict_import")
 @option("--force", is_flag=True, help="formats.opt_force")
 @pass_app
 def banks_import(
-    app: AppContext, file: Path, fmt: str | None, output: Path, bank_id: str | None, title: str | None, force: bool
+    app: AppContext,
+    file: Path,
+    fmt: str | None,
+    output: Path,
+    bank_id: str | None,
+    title: str | None,
+    strict: bool,
+    force: bool,
 ) -> None:
-    """Convert an Excel template, GIFT or Aiken file into a bank file, write it and load it back as a check."""
+    """Convert a bank file (Excel, GIFT, Aiken, Moodle XML, numbered text, Word) into a bank file, write it and load
+    it back as a check. Every question of the file is either imported or listed, and both counts are printed."""
     from exam.banks import load_bank_file
-    from exam.formats.convert import BANK_SUFFIX, default_bank_id, guess_format, import_bank, write_new_file
+    from exam.formats import convert
     from exam.formats.yaml_writer import dump_bank, dump_document
     from exam.plugins import Kind
 
-    fmt = fmt or guess_format(file)
-    if fmt is None:
-        raise ExamError(t("formats.cannot_guess", path=file))
     if not file.is_file():
         raise ExamError(t("formats.no_such_file", path=file))
-    if not output.name.endswith(BANK_SUFFIX):
+    fmt = fmt or convert.guess_format(file)
+    if fmt is None and file.suffix.lower() == ".txt":
+        fmt = convert.sniff_text_format(convert.read_text(file))
+    if fmt is None:
+        raise ExamError(t("formats.cannot_guess", path=file))
+    if not output.name.endswith(convert.BANK_SUFFIX):
         raise ExamError(t("formats.output_suffix", path=output))
     if output.exists() and not force:
         raise ExamError(t("formats.output_exists", path=output))
-    default_id = default_bank_id(output)
+    default_id = convert.default_bank_id(output)
     registry = app.registry
-    outcome = import_bank(file, fmt, registry.types, registry.sources, bank_id, title, default_id)
+    outcome = convert.import_bank(file, fmt, registry.types, registry.sources, bank_id, title, default_id, strict)
+    counts = t("formats.import_counts", path=file, total=outcome.imported + outcome.reported,
+               imported=outcome.imported, reported=outcome.reported)  # fmt: skip
     if outcome.conversion_problems:
-        echo_problems(outcome.problems)
+        echo_problems(sorted(outcome.problems + outcome.skipped, key=lambda p: p.line or 0))
+        click.secho(counts, fg="red", err=True)
+        if outcome.refused:
+            click.secho(t("formats.import_strict", count=outcome.refused, path=file), fg="red", err=True)
         click.secho(t("formats.import_failed", count=len(outcome.problems), path=file), fg="red", err=True)
         raise SystemExit(1)
+    if outcome.skipped:
+        echo_problems(outcome.skipped)
+        click.secho(t("formats.import_skipped", count=len(outcome.skipped)), fg="yellow", err=True)
     header = t("formats.yaml_header", source=file.name, format=fmt)
     if outcome.bank is None:
         # Converted, but not a valid bank yet (Moodle formats have no 出处/原文): write it for the trainer to finish.
-        write_new_file(output, dump_document(outcome.document, header).encode("utf-8"), force)
+        convert.write_new_file(output, dump_document(outcome.document, header).encode("utf-8"), force)
         echo_problems(outcome.problems)
+        click.secho(counts, fg="yellow", err=True)
         click.secho(
             t("formats.import_draft", count=len(outcome.problems), path=output, source=file), fg="yellow", err=True
         )
@@ -177,7 +200,7 @@ def banks_import(
     if bank.id in registry.banks and Path(registry.banks[bank.id].path or "").resolve() != output.resolve():
         click.secho(t("formats.import_id_taken", bank=bank.id, plugin=registry.provider(Kind.BANK, bank.id)),
                     fg="yellow", err=True)  # fmt: skip
-    write_new_file(output, dump_bank(bank, header).encode("utf-8"), force)
+    convert.write_new_file(output, dump_bank(bank, header).encode("utf-8"), force)
     try:
         written = load_bank_file(output, registry.types, registry.sources)
     except BankFormatError as exc:  # would be a bug in the writer: say so rather than leave a silent bad file
@@ -187,11 +210,12 @@ def banks_import(
         t("formats.imported", count=len(written.questions), path=output, bank=written.id,
           types=_counts(written.count_by_type(), app))
     )  # fmt: skip
+    click.echo(counts)
 
 
 @banks_group.command("export", help="formats.export_help")
 @option("--bank", "bank_id", required=True, help="formats.opt_bank_export")
-@option("--format", "fmt", type=click.Choice(["xlsx", "gift", "aiken"]), help="formats.opt_format_out")
+@option("--format", "fmt", type=click.Choice(_IMPORT_FORMATS), help="formats.opt_format_out")
 @option("-o", "--output", type=click.Path(path_type=Path), required=True, help="formats.opt_output_file")
 @option("--force", is_flag=True, help="formats.opt_force")
 @pass_app

@@ -105,7 +105,9 @@ def parse_aiken(text: str, path: str) -> ImportedBank:
 
     def unfinished() -> None:
         if stem and not broken:
-            out.problem(stem_line, None, t("formats.aiken_unfinished" if options else "formats.aiken_no_answer"))
+            out.leave_out(stem_line, None, t("formats.aiken_unfinished" if options else "formats.aiken_no_answer"))
+        elif stem:
+            out.left_out.append(stem_line)  # its problem is reported already; counted (none silently dropped)
         reset()
 
     for number, line in enumerate(lines, 1):
@@ -132,6 +134,7 @@ def parse_aiken(text: str, path: str) -> ImportedBank:
             answered, in_explanation = None, False
         option = _OPTION.match(line) if stem else None
         if answer:
+            before = len(out.questions)
             if not stem or not options:
                 out.problem(number, None, t("formats.aiken_answer_without_options"))
             elif not broken:
@@ -147,6 +150,8 @@ def parse_aiken(text: str, path: str) -> ImportedBank:
                     }  # fmt: skip
                     answered = line_dict(question, stem_line, {"answer": number})
                     out.questions.append(answered)
+            if stem and len(out.questions) == before:
+                out.left_out.append(stem_line)  # reported above; counted (issue 14: none silently dropped)
             reset()
         elif option:
             letter = option.group(1)

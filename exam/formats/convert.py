@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exam.errors import BankFormatError, ExamError, Problem
-from exam.formats import aiken, gift, xlsx_bank
+from exam.formats import aiken, gift, moodle_xml, numbered, xlsx_bank
 from exam.formats.document import ImportedBank, suggest_bank_id, validate_document
 from exam.i18n import t
 from exam.models import Bank
@@ -22,15 +23,36 @@ from exam.qtypes import QuestionType
 from exam.sources import SourceLibrary
 from exam.yamlsafe import LineDict
 
-FORMATS = ("xlsx", "gift", "aiken")
-SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".gift": "gift", ".aiken": "aiken"}
+FORMATS = ("xlsx", "gift", "aiken", "moodle-xml", "numbered", "docx")
+"""``numbered``: the numbered plain text of Chinese exam platforms (``1、题干`` ``A．选项`` ``答案：A``); ``docx``: the
+same text in a Word document."""
+SUFFIXES = {
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".gift": "gift", ".aiken": "aiken", ".xml": "moodle-xml", ".docx": "docx",
+}  # fmt: skip
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 BANK_SUFFIX = ".bank.yaml"
 
 
 def guess_format(path: str | Path) -> str | None:
-    """The format a file name implies (``.txt`` says nothing: GIFT and Aiken files both use it)."""
+    """The format a file name implies (``.txt`` says nothing: GIFT, Aiken and numbered text all use it)."""
     return SUFFIXES.get(Path(path).suffix.lower())
+
+
+_AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*[:：]", re.IGNORECASE | re.MULTILINE)
+_NUMBERED_ANSWER = re.compile(r"^\s*(?:正确)?答案\s*[:：]", re.MULTILINE)
+_GIFT_BLOCK = re.compile(r"\{[^{}]*\}")
+
+
+def sniff_text_format(text: str) -> str | None:
+    """The format of a ``.txt`` bank by its content: ``ANSWER:`` lines (Aiken), ``答案：`` lines (numbered text),
+    ``{…}`` answer blocks (GIFT); ``None`` when it is none of these."""
+    if _AIKEN_ANSWER.search(text):
+        return "aiken"
+    if _NUMBERED_ANSWER.search(text):
+        return "numbered"
+    if _GIFT_BLOCK.search(text):
+        return "gift"
+    return None
 
 
 def read_text(path: Path) -> str:
@@ -60,6 +82,12 @@ def read_bank_file(
         return gift.parse_gift(read_text(path), str(path))
     if fmt == "aiken":
         return aiken.parse_aiken(read_text(path), str(path))
+    if fmt == "moodle-xml":
+        return moodle_xml.read_moodle_xml(path)
+    if fmt == "numbered":
+        return numbered.parse_numbered(read_text(path), str(path), types, library)
+    if fmt == "docx":
+        return numbered.read_docx(path, types, library)
     raise ExamError(t("formats.unknown_format", format=fmt, known=", ".join(FORMATS)))
 
 
@@ -71,14 +99,24 @@ class ImportOutcome:
         document: The converted bank, in bank-file shape (written even when it does not validate yet).
         bank: The validated bank, or ``None`` when there are problems.
         conversion_problems: Rows/lines that could not be converted (those questions are missing from
-            ``document``).
+            ``document``); with ``strict``, the skipped questions too.
         problems: Every problem: conversion first, then what the loader found; with the source row/line.
+        skipped: Questions of kinds without a counterpart here, left out (not with ``strict``: then they are
+            conversion problems).
+        imported: How many questions were converted (are in ``document``).
+        reported: How many questions of the file were not converted, each with a line in ``skipped`` or
+            ``conversion_problems``; ``imported + reported`` is every question of the file.
+        refused: With ``strict``, how many questions of kinds without a counterpart made the file fail.
     """
 
     document: LineDict
     bank: Bank | None
     conversion_problems: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    imported: int = 0
+    reported: int = 0
+    refused: int = 0
 
 
 def import_bank(
@@ -89,14 +127,22 @@ def import_bank(
     bank_id: str | None = None,
     title: str | None = None,
     default_id: str | None = None,
+    strict: bool = False,
 ) -> ImportOutcome:
     """Convert ``path`` and validate the result with the core loader (with the source file's rows/lines).
 
     Args:
         bank_id, title: Override what the file says (Excel 题库信息 sheet, GIFT ``// exam-bank:``).
         default_id: The bank id to use when neither the option nor the file gives one.
+        strict: Questions of a kind without a counterpart (a Moodle numerical question …) make the file fail
+            instead of being skipped.
     """
     imported = read_bank_file(path, fmt, types, library)
+    refused = len(imported.skipped) if strict else 0
+    if strict and imported.skipped:
+        imported.problems.extend(imported.skipped)
+        imported.left_out.extend(p.line for p in imported.skipped)
+        imported.skipped = []
     if not bank_id and not imported.meta.get("id"):
         bank_id = default_id
     if not title and not imported.meta.get("title"):
@@ -112,7 +158,11 @@ def import_bank(
     if conversion:
         bank = None
     everything = sorted(conversion + problems, key=lambda p: p.line or 0)
-    return ImportOutcome(document, bank, conversion, everything)
+    skipped = sorted(imported.skipped, key=lambda p: p.line or 0)
+    return ImportOutcome(
+        document, bank, conversion, everything, skipped, len(imported.questions),
+        imported.reported, refused,
+    )  # fmt: skip
 
 
 def export_bank(bank: Bank, fmt: str) -> tuple[bytes, list[Problem]]:
@@ -128,6 +178,13 @@ def export_bank(bank: Bank, fmt: str) -> tuple[bytes, list[Problem]]:
     if fmt == "aiken":
         text, skipped = aiken.export_aiken(bank)
         return text.encode("utf-8"), skipped
+    if fmt == "moodle-xml":
+        data, skipped = moodle_xml.export_moodle_xml(bank)
+        return data, skipped
+    if fmt == "numbered":
+        return numbered.export_numbered(bank).encode("utf-8"), []
+    if fmt == "docx":
+        return numbered.export_docx(bank)
     raise ExamError(t("formats.unknown_format", format=fmt, known=", ".join(FORMATS)))
 
 

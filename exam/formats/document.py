@@ -23,7 +23,7 @@ from exam.sources import SourceLibrary
 from exam.yamlsafe import LineDict, LineList
 
 QUESTION_ORDER = (
-    "id", "type", "stem", "options", "answer", "explanation", "source", "quote",
+    "id", "title", "type", "stem", "options", "answer", "explanation", "source", "quote",
     "difficulty", "tags", "points", "negated", "group", "application",
 )  # fmt: skip
 """Key order of a question in every file we write (the order of docs/bank-format.md)."""
@@ -58,6 +58,13 @@ class ImportedBank:
         problems: What could not be converted (a malformed row or line); such a question is left out.
         rejected: Questions left out for those problems, with stand-ins for the fields already reported: they are
             shown to the loader only, so that their other problems are reported in the same run.
+        skipped: One report per question of a kind this system has no type for (a Moodle numerical or matching
+            question, a description): left out, the rest of the file imports (``--strict`` refuses the file).
+        left_out: The line of each question left out for a problem in :attr:`problems` and not in :attr:`rejected`
+            (one entry per question).
+
+    Every question in the file is either in :attr:`questions` or counted in :attr:`reported` (issue 14: no
+    question is ever silently dropped).
     """
 
     path: str
@@ -65,9 +72,26 @@ class ImportedBank:
     questions: list[LineDict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rejected: list[LineDict] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    left_out: list[int | None] = field(default_factory=list)
 
     def problem(self, line: int | None, item: str | None, message: str) -> None:
+        """Record a problem that is not about one question (or is one more problem of a question left out)."""
         self.problems.append(Problem(self.path, line, item, message))
+
+    def leave_out(self, line: int | None, item: str | None, message: str) -> None:
+        """Record a question that cannot be converted: its problem, and one more question reported."""
+        self.problem(line, item, message)
+        self.left_out.append(line)
+
+    def skip(self, line: int | None, item: str | None, message: str) -> None:
+        """Record a question of a kind without a counterpart here (it is left out; the rest of the file imports)."""
+        self.skipped.append(Problem(self.path, line, item, message))
+
+    @property
+    def reported(self) -> int:
+        """How many questions of the file are not in :attr:`questions` (skipped or left out), each with a report."""
+        return len(self.skipped) + len(self.left_out) + len(self.rejected)
 
     def assign_ids(self) -> None:
         """Give every question without an id one (``q001``, ``q002`` … by position, skipping ids in use)."""
@@ -148,7 +172,10 @@ def citation_document(question: Question) -> dict[str, Any] | None:
 
 def question_document(question: Question) -> dict[str, Any]:
     """One question as written in a bank file, keys in :data:`QUESTION_ORDER`."""
-    record: dict[str, Any] = {"id": question.local_id, "type": question.type, "stem": question.stem}
+    record: dict[str, Any] = {"id": question.local_id}
+    if question.title:
+        record["title"] = question.title
+    record.update(type=question.type, stem=question.stem)
     if question.options:
         record["options"] = list(question.options)
     record["answer"] = question.answer_json()

@@ -358,6 +358,8 @@ def _row_question(
         out.questions.append(line_dict(question, row))
     elif qtype is not None:
         out.rejected.append(line_dict({**question, **stand_ins}, row))
+    else:
+        out.left_out.append(row)  # counted as reported (issue 14: no question silently dropped)
 
 
 def _read_info(workbook: DisplayedWorkbook, out: ImportedBank) -> None:

@@ -436,19 +436,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- formats and roster --
     "formats.list_sep": ("，", ", "),
     "formats.import_help": (
-        "把 Excel 模板（题库模板.xlsx）、Moodle GIFT 或 Aiken 文件转换为题库文件 NAME.bank.yaml，并用题库校验规则检查。"
-        "有问题时按行号逐条列出；Moodle 格式没有出处和原文，转换结果会写出，补全后即可使用。"
-        "已有文件不会被覆盖，除非加 --force。例：exam banks import 题库.xlsx -o my-town.bank.yaml",
-        "Convert an Excel template (题库模板.xlsx), Moodle GIFT or Aiken file into a bank file NAME.bank.yaml and "
-        "check it with the bank rules. Problems are listed with their row or line; Moodle formats carry no source "
-        "or quote, so the converted bank is written for you to complete. An existing file is not overwritten "
-        "without --force. Example: exam banks import bank.xlsx -o my-town.bank.yaml",
+        "把 Excel 模板（题库模板.xlsx）、Moodle GIFT、Aiken、Moodle XML、带题号的文本（.txt，考试平台批量导入格式）或 "
+        "Word 文件（.docx）转换为题库文件 NAME.bank.yaml，并用题库校验规则检查。文件中每道题要么导入，要么按行号列出，"
+        "最后显示两者的数目；无法对应的题型（如 Moodle 的数值题、匹配题）跳过，加 --strict 则拒绝整个文件。"
+        "Moodle 格式没有出处和原文，转换结果会写出，补全后即可使用。已有文件不会被覆盖，除非加 --force。"
+        "例：exam banks import 题库.docx -o my-town.bank.yaml",
+        "Convert an Excel template (题库模板.xlsx), Moodle GIFT, Aiken, Moodle XML, numbered text (.txt, the batch "
+        "format of Chinese exam platforms) or Word (.docx) file into a bank file NAME.bank.yaml and check it with the "
+        "bank rules. Every question of the file is either imported or listed with its line, and both counts are "
+        "printed; kinds without a counterpart (Moodle numerical, matching …) are skipped, or refused with --strict. "
+        "Moodle formats carry no source or quote, so the converted bank is written for you to complete. An existing "
+        "file is not overwritten without --force. Example: exam banks import bank.docx -o my-town.bank.yaml",
     ),
     "formats.export_help": (
-        "把已加载的题库导出为 Excel 模板、GIFT 或 Aiken 文件（Aiken 只能保存单选题，其余题目会列出并跳过）。"
-        "例：exam banks export --bank speech -o 讲话题库.xlsx",
-        "Write a loaded bank as an Excel template, GIFT or Aiken file (Aiken holds single-choice questions only; "
-        "the others are listed and skipped). Example: exam banks export --bank speech -o speech.xlsx",
+        "把已加载的题库导出为 Excel 模板、GIFT、Aiken、Moodle XML、带题号的文本或 Word 文件（无法表示的题目会列出并"
+        "跳过，如 Aiken 只能保存单选题）。Word 文件可以编辑后再导入。例：exam banks export --bank speech -o 讲话题库.docx",
+        "Write a loaded bank as an Excel template, GIFT, Aiken, Moodle XML, numbered text or Word file (questions "
+        "the format cannot hold are listed and skipped; Aiken holds single-choice questions only). A Word file can be "
+        "edited and imported again. Example: exam banks export --bank speech -o speech.docx",
     ),
     "formats.template_help": (
         "写出空白的 Excel 题库模板（列名、填写说明、题型下拉框）。",
@@ -463,12 +468,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'NAME uses lower-case letters, digits and -. Example: exam banks new my-town --title "Town rules"',
     ),
     "formats.opt_format_in": (
-        "源文件格式；不写时按扩展名判断（.xlsx、.gift、.aiken；.txt 需要写明）。",
-        "Format of FILE; without it, taken from the extension (.xlsx, .gift, .aiken; .txt needs --format).",
+        "源文件格式；不写时按扩展名（.xlsx、.gift、.aiken、.xml、.docx）判断，.txt 按内容判断。",
+        "Format of FILE; without it, taken from the extension (.xlsx, .gift, .aiken, .xml, .docx), for .txt from "
+        "the content.",
     ),
     "formats.opt_format_out": (
-        "导出格式；不写时按 -o 的扩展名判断（.xlsx、.gift、.aiken）。",
-        "Format to write; without it, taken from the -o extension (.xlsx, .gift, .aiken).",
+        "导出格式；不写时按 -o 的扩展名判断（.xlsx、.gift、.aiken、.xml、.docx；带题号的文本写 --format numbered）。",
+        "Format to write; without it, taken from the -o extension (.xlsx, .gift, .aiken, .xml, .docx; numbered "
+        "text needs --format numbered).",
     ),
     "formats.opt_output_bank": (
         "要写出的题库文件，文件名须以 .bank.yaml 结尾。",
@@ -498,8 +505,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Doc id the sample questions cite (default: NAME), e.g. town-rules.",
     ),
     "formats.cannot_guess": (
-        "无法从文件名 {path} 判断格式，请加 --format xlsx、gift 或 aiken",
-        "Cannot tell the format from {path}; add --format xlsx, gift or aiken",
+        "无法从文件名 {path} 判断格式，请加 --format xlsx、gift、aiken、moodle-xml、numbered 或 docx",
+        "Cannot tell the format from {path}; add --format xlsx, gift, aiken, moodle-xml, numbered or docx",
     ),
     "formats.unknown_format": ("没有格式“{format}”（可用：{known}）", "No format “{format}” (available: {known})"),
     "formats.no_such_file": ("文件不存在：{path}", "No such file: {path}"),
@@ -632,22 +639,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The // exam: comment is not valid JSON ({error})",
     ),
     "formats.gift_title_unclosed": ("题目名称 ::…:: 没有结束的 ::", "The question name ::…:: has no closing ::"),
-    "formats.gift_no_answer": (
-        "没有答案部分 {block}（说明性文字不能导入为题目）",
-        "No answer block {block} (a description cannot be imported as a question)",
-    ),
-    "formats.gift_several_blocks": (
-        "一道题有多个 {block}：只有每个都是 {blank} 的多空填空题可以这样写",
-        "Several {block} blocks: only a fill-in question whose blocks are all {blank} may have more than one",
-    ),
-    "formats.gift_numerical": (
-        "数值题（{example}）没有对应的题型，无法导入",
-        "Numerical questions ({example}) have no counterpart here",
-    ),
-    "formats.gift_matching": (
-        "匹配题（{example}）没有对应的题型，无法导入",
-        "Matching questions ({example}) have no counterpart here",
-    ),
     "formats.gift_bad_answers": (
         "答案部分应由 =正确答案 和 ~错误答案 组成",
         "The answer block should consist of =right and ~wrong answers",
@@ -916,5 +907,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "formats.aiken_unfinished": (
         "这道题没有 ANSWER: 行就结束了，未导入",
         "This question ends without an ANSWER: line; it was not imported",
+    ),
+    # -- issue 14 (i14formats): every question imported or reported; GIFT kinds, Moodle XML, numbered text, Word --
+    "formats.skipped_kind": ("{kind}没有对应的题型，已跳过", "{kind}: no counterpart here, skipped"),
+    "formats.kind_essay_without_key": (
+        "没有参考答案的问答题（Moodle 的作文题由教师手工评分；本系统的简答题需要参考答案和评分要点）",
+        "An essay without a reference answer (Moodle marks essays by hand; a short question here needs a reference "
+        "answer and key points)",
+    ),
+    "formats.kind_description": ("说明性文字（没有答案部分 {…}）", "A description (no answer block {…})"),
+    "formats.kind_numerical": ("数值题（{#…}）", "A numerical question ({#…})"),
+    "formats.kind_matching": ("匹配题（{=a -> b}）", "A matching question ({=a -> b})"),
+    "formats.kind_several_blocks": (
+        "含多个答案部分的选择题（只有每个都是 {=…} 的多空填空题可以有多个）",
+        "A question with several answer blocks that are not all {=…} blanks",
+    ),
+    "formats.kind_moodle": ("Moodle 题型“{type}”", "Moodle question type “{type}”"),
+    "formats.import_counts": (
+        "{path}：共 {total} 道题，可导入 {imported} 道，报告 {reported} 道（逐条见上）。",
+        "{path}: {total} question(s), {imported} importable, {reported} reported (each listed above).",
+    ),
+    "formats.import_skipped": (
+        "以上 {count} 道题没有导入，其余题目照常导入；要在有这类题时拒绝整个文件，请加 --strict。",
+        "The {count} question(s) above were not imported; the rest were. Add --strict to refuse such a file.",
+    ),
+    "formats.import_strict": (
+        "{path} 有 {count} 道题无法导入；使用了 --strict，未写出题库。",
+        "{path} has {count} question(s) that cannot be imported; with --strict, no bank was written.",
+    ),
+    "formats.opt_strict_import": (
+        "文件中有无法导入的题（如 Moodle 的数值题、匹配题）时拒绝整个文件，而不是跳过这些题。",
+        "Refuse the whole file when it has questions that cannot be imported (e.g. Moodle numerical or matching "
+        "questions) instead of skipping them.",
+    ),
+    "formats.xml_unreadable": ("不是有效的 XML：{error}", "Not valid XML: {error}"),
+    "formats.xml_not_quiz": (
+        "不是 Moodle XML 题目文件（根元素应为 <quiz>，实为 <{tag}>）",
+        "Not a Moodle XML question file (the root element should be <quiz>, not <{tag}>)",
+    ),
+    "formats.xml_no_right_answer": ("没有得分为正的答案", "No answer with a positive fraction"),
+    "formats.xml_bad_fraction": ("答案的 fraction“{value}”不是数字", "An answer's fraction “{value}” is not a number"),
+    "formats.xml_bad_data": ("<examdata> 不是有效的 JSON 对象（{error}）", "<examdata> is not a JSON object ({error})"),
+    "formats.xml_cannot_hold": (
+        "多空填空题（{count} 个空）无法写成 Moodle 的简答题，已跳过",
+        "A fill-in question with {count} blanks cannot be written as a Moodle short-answer question; skipped",
+    ),
+    "formats.numbered_no_answer": ("这道题没有“答案：”行", "This question has no 答案： (answer) line"),
+    "formats.numbered_orphan": (
+        "这一行不属于任何题目（题目应以“1、”“1.”这样的题号开头）",
+        "This line belongs to no question (a question starts with a number such as 1、 or 1.)",
+    ),
+    "formats.numbered_after_answer": (
+        "“答案：”之后的这一行无法识别（解析请写“解析：”，其他内容请写在答案之前）",
+        "Unrecognised line after 答案： (write 解析： before an explanation; other text goes before the answer)",
+    ),
+    "formats.numbered_no_type": (
+        "无法判断题型：请在题号后写【单选题】【多选题】【判断题】【填空题】或【简答题】",
+        "Cannot tell the question type: write 【单选题】, 【多选题】, 【判断题】, 【填空题】 or 【简答题】 after the number",
+    ),
+    "formats.docx_illegal_character": (
+        "含有 Word 文件不能保存的控制字符，已跳过",
+        "contains a control character a Word file cannot hold; skipped",
+    ),
+    "formats.docx_unreadable": (
+        "无法读取 Word 文件（{error}）；请确认是 .docx 格式（旧的 .doc 需先另存为 .docx）",
+        "Cannot read the Word file ({error}); it must be .docx (save an old .doc as .docx first)",
     ),
 }

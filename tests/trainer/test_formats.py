@@ -421,32 +421,37 @@ Grant is {~buried =entombed ~living} in Grant's tomb.
 
 
 def test_gift_import_of_a_moodle_file(registry: Registry) -> None:
-    """A Moodle GIFT file (names, comments, weights, T/F, short answer, missing word, essay, HTML) converts."""
+    """A Moodle GIFT file (names, comments, weights, T/F, short answer, missing word, essay, HTML) converts: names
+    become titles, ids come from [id:…] or are generated, the category becomes a tag."""
     imported = gift.parse_gift(MOODLE_GIFT, "moodle.gift")
-    assert imported.problems == []
+    assert imported.problems == [] and imported.skipped == []
     questions = {q["id"]: q for q in imported.document()["questions"]}
-    assert list(questions) == ["Q1", "m2", "q003", "Q4", "q005", "q006", "q007", "full"]
-    assert (questions["Q1"]["type"], questions["Q1"]["answer"]) == ("single", "B")
-    assert questions["Q1"]["options"] == ["三年", "五年", "四年"] and questions["Q1"]["explanation"] == "宪法第98条"
+    assert list(questions) == ["q001", "m2", "q003", "q004", "q005", "q006", "q007", "q008"]
+    assert {q: questions[q]["title"] for q in questions if "title" in questions[q]} == {
+        "q001": "Q1", "q004": "Q4", "q008": "full",
+    }  # fmt: skip
+    assert (questions["q001"]["type"], questions["q001"]["answer"]) == ("single", "B")
+    assert questions["q001"]["options"] == ["三年", "五年", "四年"] and questions["q001"]["explanation"] == "宪法第98条"
+    assert questions["q001"]["tags"] == ["制度"]
     assert (questions["m2"]["type"], questions["m2"]["answer"], questions["m2"]["tags"]) == (
-        "multiple", ["A", "B"], ["代表", "选举"],
+        "multiple", ["A", "B"], ["制度", "代表", "选举"],
     )  # fmt: skip
     assert (questions["q003"]["type"], questions["q003"]["answer"]) == ("judge", True)
-    assert questions["Q4"]["stem"] == "乡、民族乡、镇的人民代表大会每届任期____年。"
-    assert questions["Q4"]["answer"] == [["五", "5"]]
+    assert questions["q004"]["stem"] == "乡、民族乡、镇的人民代表大会每届任期____年。"
+    assert questions["q004"]["answer"] == [["五", "5"]]
     assert (questions["q005"]["stem"], questions["q005"]["answer"]) == (
         "谁主持镇人代会？____",
         [["主席团", "镇人大主席团"]],
     )
-    assert (questions["q006"]["type"], questions["q006"]["stem"]) == ("short", "简述乡镇人大的\xa0职权。")
+    assert (questions["q006"]["type"], questions["q006"]["stem"]) == ("short", "简述乡镇人大的 职权。")
     assert questions["q007"]["stem"] == "Grant is （ ） in Grant's tomb." and questions["q007"]["answer"] == "B"
-    assert questions["full"]["stem"] == "完整的题: 含冒号。" and questions["full"]["answer"] is False
+    assert questions["q008"]["stem"] == "完整的题: 含冒号。" and questions["q008"]["answer"] is False
     # Moodle files carry no 出处/原文: the loader asks for exactly those, and the fully described one is valid.
     with pytest.raises(BankFormatError) as caught:
         validate_document(imported.document("moodle", "M"), "moodle.gift", registry.types, registry.sources)
     missing = {(p.item, p.message) for p in caught.value.problems}
     assert all("source" in m or "quote" in m or "explanation" in m or "简答" in m for _, m in missing)
-    assert "full" not in {item for item, _ in missing}
+    assert "q008" not in {item for item, _ in missing}
 
 
 MALFORMED_GIFT = """\
@@ -468,17 +473,18 @@ MALFORMED_GIFT = """\
 
 
 def test_gift_import_reports_every_malformed_question_with_its_line(tmp_path: Path, registry: Registry) -> None:
-    """Unbalanced braces, numerical and matching questions, bad JSON, two '=' and descriptions: each with its line."""
+    """Unbalanced braces, bad JSON and two '=' are problems; numerical, matching and descriptions are skipped: each
+    with its line, and every question of the file is either imported or reported."""
     imported = gift.parse_gift(MALFORMED_GIFT, "bad.gift")
-    assert [q["id"] for q in imported.questions] == ["ok"]
+    assert [q["title"] for q in imported.questions] == ["ok"]
     path = tmp_path / "bad.gift"
     path.write_text(MALFORMED_GIFT, encoding="utf-8")
     outcome = import_bank(path, "gift", registry.types, registry.sources, "bad", default_id="bad")
     assert outcome.bank is None
     assert {p.line for p in imported.problems} <= {p.line for p in outcome.problems}
-    assert [(p.line, p.item) for p in imported.problems] == [
-        (3, "braces"), (5, "numeric"), (7, None), (10, "match"), (12, "two"), (14, None),
-    ]  # fmt: skip
+    assert [(p.line, p.item) for p in imported.problems] == [(3, "braces"), (7, None), (12, "two")]
+    assert [(p.line, p.item) for p in imported.skipped] == [(5, "numeric"), (10, "match"), (14, None)]
+    assert (outcome.imported, outcome.reported) == (1, 6)
 
 
 # -- Aiken -------------------------------------------------------------------------------------------------------------
@@ -602,11 +608,13 @@ def test_import_command_never_overwrites_without_force(tmp_path: Path, capsys: p
 
 
 def test_import_command_refuses_ambiguous_or_wrong_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A .txt source needs --format, and the output must be a *.bank.yaml file the loader would pick up."""
+    """A .txt source that is neither Aiken, numbered text nor GIFT needs --format, and the output must be a
+    *.bank.yaml file the loader would pick up."""
     source = tmp_path / "q.txt"
-    source.write_text(AIKEN_SAMPLE, encoding="utf-8")
+    source.write_text("只是一些文字。\n", encoding="utf-8")
     code, _, err = run(capsys, "banks", "import", str(source), "-o", str(tmp_path / "x.bank.yaml"))
     assert code == 1 and "--format" in err
+    source.write_text(AIKEN_SAMPLE, encoding="utf-8")
     code, _, err = run(capsys, "banks", "import", str(source), "--format", "aiken", "-o", str(tmp_path / "x.yaml"))
     assert code == 1 and ".bank.yaml" in err
 
