@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from exam.cli.base import Group, pass_app
+from exam.cli.base import Group, pass_app, trainer_only
 from exam.context import AppContext
 from exam.i18n import t
 
@@ -16,6 +16,7 @@ def store_group() -> None:
 
 @store_group.command("repair", help="cli.store_repair_help")
 @pass_app
+@trainer_only
 def store_repair(app: AppContext) -> None:
     """Rebuild the store's index from the attempt files; name every file set aside, unreadable or removed."""
     report = app.service.repair_store()
