@@ -11,9 +11,11 @@ retitles the window) and the bidirectional overrides that make text read in a di
 
 :func:`safe_text` removes all of them, whole escape sequences first so that no printable tail (``[5m``) is left
 behind; line breaks and tabs are kept only where text may have several lines. It is applied once where text enters
-(roster import, results import, the sign-in form) and again where text leaves (terminal tables, JSON lines, csv and
-xlsx cells), so text stored by an older version is safe too. Bank and paper files are checked, not cleaned: a bank
-with such characters is a bank problem reported with its file and line (:func:`unsafe_characters`).
+(results import, the sign-in form) and again where text leaves (terminal tables, JSON lines, CLI error messages,
+csv and xlsx cells, the trainer screen), so text stored by an older version is safe too. Files a trainer or an author
+can fix are checked, not cleaned: a bank, paper or source file with such characters is a problem reported with its
+file and line (:func:`unsafe_characters`, :func:`exam.yamlsafe.unsafe_text_problems`), a roster row is refused
+naming the row, and a plugin's object is refused naming the field (:func:`unsafe_fields`).
 """
 
 from __future__ import annotations
