@@ -14,7 +14,7 @@ from exam.models import Bank, Equivalents, Question, ShortAnswer
 from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType, type_label
 from exam.sources import PREAMBLE, Citation, SourceLibrary
 from exam.textnorm import answer_form, contains, normalize_answer
-from exam.yamlsafe import LineDict, LineList, load_yaml
+from exam.yamlsafe import LineDict, LineList, load_yaml, unsafe_text_problems
 
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -376,6 +376,7 @@ def load_bank_file(
     """
     found: list[Problem] = []
     data = load_yaml(path, collect=found)  # a key written twice must not hide the file's other problems
+    found += unsafe_text_problems(data, path)  # refused, not cleaned: the author should see and fix the text
     found = _name_questions(data, found)
     try:
         bank = parse_bank(data, str(path), types, sources)

@@ -19,7 +19,7 @@ from exam.grading import BLANK_RULES, MULTIPLE_RULES
 from exam.i18n import t
 from exam.models import Bank, Question
 from exam.qtypes import GradingRules
-from exam.yamlsafe import LineDict, load_yaml
+from exam.yamlsafe import LineDict, load_yaml, unsafe_text_problems
 
 PAPER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -530,6 +530,7 @@ def load_paper_file(path: str | Path, known_types: Sequence[str]) -> PaperSpec:
     """Read and validate one ``*.paper.yaml`` file; a :class:`BankFormatError` lists every problem, in line order."""
     found: list[Problem] = []
     data = load_yaml(path, collect=found)  # a key written twice must not hide the file's other problems
+    found += unsafe_text_problems(data, path)
     try:
         spec = parse_paper(data, str(path), known_types)
     except BankFormatError as exc:

@@ -36,6 +36,7 @@ from exam.i18n import t
 from exam.models import Bank
 from exam.papers import PaperSpec, check_satisfiable, load_paper_file
 from exam.qtypes import QuestionType
+from exam.safetext import unsafe_fields
 from exam.sources import SourceDocument, SourceLibrary
 
 ENTRY_POINT_GROUP = PROJECT_NAME
@@ -374,6 +375,13 @@ def _accept(contribution: _Contribution, plugin: str, raw: object, loading: _Loa
             item: object = contribution.read(raw)
         elif isinstance(raw, contribution.cls):
             item = raw
+            unsafe = unsafe_fields(item)
+            if unsafe:  # files were checked with their lines when read; an object is checked here, field by field
+                path, chars = unsafe[0]
+                raise ExamError(
+                    t("plugin.unsafe_text", kind=type(raw).__name__, field=path, chars=", ".join(chars),
+                      count=len(unsafe))
+                )  # fmt: skip
         else:
             raise ExamError(t(contribution.wrong_kind, kind=type(raw).__name__))
     except ExamError as exc:

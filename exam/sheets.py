@@ -4,7 +4,9 @@ reading a trainer's workbook as the person sees it (:func:`displayed_rows`, shar
 Whatever a trainee typed (a name such as ``=HYPERLINK(...)``, an answer starting with ``+``) reaches the file as
 text: in xlsx every text cell is stored as a string (never a formula) and flagged with Excel's quote prefix, in csv
 text that a spreadsheet would evaluate gets a leading apostrophe. Numbers, dates and durations are stored as
-numbers with a display format, so a trainer can sort and sum them.
+numbers with a display format, so a trainer can sort and sum them. Control characters and escape sequences in text
+are removed (:func:`exam.safetext.safe_text`) before anything else: openpyxl refuses them in a cell, and one such
+name must not stop the sheet for everyone.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from exam.cellformat import ZH_CN_BUILTIN_FORMATS, display_text
 from exam.exporters import BarChart, ScoreSheet, SheetTable
+from exam.safetext import safe_text
 from exam.store.atomic import atomic_write_bytes
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +38,10 @@ def looks_like_formula(value: Any) -> bool:
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with ``'`` so it stays text."""
+    """Text without control characters; text that a spreadsheet would run as a formula is prefixed with ``'`` so it
+    stays text."""
+    if isinstance(value, str):
+        value = safe_text(value, multiline=True)
     if looks_like_formula(value):
         return "'" + value
     return value
@@ -170,7 +176,12 @@ def _make_text(cell: Any) -> None:
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones: keep the wall time that was recorded
-    if isinstance(value, str) and len(value) > 32767:
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        # safe_text removes everything openpyxl refuses; its own pattern stays as the last guard, so that a
+        # character it adds to the list one day cannot stop the sheet either.
+        value = ILLEGAL_CHARACTERS_RE.sub("", safe_text(value, multiline=True))
         return value[:32767]  # Excel's limit for one cell
     return value
 
@@ -211,7 +222,7 @@ def _add_bar_chart(ws: Any, table: SheetTable, spec: BarChart, first: int) -> No
 
 def sheet_title(title: str) -> str:
     """A valid worksheet name: no ``[]:*?/\\`` and at most 31 characters."""
-    return (title.translate(_SHEET_NAME_FORBIDDEN).strip("'") or "Sheet")[:31]
+    return (safe_text(title).translate(_SHEET_NAME_FORBIDDEN).strip("'") or "Sheet")[:31]
 
 
 # -- reading --------------------------------------------------------------------------------------------------------

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exam.errors import NotFoundError
+from exam.errors import BankFormatError, NotFoundError
 from exam.i18n import t
 from exam.textnorm import chinese_numeral
-from exam.yamlsafe import load_yaml
+from exam.yamlsafe import load_yaml, unsafe_text_problems
 
 PREAMBLE = "序言"
 
@@ -124,11 +124,15 @@ def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
         The document, articles by number, each article's 款 in order.
 
     Raises:
-        BankFormatError: The file cannot be read or is not safe, well-formed YAML.
+        BankFormatError: The file cannot be read, is not safe, well-formed YAML, or has control characters or
+            escape sequences in its text (:func:`exam.yamlsafe.unsafe_text_problems`).
         KeyError, TypeError, ValueError: A required key is missing or of the wrong kind (the statute files ship
             with their plugin and are checked by the bank tests).
     """
     data = load_yaml(path)
+    unsafe = unsafe_text_problems(data, path)
+    if unsafe:
+        raise BankFormatError(unsafe)
     version = str(data.get("version", ""))
     doc = SourceDocument(doc_id=doc_id, title=data["title"], short_title=short_title, version=version)
     doc.preamble = tuple(data.get("preamble") or ())

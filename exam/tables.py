@@ -1,4 +1,5 @@
-"""Plain tables for the terminal (Rich handles CJK widths); markup in data is never interpreted."""
+"""Plain tables for the terminal (Rich handles CJK widths); markup in data is never interpreted, and control
+characters and escape sequences in data never reach the terminal (:func:`exam.safetext.safe_text`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from exam.safetext import safe_text
+
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], console: Console | None = None) -> None:
-    """Print ``rows`` under ``headers`` as a terminal table; every cell is shown as literal text (no markup).
+    """Print ``rows`` under ``headers`` as a terminal table; every cell is shown as literal text (no markup, no
+    control characters or escape sequences: they are removed, line breaks kept).
 
     Args:
         headers: Column titles.
@@ -20,9 +24,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], console: 
     """
     table = Table(show_lines=False, header_style="bold")
     for header in headers:
-        table.add_column(Text(header), overflow="fold")
+        table.add_column(Text(safe_text(header, multiline=True)), overflow="fold")
     for row in rows:
-        table.add_row(*[Text("" if v is None else str(v)) for v in row])
+        table.add_row(*[Text("" if v is None else safe_text(str(v), multiline=True)) for v in row])
     if console is None:
         console = Console(highlight=False)
         if not console.is_terminal:

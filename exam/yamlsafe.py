@@ -4,7 +4,9 @@
 * nesting depth and file size are capped;
 * scalars follow YAML 1.2's core schema: ``no``/``on`` stay strings and ``1:30`` stays ``"1:30"``;
 * a key written twice is reported, never silently overwritten;
-* every mapping and sequence remembers its line, so errors can name it.
+* every mapping and sequence remembers its line, so errors can name it;
+* a control character written into the file is reported with its line; one written as an escape (``"\\e[5m"``)
+  is found by :func:`unsafe_text_problems`, which bank and paper files go through.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 
 from exam.errors import BankFormatError, Problem
 from exam.i18n import t
+from exam.safetext import unsafe_characters
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20
@@ -162,6 +165,14 @@ def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] 
         if problems:
             raise BankFormatError(problems)
         documents = list(yaml.compose_all(text, Loader=CoreSchemaLoader))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file: say which, and where
+        code = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
+        position = exc.position
+        if 0 <= position < len(text) and ord(text[position]) == code:  # the pure-Python reader counts characters
+            line = text.count("\n", 0, position) + 1
+        else:  # libyaml (the C loader) counts bytes of the UTF-8 text
+            line = text.encode("utf-8").count(b"\n", 0, position) + 1
+        raise BankFormatError.single(name, line, None, t("yaml.unsafe_character", chars=f"U+{code:04X}")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -178,3 +189,38 @@ def load_yaml(path: str | Path, text: str | None = None, collect: list[Problem] 
     if collect is not None:
         collect.extend(problems)
     return data
+
+
+def unsafe_text_problems(data: Any, path: str | Path) -> list[Problem]:
+    """One problem per text value of ``data`` (as :func:`load_yaml` read it) that holds a control character, an
+    escape sequence or a bidirectional override (see :mod:`exam.safetext`); line breaks and tabs are allowed.
+
+    Such text would act on the terminal (blink, hide a link, retitle the window) or stop an xlsx export instead of
+    being shown, so a bank or paper file carrying it is refused, naming the line and the characters found.
+
+    Args:
+        data: The document, ``LineDict``/``LineList`` from :func:`load_yaml` (plain values are checked too).
+        path: The file name used in the problems.
+
+    Returns:
+        The problems in document order; the item is ``None`` (a caller names the question from the line).
+    """
+    problems: list[Problem] = []
+
+    def visit(value: Any, line: int | None) -> None:
+        if isinstance(value, str):
+            chars = unsafe_characters(value)
+            if chars:
+                problems.append(Problem(str(path), line, None, t("yaml.unsafe_text", chars=", ".join(chars))))
+        elif isinstance(value, dict):
+            key_lines = getattr(value, "key_lines", {})
+            for key, item in value.items():
+                visit(key, key_lines.get(key, getattr(value, "line", line)))
+                visit(item, key_lines.get(key, getattr(value, "line", line)))
+        elif isinstance(value, list):
+            item_lines = getattr(value, "item_lines", [])
+            for index, item in enumerate(value):
+                visit(item, item_lines[index] if index < len(item_lines) else getattr(value, "line", line))
+
+    visit(data, getattr(data, "line", None))
+    return problems

@@ -37,6 +37,7 @@ from exam.config import load_settings
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import set_language, t
+from exam.safetext import safe_text
 
 __all__ = ["cli", "main"]
 
@@ -139,11 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     except ExamError as exc:
         if debug:
             raise
-        click.secho(t("cli.error", message=str(exc)), fg="red", err=True)
+        click.secho(t("cli.error", message=safe_text(str(exc), multiline=True)), fg="red", err=True)
         return 1
     except Exception as exc:  # an internal error: still no traceback for the user
         if debug:
             raise
-        click.secho(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), fg="red", err=True)
+        click.secho(t("cli.internal_error", error=safe_text(f"{type(exc).__name__}: {exc}")), fg="red", err=True)
         return 70
     return 0

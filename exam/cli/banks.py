@@ -5,14 +5,13 @@ The conversions live in :mod:`exam.formats`; this module reads the options and p
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from exam.cli.base import Group, echo_problems, option, pass_app, warn_plugin_failures
+from exam.cli.base import Group, echo_problems, option, pass_app, trainer_only, warn_plugin_failures
 from exam.context import AppContext
 from exam.errors import BankFormatError, ExamError, Problem
 from exam.i18n import t
@@ -105,8 +104,11 @@ def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
 @option("--bank", "bank_ids", multiple=True, help="cli.opt_bank")
 @option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @pass_app
+@trainer_only
 def banks_dump(app: AppContext, bank_ids: tuple[str, ...], fmt: str) -> None:
     """Every question (or those of ``bank_ids``) as JSON Lines on stdout, in bank order and then file order."""
+    from exam.safetext import safe_json
+
     registry = app.registry
     unknown = [b for b in bank_ids if b not in registry.banks]
     if unknown:
@@ -116,7 +118,7 @@ def banks_dump(app: AppContext, bank_ids: tuple[str, ...], fmt: str) -> None:
         if bank_ids and bank.id not in bank_ids:
             continue
         for question in bank.questions:
-            out.write(json.dumps(question.to_dict(), ensure_ascii=False) + "\n")
+            out.write(safe_json(question.to_dict()) + "\n")
 
 
 # -- exam banks import, export --------------------------------------------------------------------------------------
@@ -219,6 +221,7 @@ def banks_import(
 @option("-o", "--output", type=click.Path(path_type=Path), required=True, help="formats.opt_output_file")
 @option("--force", is_flag=True, help="formats.opt_force")
 @pass_app
+@trainer_only
 def banks_export(app: AppContext, bank_id: str, fmt: str | None, output: Path, force: bool) -> None:
     """Write a loaded bank as an Excel template, GIFT or Aiken file; questions the format cannot hold are named."""
     from exam.formats.convert import export_bank, guess_format, write_new_file

@@ -10,16 +10,19 @@ modules its commands use inside each command: importing every command module is 
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
 from exam.context import AppContext
 from exam.errors import ExamError, Problem
 from exam.i18n import t
+from exam.safetext import safe_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -110,6 +113,89 @@ pass_app = click.make_pass_decorator(AppContext)
 """Pass the run's :class:`~exam.context.AppContext` (made by the ``exam`` group) as a command's first argument."""
 
 
+# -- trainer commands behind the trainer passphrase (issue 11) -------------------------------------------------------
+
+PASSPHRASE_VARIABLE = "EXAM_TRAINER_PASSPHRASE"
+"""The environment variable a script sets to the trainer passphrase instead of typing it (see docs/security.md)."""
+
+PROMPT_TRIES = 3
+"""Wrong passphrases typed at the prompt before the command gives up (each wait grows, see exam.trainer.auth)."""
+
+_CHECKED = "exam.trainer_checked"
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (ValueError, OSError):  # closed or detached
+        return False
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether someone can be asked: standard input is a terminal (not a pipe, a file or a closed stream)."""
+    return _is_terminal(sys.stdin)
+
+
+def _stderr_is_terminal() -> bool:
+    """Whether someone watches standard error (a reminder is for a person; a script's log gets one line per error)."""
+    return _is_terminal(sys.stderr)
+
+
+def require_trainer(app: AppContext) -> None:
+    """Let the command go on only for the trainer, once per run of ``exam``.
+
+    With no trainer passphrase set (``exam trainer set-passphrase``), everyone may; when stderr is a terminal, a
+    reminder there says so and how to set one (in a script's log it would only be noise next to each error).
+    Otherwise the passphrase is read from :data:`PASSPHRASE_VARIABLE` when set (one try), else asked for with
+    hidden input when standard input is a terminal (up to :data:`PROMPT_TRIES` tries). Checking goes through the
+    service, so the delay after wrong passphrases (:mod:`exam.trainer.auth`) applies here as in the app.
+
+    Raises:
+        ExamError: The passphrase is wrong, or none was given and nobody can be asked (exit status 1).
+        StoreError: The store cannot tell whether a passphrase is set (a damaged record never lets anyone in).
+    """
+    root = click.get_current_context().find_root()
+    if root.meta.get(_CHECKED):
+        return
+    service = app.service
+    if not service.has_trainer_passphrase():
+        if _stderr_is_terminal():
+            click.secho(t("auth.cli_no_passphrase"), fg="yellow", err=True)
+        root.meta[_CHECKED] = True
+        return
+    given = os.environ.get(PASSPHRASE_VARIABLE)
+    if given is not None:
+        if not service.verify_trainer_passphrase(given):
+            raise ExamError(t("auth.cli_wrong_variable", variable=PASSPHRASE_VARIABLE))
+    elif not _stdin_is_terminal():
+        raise ExamError(t("auth.cli_needed", variable=PASSPHRASE_VARIABLE))
+    else:
+        for attempt in range(1, PROMPT_TRIES + 1):
+            typed = click.prompt(t("auth.cli_prompt"), hide_input=True, default="", show_default=False, err=True)
+            if service.verify_trainer_passphrase(typed):
+                break
+            if attempt == PROMPT_TRIES:
+                raise ExamError(t("auth.cli_wrong", count=PROMPT_TRIES))
+            click.secho(t("auth.cli_try_again"), fg="yellow", err=True)
+    root.meta[_CHECKED] = True
+
+
+def trainer_only(func: F) -> F:
+    """Make a command the trainer's: placed below ``@pass_app``, it runs only after :func:`require_trainer`.
+
+    Every command that reads everyone's results, shows answer keys or changes anything is guarded; a test walks the
+    command tree and runs each command not on its explicit list of open commands without, with a wrong and with the
+    right passphrase (tests/core/test_trainer_only.py), so a new command cannot be forgotten.
+    """
+
+    @functools.wraps(func)
+    def guarded(app: AppContext, *args: Any, **kwargs: Any) -> Any:
+        require_trainer(app)
+        return func(app, *args, **kwargs)
+
+    return cast(F, guarded)
+
+
 def warn_plugin_failures(app: AppContext) -> None:
     """One line on stderr if a plugin failed to load, pointing to ``exam plugins`` (loads the registry if needed)."""
     failures = app.registry.failures
@@ -120,7 +206,7 @@ def warn_plugin_failures(app: AppContext) -> None:
 def echo_problems(problems: Iterable[Problem]) -> None:
     """Print each problem on stdout as one line (``FILE:LINE [QUESTION-ID]: message``)."""
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(safe_text(str(problem), multiline=True))  # a problem may quote the file's text
 
 
 def check_output(path: Path, force: bool) -> None:

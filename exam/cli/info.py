@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from exam import __version__
@@ -18,6 +16,7 @@ from exam.i18n import t
 @pass_app
 def plugins_command(app: AppContext, fmt: str) -> None:
     """Every plugin with its version, hooks, contributions and status (a table, or JSON for tools)."""
+    from exam.safetext import safe_json
     from exam.tables import print_table
 
     infos = list(app.registry.plugins.values())
@@ -27,7 +26,7 @@ def plugins_command(app: AppContext, fmt: str) -> None:
              "contributed": p.contributed, "ok": p.ok, "errors": p.errors}
             for p in infos
         ]  # fmt: skip
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(safe_json(data, indent=2))
         return
     rows = [
         [p.name, p.version, "\n".join(p.hooks), "\n".join(p.contributed),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli.base import Command, Group, check_output, option, pass_app, warn_plugin_failures
+from exam.cli.base import Command, Group, check_output, option, pass_app, trainer_only, warn_plugin_failures
 from exam.context import AppContext
 from exam.i18n import t
 from exam.models import Trainee
@@ -44,6 +44,7 @@ def papers_list(app: AppContext) -> None:
 @option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="print.opt_output")
 @option("--force", is_flag=True, help="scores.opt_force")
 @pass_app
+@trainer_only
 def papers_print(app: AppContext, paper: str, trainee_id: str | None, copies: int, output: Path, force: bool) -> None:
     """Write the drawn paper(s) and, beside them, the key; print the paper codes to type back with the answers."""
     from exam.trainer.filters import check_paper

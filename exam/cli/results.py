@@ -5,12 +5,11 @@ The file format and the merge rules live in :mod:`exam.trainer.results_io`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app
+from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, require_trainer, trainer_only
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -22,11 +21,13 @@ from exam.i18n import t
 @pass_app
 def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
     """``exam results`` alone lists attempts, oldest first: a table for people or one JSON object per line."""
+    from exam.safetext import safe_json
     from exam.service import public_attempt, to_iso
     from exam.tables import print_table
 
     if click.get_current_context().invoked_subcommand is not None:
-        return
+        return  # each subcommand is guarded on its own
+    require_trainer(app)  # the list shows everyone's results
     service = app.service
     if paper is not None:
         from exam.trainer.filters import check_paper
@@ -44,7 +45,7 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
             except ExamError as exc:  # the others are still printed; the damaged one is named below
                 failed.append(exc)
                 continue
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(safe_json(record))
         for error in failed:
             click.secho(str(error), fg="red", err=True)
         if failed or unreadable:
@@ -68,6 +69,7 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
 @option("--paper", help="cli.opt_paper")
 @option("--force", is_flag=True, help="scores.opt_force")
 @pass_app
+@trainer_only
 def results_export(app: AppContext, output: Path, paper: str | None, force: bool) -> None:
     """Write the submitted attempts (of one paper, or all) to one JSON Lines file."""
     from exam.trainer.filters import check_paper
@@ -83,6 +85,7 @@ def results_export(app: AppContext, output: Path, paper: str | None, force: bool
 @results_group.command("import", cls=Command, help="results.import_help", short_help="results.import_short")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
+@trainer_only
 def results_import(app: AppContext, files: tuple[Path, ...]) -> None:
     """Import files written by ``exam results export``; a refused file is named and makes the exit status 1."""
     from exam.trainer.results_io import import_results
@@ -108,6 +111,7 @@ def results_import(app: AppContext, files: tuple[Path, ...]) -> None:
 @option("--code", help="enter.opt_code")
 @option("--answers", help="enter.opt_answers")
 @pass_app
+@trainer_only
 def results_enter(
     app: AppContext,
     paper: str,

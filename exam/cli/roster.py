@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli.base import Group, echo_problems, option, pass_app
+from exam.cli.base import Group, echo_problems, option, pass_app, trainer_only
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -20,6 +20,7 @@ def roster_group() -> None:
 @roster_group.command("import", help="roster.import_help")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @pass_app
+@trainer_only
 def roster_import(app: AppContext, file: Path) -> None:
     """Import the roster from an xlsx or csv file; on a problem, print each and change nothing (exit 1)."""
     from exam.trainer.roster import RosterError
@@ -41,6 +42,7 @@ def roster_import(app: AppContext, file: Path) -> None:
 @roster_group.command("list", help="roster.list_help")
 @option("--unit", help="roster.opt_unit")
 @pass_app
+@trainer_only
 def roster_list(app: AppContext, unit: str | None) -> None:
     """The roster (or one unit of it) as a table, and its size."""
     from exam.tables import print_table

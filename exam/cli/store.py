@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from exam.cli.base import Command, Group, ProgressBar, option, pass_app
+from exam.cli.base import Command, Group, ProgressBar, option, pass_app, trainer_only
 from exam.context import AppContext
 from exam.i18n import t
 
@@ -16,6 +16,7 @@ def store_group() -> None:
 
 @store_group.command("repair", help="cli.store_repair_help")
 @pass_app
+@trainer_only
 def store_repair(app: AppContext) -> None:
     """Rebuild the store's index from the attempt files; name every file set aside, unreadable or removed."""
     report = app.service.repair_store()
@@ -32,6 +33,7 @@ def store_repair(app: AppContext) -> None:
 @option("--from", "source", metavar="PATH|URL", help="copy.opt_from")
 @option("--to", "target", metavar="PATH|URL", required=True, help="copy.opt_to")
 @pass_app
+@trainer_only
 def store_copy(app: AppContext, source: str | None, target: str) -> None:
     """Copy every attempt and record from SRC (default: the store in use) into the empty DST, and verify."""
     from exam.config import store_location

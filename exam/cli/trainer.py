@@ -12,7 +12,16 @@ from typing import Any
 
 import click
 
-from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, warn_plugin_failures
+from exam.cli.base import (
+    Command,
+    Group,
+    ProgressBar,
+    check_output,
+    option,
+    pass_app,
+    trainer_only,
+    warn_plugin_failures,
+)
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -68,6 +77,7 @@ def export_group() -> None:
 @option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="scores.opt_output")
 @option("--force", is_flag=True, help="scores.opt_force")
 @pass_app
+@trainer_only
 def export_scores(
     app: AppContext,
     paper: str,
@@ -106,6 +116,7 @@ def export_scores(
 @option("--unit", help="scores.opt_unit")
 @option("--all-attempts", is_flag=True, help="scores.opt_all_attempts")
 @pass_app
+@trainer_only
 def stats_command(
     app: AppContext, paper: str, date_from: date | None, date_to: date | None, unit: str | None, all_attempts: bool
 ) -> None:
@@ -160,6 +171,7 @@ def stats_command(
 @option("--yes", is_flag=True, help="regrade.opt_yes")
 @option("--reason", default="", help="regrade.opt_reason")
 @pass_app
+@trainer_only
 def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reason: str) -> None:
     """Score the submitted attempts of a paper again; show old → new, then apply once confirmed."""
     from exam.tables import print_table
@@ -201,6 +213,7 @@ def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reaso
 @click.argument("points", type=float)
 @option("--note", default="", help="mark.opt_note")
 @pass_app
+@trainer_only
 def mark_command(app: AppContext, attempt: str, question: str, points: float, note: str) -> None:
     """Mark one answer by hand (``attempt`` may be the first characters of the id) and print old → new."""
     from exam.trainer.regrade import resolve_attempt
@@ -218,6 +231,7 @@ def mark_command(app: AppContext, attempt: str, question: str, points: float, no
 @click.command("pending", cls=Command, help="mark.pending_help")
 @option("--paper", help="cli.opt_paper")
 @pass_app
+@trainer_only
 def pending_command(app: AppContext, paper: str | None) -> None:
     """The answers waiting for a trainer's mark, with the key to mark them against."""
     from exam.tables import print_table
@@ -256,6 +270,7 @@ def pending_command(app: AppContext, paper: str | None) -> None:
 @option("--minutes", required=True, type=click.IntRange(0, 600), help="extra.opt_minutes")
 @option("--allow-new", is_flag=True, help="extra.opt_allow_new")
 @pass_app
+@trainer_only
 def extra_time_command(app: AppContext, paper: str, trainee_id: str, minutes: int, allow_new: bool) -> None:
     """Give one trainee extra minutes on a paper, also on an attempt under way."""
     check_paper(app.service, paper)

@@ -345,6 +345,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yaml.no_anchors": ("不允许使用 YAML 锚点（&…）", "YAML anchors (&…) are not allowed"),
     "yaml.too_deep": ("嵌套层数超过 {limit} 层", "Nested more than {limit} levels deep"),
     "yaml.syntax": ("YAML 语法错误：{error}", "YAML syntax error: {error}"),
+    # -- text that would act on a terminal (issue 11: exam/safetext.py, yamlsafe.unsafe_text_problems) --
+    "yaml.unsafe_character": (
+        "文件中有不允许的控制字符 {chars}，请删除",
+        "The file holds a control character that is not allowed, {chars}; remove it",
+    ),
+    "yaml.unsafe_text": (
+        "文字中有控制字符或转义序列（{chars}），会在终端中变成闪烁、隐藏链接等效果，请删除",
+        "The text holds control characters or escape sequences ({chars}), which would act on a terminal "
+        "(blinking, hidden links) instead of being shown; remove them",
+    ),
     "yaml.many_documents": ("文件应当只有一个 YAML 文档", "The file must hold one YAML document only"),
     "yaml.empty": ("文件是空的", "The file is empty"),
     # -- paper files and assembly (exam/papers.py) ------------------------------------------------------------------
@@ -412,6 +422,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plugin.bank_wrong_kind": (
         "题库必须是文件路径或 Bank，而不是 {kind}",
         "A bank must be a file path or a Bank, not {kind}",
+    ),
+    # -- text that would act on a terminal, in what a plugin returns (issue 11: exam/plugins.py _accept) --
+    "plugin.unsafe_text": (
+        "{kind} 的文字中有 {count} 处控制字符或转义序列，未加载；第一处：{field}（{chars}）",
+        "{kind} has control characters or escape sequences in {count} text(s) and was not loaded; the first: "
+        "{field} ({chars})",
     ),
     "plugin.bank_invalid": (
         "题库 {bank} 有 {count} 处错误，未加载；第一处：{first}",

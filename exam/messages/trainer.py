@@ -365,9 +365,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "extra.history_reason": ("延时 {old} → {new} 分钟", "extra time {old} → {new} minutes"),
     "auth.group_help": ("培训管理员设置。", "Trainer settings."),
     "auth.set_help": (
-        "设置或修改培训管理口令（进入考试程序中的管理功能时需要输入）。口令只以加盐散列保存。",
-        "Set or change the trainer passphrase (asked for by the trainer functions of the exam app). Only a salted "
-        "hash is stored.",
+        "设置或修改培训管理口令。设置后，考试程序中的管理功能和所有培训管理命令（导出成绩、阅卷、延时、导入、花名册等）"
+        "都要先输入口令；脚本中可用环境变量 EXAM_TRAINER_PASSPHRASE 提供（同一账户下的其他程序能读到它）。"
+        "口令只以加盐散列保存。详见 docs/security.md。",
+        "Set or change the trainer passphrase. Once set, the trainer functions of the exam app and every trainer "
+        "command (exports, marking, extra time, imports, roster, ...) ask for it; scripts may give it in the "
+        "environment variable EXAM_TRAINER_PASSPHRASE (readable by other programs of the same OS user). Only a "
+        "salted hash is stored. See docs/security.md.",
     ),
     "auth.prompt_current": ("当前口令", "Current passphrase"),
     "auth.prompt_new": ("新口令", "New passphrase"),
@@ -377,6 +381,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.blank": ("口令不能为空", "The passphrase cannot be blank"),
     "auth.too_short": ("口令至少要 {count} 个字符", "The passphrase needs at least {count} characters"),
     "auth.set_done": ("培训管理口令已设置。", "Trainer passphrase set."),
+    # -- trainer commands behind the passphrase (issue 11: exam/cli/base.py require_trainer) --
+    "auth.cli_no_passphrase": (
+        "提醒：尚未设置培训管理口令，任何能运行 exam 的人都能执行这条命令。请用 exam trainer set-passphrase 设置。",
+        "Note: no trainer passphrase is set, so anyone who can run exam can run this command. Set one with "
+        "exam trainer set-passphrase.",
+    ),
+    "auth.cli_prompt": ("培训管理口令", "Trainer passphrase"),
+    "auth.cli_try_again": ("口令不对，请再试一次。", "Wrong passphrase; try again."),
+    "auth.cli_wrong": (
+        "培训管理口令连续 {count} 次不对，命令没有执行。",
+        "Wrong trainer passphrase {count} times; the command was not run.",
+    ),
+    "auth.cli_wrong_variable": (
+        "环境变量 {variable} 中的培训管理口令不对，命令没有执行。",
+        "The trainer passphrase in {variable} is wrong; the command was not run.",
+    ),
+    "auth.cli_needed": (
+        "这是培训管理命令，需要培训管理口令：请在终端中运行以便输入口令，或（脚本中）设置环境变量 {variable}。",
+        "This is a trainer command and needs the trainer passphrase: run it in a terminal to type it, or (in a "
+        "script) set the environment variable {variable}.",
+    ),
     "results.export_help": (
         "把已交的答卷导出为一个文件（JSON Lines），带到汇总的电脑上用 exam results import 导入。"
         "例：exam results export -o 第一考场.jsonl",

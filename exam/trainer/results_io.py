@@ -25,6 +25,7 @@ from exam.attempts import Attempt
 from exam.errors import ExamError
 from exam.i18n import t
 from exam.papers import DrawnPaper
+from exam.safetext import safe_data, safe_text
 from exam.service import ExamService
 from exam.store.atomic import atomic_write_bytes
 
@@ -113,6 +114,7 @@ def read_results_file(path: str | Path) -> list[Attempt]:
             _check_header(path, number, data)
             header_seen = True
             continue
+        data = _neutralised(data)
         problem = attempt_problem(data)
         if problem:
             raise ResultsFileError(path, number, problem)
@@ -123,6 +125,17 @@ def read_results_file(path: str | Path) -> list[Attempt]:
     if not header_seen:
         raise ResultsFileError(path, None, t("results.not_export"))
     return attempts
+
+
+def _neutralised(data: Any) -> Any:
+    """An exported attempt with its text made safe (:mod:`exam.safetext`): names and answers from another machine
+    must not carry control characters or escape sequences into the terminal or a score sheet. A name or 考号 is one
+    line. Text an honest store wrote is unchanged: the sign-in form already removes these characters."""
+    data = safe_data(data)
+    trainee = data.get("trainee") if isinstance(data, dict) else None
+    if isinstance(trainee, dict):
+        data["trainee"] = {k: safe_text(v) if isinstance(v, str) else v for k, v in trainee.items()}
+    return data
 
 
 def _check_header(path: Path, number: int, data: Any) -> None:

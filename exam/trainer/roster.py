@@ -22,6 +22,7 @@ from typing import Any
 from exam.errors import ExamError, Problem
 from exam.i18n import t
 from exam.models import Trainee
+from exam.safetext import unsafe_characters
 from exam.store.base import AttemptStore
 
 ROSTER_TABLE = "roster"
@@ -30,7 +31,6 @@ MAX_ROWS = 20_000
 TRAINEE_ID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 MAX_NAME = 40
 MAX_TEXT = 100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _HEADERS = {
     "姓名": "name", "名字": "name", "name": "name",
@@ -200,12 +200,12 @@ def _member(values: dict[str, Any], row: int, sheet: RosterSheet) -> Trainee | N
     name = _text(values.get("name"))
     if not name:
         sheet.problem(row, item, t("roster.no_name"))
-    elif len(name) > MAX_NAME or _CONTROL.search(name):
+    elif len(name) > MAX_NAME or unsafe_characters(name, multiline=False):
         sheet.problem(row, item, t("roster.bad_name", limit=MAX_NAME))
     extra = {}
     for key in ("unit", "position"):
         value = _text(values.get(key))
-        if len(value) > MAX_TEXT or _CONTROL.search(value):
+        if len(value) > MAX_TEXT or unsafe_characters(value, multiline=False):
             sheet.problem(row, item, t("roster.bad_text", column=t(f"roster.col_{key}"), limit=MAX_TEXT))
         extra[key] = value
     if len(sheet.problems) > before:

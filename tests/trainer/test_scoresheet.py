@@ -285,9 +285,11 @@ def test_unknown_paper_and_format_are_one_line_errors(
 
 
 def test_safe_cell_prefixes_every_formula_start() -> None:
-    """= + - @ tab and CR at the start get an apostrophe; other text and numbers are unchanged."""
-    for start in ("=", "+", "-", "@", "\t", "\r"):
+    """= + - @ and tab at the start get an apostrophe; a CR is a line break (never a raw control character); other
+    text and numbers are unchanged."""
+    for start in ("=", "+", "-", "@", "\t"):
         assert safe_cell(start + "x") == "'" + start + "x"
+    assert safe_cell("\r=x") == "\n=x"
     assert safe_cell("王五") == "王五"
     assert safe_cell(-1) == -1
 

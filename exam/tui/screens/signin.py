@@ -15,14 +15,17 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from exam.attempts import Attempt
 from exam.i18n import t
 from exam.models import Trainee
+from exam.safetext import safe_line
 from exam.tui.screens.base import ServiceScreen
 
 MAX_FIELD = 40
 
 
 def clean(text: str) -> str:
-    """NFC-normalised, trimmed, control characters removed; shown literally wherever it appears."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC-normalised, one line, trimmed; escape sequences, control and format characters (bidi overrides, zero
+    widths) removed (:func:`exam.safetext.safe_line`, then every other Unicode category C); at most
+    :data:`MAX_FIELD` characters."""
+    text = safe_line(unicodedata.normalize("NFC", text))
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()[:MAX_FIELD]
 
 

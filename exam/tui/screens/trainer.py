@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 from exam.attempts import Attempt, GradedAnswer
 from exam.i18n import t
 from exam.qtypes import type_label
+from exam.safetext import safe_text
 from exam.trainer.regrade import pending_reviews
 from exam.trainer.scoresheet import ScoreReport, Selection, flag_text
 from exam.tui.screens.base import ServiceScreen
@@ -26,6 +27,12 @@ from exam.tui.screens.base import ServiceScreen
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
+
+
+def _literal(text: str) -> Text:
+    """A table cell showing ``text`` as it is: no markup, and no control character or escape sequence (text stored
+    by an older version may still have them)."""
+    return Text(safe_text(text))
 
 
 class TrainerScreen(ServiceScreen[None]):
@@ -106,7 +113,7 @@ class TrainerScreen(ServiceScreen[None]):
         results.clear()
         for a in report.attempts:
             results.add_row(
-                Text(a.trainee.name), Text(a.trainee.id), Text(a.trainee.unit), f"{a.score or 0:g}",
+                _literal(a.trainee.name), _literal(a.trainee.id), _literal(a.trainee.unit), f"{a.score or 0:g}",
                 f"{a.max_score:g}", t("cli.yes") if a.passed else t("cli.no"), t("status." + a.status.value),
             )  # fmt: skip
         stats = report.statistics
@@ -118,15 +125,16 @@ class TrainerScreen(ServiceScreen[None]):
         table.clear()
         for item in stats.items:
             table.add_row(
-                Text(item.question_id), Text(labels.get(item.type, item.type)), str(item.attempts), _pct(item.facility),
-                _pct(item.discrimination), Text(flag_text(item)),
+                _literal(item.question_id), _literal(labels.get(item.type, item.type)), str(item.attempts),
+                _pct(item.facility), _pct(item.discrimination), _literal(flag_text(item)),
             )  # fmt: skip
         self.pending = pending
         pending_table = self.query_one("#pending", DataTable)
         pending_table.clear()
         for attempt, answer in pending:
             pending_table.add_row(
-                Text(attempt.trainee.name), Text(answer.question_id), f"{answer.points:g} / {answer.max_points:g}",
+                _literal(attempt.trainee.name), _literal(answer.question_id),
+                f"{answer.points:g} / {answer.max_points:g}",
             )  # fmt: skip
         self._show_pending_answer()
 
