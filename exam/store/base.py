@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from exam.attempts import Attempt
 
-EFFECTS = ("wrong_book", "notify")
-"""Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`)."""
+EFFECTS = ("seal", "wrong_book", "notify")
+"""Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`).
+``seal`` appends the attempt's seal to the seal log (:mod:`exam.seals`); it is also the one effect pending after a
+closed attempt is changed (:meth:`AttemptStore.update_attempt`) or imported."""
+
+SealMaker = Callable[[Sequence[Any]], "dict[str, Any] | None"]
+"""Called with the whole seal log under the store's lock; returns the record to append, or ``None`` for none."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,10 @@ class AttemptStore(ABC):
 
     @abstractmethod
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
-        """Apply ``change`` to the stored attempt under its lock (regrading, marking, extra time); returns it."""
+        """Apply ``change`` to the stored attempt under its lock (regrading, marking, extra time); returns it.
+
+        A changed *closed* attempt is written together with a pending ``seal`` effect (its new seal), which the
+        caller then carries out like the effects of closing."""
 
     @abstractmethod
     def list_attempts(
@@ -138,7 +147,8 @@ class AttemptStore(ABC):
 
     @abstractmethod
     def import_attempts(self, attempts: Iterable[Attempt]) -> tuple[int, int]:
-        """Add closed attempts from another machine; returns ``(added, skipped as already present)``."""
+        """Add closed attempts from another machine; returns ``(added, skipped as already present)``. Each added
+        attempt is written with a pending ``seal`` effect."""
 
     # -- leases: one writer per attempt ---------------------------------------------------------------------------
 
@@ -158,6 +168,22 @@ class AttemptStore(ABC):
     @abstractmethod
     def release_lease(self, attempt_id: str, holder: str) -> None:
         """Give the attempt up (the window closes); no effect if ``holder`` no longer holds it."""
+
+    # -- seals: an append-only log (see exam.seals) -------------------------------------------------------------------
+
+    @abstractmethod
+    def seal_key_path(self) -> Path:
+        """Where the seal key file is (beside the store; created by :func:`exam.seals.load_or_create_key`)."""
+
+    @abstractmethod
+    def append_seal(self, make: SealMaker) -> dict[str, Any] | None:
+        """Under the store's writer lock, call ``make`` with the whole seal log and append durably the record it
+        returns (``None``: nothing is appended); returns that record. Records are never changed or removed."""
+
+    @abstractmethod
+    def seal_log(self) -> list[Any]:
+        """Every record of the seal log in order; a line that is not a JSON object is returned as ``None`` (the
+        verifier reports it). An empty list when the store has never been sealed."""
 
     # -- small records ----------------------------------------------------------------------------------------------
 

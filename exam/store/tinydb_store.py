@@ -9,7 +9,9 @@ Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user d
     attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
     attempts/<xx>/<id>.live      while in progress: the stored deadline and the lease (who may write)
-    effects/<id>.json            side effects of closing not yet carried out (错题本, plugin notification)
+    effects/<id>.json            side effects of closing not yet carried out (seal, 错题本, plugin notification)
+    seals.jsonl                  the append-only seal log: one HMAC-chained record per line (exam.seals)
+    seal.key                     the seal key: 32 random bytes, mode 0600, made on first use
     records/<table>/<xx>.json    TinyDB: small records (错题本, roster, flags, settings), sharded by key hash
 
 Saving an answer appends one line to the attempt's journal and fsyncs it, so its cost does not grow with the number
@@ -59,7 +61,7 @@ from exam.store.atomic import (
     set_aside,
     write_json,
 )
-from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState
+from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, SealMaker
 
 ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
 FORMAT = {"format": "township-exam-store", "version": 2}
@@ -579,6 +581,8 @@ class TinyDBAttemptStore(AttemptStore):
                 return attempt
             if attempt.closed != before.closed:
                 raise ValueError("update_attempt() cannot open or close an attempt; use finalise()")
+            if attempt.closed:
+                self._add_pending_seal(attempt_id)  # its new seal: carried out like the effects of closing
             self._write_attempt_file(attempt)
             self._write_index(attempt)
             if not attempt.closed and attempt.deadline != before.deadline:
@@ -625,10 +629,74 @@ class TinyDBAttemptStore(AttemptStore):
                     continue
                 if not attempt.closed:
                     raise StoreError(t("store.import_in_progress", attempt=attempt_id))
+                self._add_pending_seal(attempt_id)
                 self._write_attempt_file(attempt)
                 self._write_index(attempt)
                 added += 1
         return added, skipped
+
+    def _add_pending_seal(self, attempt_id: str) -> None:
+        """Add ``seal`` to the attempt's pending effects (under the lock), before the change it seals is written."""
+        path = self._effects_path(attempt_id)
+        try:
+            pending = read_json(path, _is_effects) or []
+        except StoreCorruptError:
+            pending = list(EFFECTS)
+        if "seal" not in pending:
+            write_json(path, ["seal", *pending])
+
+    # -- seals ----------------------------------------------------------------------------------------------------
+
+    def seal_key_path(self) -> Path:
+        return self.root / "seal.key"
+
+    def _seal_log_path(self) -> Path:
+        return self.root / "seals.jsonl"
+
+    def seal_log(self) -> list[Any]:
+        raw = read_bytes(self._seal_log_path()) or b""
+        records: list[Any] = []
+        lines = raw.split(b"\n")
+        if lines and not lines[-1].strip():
+            lines.pop()
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                record = None
+            records.append(record if isinstance(record, dict) else None)
+        return records
+
+    def append_seal(self, make: SealMaker) -> dict[str, Any] | None:
+        path = self._seal_log_path()
+        with self.locked():
+            raw = read_bytes(path) or b""
+            if raw and not raw.endswith(b"\n"):
+                # A crash in the middle of an append: that record was never acknowledged (its effect is still
+                # pending), so the torn tail is cut off rather than glued to the next record.
+                raw = raw[: raw.rfind(b"\n") + 1]
+                try:
+                    os.truncate(path, len(raw))
+                except OSError as exc:
+                    raise StoreError(os_message(exc, path)) from exc
+            record = make(self.seal_log())
+            if record is None:
+                return None
+            line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+                try:
+                    view = memoryview(line)
+                    while view:  # a short write (a full disk) must not pass as done
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                raise StoreError(os_message(exc, path)) from exc
+            if not raw:
+                fsync_dir(self.root)
+            return record
 
     # -- leases ---------------------------------------------------------------------------------------------------
 

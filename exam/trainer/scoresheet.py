@@ -75,10 +75,14 @@ class ScoreReport:
     statistics: PaperStatistics
     questions: dict[str, Question] = field(default_factory=dict)
     type_labels: dict[str, str] = field(default_factory=dict)
+    seal_line: str = ""
+    """Whether the store verified (:meth:`exam.seals.VerifyReport.status_line`), shown in 汇总."""
+    seal_notes: dict[str, str] = field(default_factory=dict)
+    """attempt id → 备注 text for attempts that fail the tamper check or were imported unverified."""
 
     def to_sheet(self) -> ScoreSheet:
         """The workbook: 成绩单 first, then 答题明细, 试题分析 and 汇总."""
-        main = score_table(self.attempts, self.absent, self.type_labels)
+        main = score_table(self.attempts, self.absent, self.type_labels, self.seal_notes)
         return ScoreSheet(
             main.title,
             main.headers,
@@ -86,7 +90,7 @@ class ScoreReport:
             (
                 detail_table(self.attempts, self.type_labels),
                 analysis_table(self.statistics, self.questions, self.type_labels),
-                summary_table(self.paper_title, self.attempts, self.absent, self.statistics),
+                summary_table(self.paper_title, self.attempts, self.absent, self.statistics, self.seal_line),
             ),
         )
 
@@ -157,6 +161,10 @@ def build_report(
     """
     attempts = collect_attempts(service, selection, progress)
     absent = absentees(service.roster_records(), attempts, selection.unit)
+    verification = service.verify_seals()
+    seal_notes = {a: t("scores.note_unverified") for a in verification.unverified}
+    for attempt_id, kind in verification.problems_by_attempt().items():
+        seal_notes[attempt_id] = t("scores.note_tampered", kind=t(f"seal.kind_{kind}"))
     questions = snapshot_questions(attempts)
     if find_question is not None:
         for qid in list(questions):
@@ -171,6 +179,8 @@ def build_report(
         statistics=analyse(scored_attempts(attempts), questions),
         questions=questions,
         type_labels=dict(type_labels or {}),
+        seal_line=verification.status_line(),
+        seal_notes=seal_notes,
     )
 
 
@@ -187,9 +197,14 @@ def snapshot_questions(attempts: Iterable[Attempt]) -> dict[str, Question]:
 
 
 def score_table(
-    attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], type_labels: Mapping[str, str]
+    attempts: Sequence[Attempt],
+    absent: Sequence[Mapping[str, str]],
+    type_labels: Mapping[str, str],
+    seal_notes: Mapping[str, str] | None = None,
 ) -> SheetTable:
-    """成绩单: one row per attempt (ranked), then one 缺考 row per absent roster member."""
+    """成绩单: one row per attempt (ranked), then one 缺考 row per absent roster member. ``seal_notes`` (attempt id →
+    text) adds the tamper check's word on an attempt to its 备注."""
+    seal_notes = seal_notes or {}
     types = question_types(attempts)
     headers = tuple(
         [t(f"scores.col_{c}") for c in ("seq", "name", "id", "unit", "position", "score", "max_score", "passed",
@@ -222,7 +237,7 @@ def score_table(
                 t("scores.how_auto") if attempt.status == AttemptStatus.AUTO_SUBMITTED else t("scores.how_self"),
                 rank,
                 *[number(round(by_type[name], 2)) for name in types],
-                attempt_note(attempt),
+                t("scores.note_sep").join(n for n in (seal_notes.get(attempt.attempt_id), attempt_note(attempt)) if n),
             )
         )
     for person in absent:
@@ -291,9 +306,14 @@ def analysis_table(
 
 
 def summary_table(
-    paper_title: str, attempts: Sequence[Attempt], absent: Sequence[Mapping[str, str]], stats: PaperStatistics
+    paper_title: str,
+    attempts: Sequence[Attempt],
+    absent: Sequence[Mapping[str, str]],
+    stats: PaperStatistics,
+    seal_line: str = "",
 ) -> SheetTable:
-    """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart."""
+    """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart; then the
+    tamper check's line (``seal_line``), below the chart's rows so their positions stay put."""
     scores = [_score(a) for a in attempts]
     trainees = {a.trainee.id for a in attempts}
     passed = sum(1 for a in attempts if a.passed)
@@ -319,6 +339,8 @@ def summary_table(
     for (low, high), count in zip(BANDS, band_counts(attempts), strict=True):
         rows.append((t("scores.band_label", low=low, high=high), count))
     chart = BarChart(t("scores.chart_title"), 0, 1, first, len(rows) - 1, t("scores.band"), t("scores.band_count"))
+    if seal_line:
+        rows += [(None, None), (t("scores.sum_verified"), seal_line)]
     return SheetTable(t("scores.sheet_summary"), (t("scores.sum_item"), t("scores.sum_value")), tuple(rows), (chart,))
 
 
