@@ -32,7 +32,7 @@ import json
 import os
 import secrets
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -236,54 +236,64 @@ def seal_attempt(store: AttemptStore, attempt: Attempt, reason: str, at: datetim
         SealError: The key file is missing (while the chain has records) or damaged.
         StoreError: The seal log cannot be written.
     """
-    if not store.seal_log():
+    if store.seal_head() is None:
         seal_existing(store, at, skip=attempt.attempt_id)
-    return _append(store, attempt, reason, at)
+    marks = {attempt.attempt_id} if store.get_record(UNVERIFIED_TABLE, attempt.attempt_id) is not None else set()
+    return bool(_append(store, [(attempt, reason)], marks, at))
 
 
-def _append(store: AttemptStore, attempt: Attempt, reason: str, at: datetime) -> bool:
-    parts = attempt_parts(attempt)
-    digest = parts_digest(parts)
-    unverified_mark = store.get_record(UNVERIFIED_TABLE, attempt.attempt_id) is not None
+def _append(
+    store: AttemptStore, items: Sequence[tuple[Attempt, str]], marks: set[str], at: datetime
+) -> list[dict[str, Any]]:
+    """Seal each ``(attempt, reason)`` whose latest seal does not match it, in one append; returns the records."""
+    prepared = [(attempt, reason, attempt_parts(attempt)) for attempt, reason in items]
 
-    def make(log: Sequence[Any]) -> dict[str, Any] | None:
-        key = load_or_create_key(store.seal_key_path(), may_create=not log)
-        previous = latest_seals(log).get(attempt.attempt_id)
-        if previous is not None and previous["digest"] == digest:
-            return None
-        head = log[-1] if log else None
-        record: dict[str, Any] = {
-            "v": SEAL_VERSION,
-            "seq": len(log) + 1,
-            "attempt_id": attempt.attempt_id,
-            "reason": reason,
-            "at": to_iso(at),
-            "parts": parts,
-            "digest": digest,
-            "unverified": bool(previous.get("unverified")) if previous is not None else unverified_mark,
-            "prev": head["mac"] if isinstance(head, dict) and isinstance(head.get("mac"), str) else GENESIS,
-        }
-        record["mac"] = record_mac(key, record)
-        return record
+    def make(head: dict[str, Any] | None, latest: Callable[[str], dict[str, Any] | None]) -> list[dict[str, Any]]:
+        key = load_or_create_key(store.seal_key_path(), may_create=head is None)
+        made: list[dict[str, Any]] = []
+        for attempt, reason, parts in prepared:
+            digest = parts_digest(parts)
+            previous = latest(attempt.attempt_id)
+            if previous is not None and previous.get("digest") == digest:
+                continue
+            seq = head.get("seq") if head is not None else 0
+            record: dict[str, Any] = {
+                "v": SEAL_VERSION,
+                "seq": (seq if isinstance(seq, int) else 0) + 1,
+                "attempt_id": attempt.attempt_id,
+                "reason": reason,
+                "at": to_iso(at),
+                "parts": parts,
+                "digest": digest,
+                "unverified": bool(previous.get("unverified")) if previous else attempt.attempt_id in marks,
+                "prev": head["mac"] if head is not None and isinstance(head.get("mac"), str) else GENESIS,
+            }
+            record["mac"] = record_mac(key, record)
+            made.append(record)
+            head = record
+        return made
 
-    return store.append_seal(make) is not None
+    return store.append_seals(make)
 
 
 def seal_existing(store: AttemptStore, at: datetime, skip: str = "") -> list[Attempt]:
     """Seal every closed attempt that has no seal yet (``exam results seal --existing``, and the upgrade of a store
-    made before seals); returns the attempts sealed. Attempts that cannot be read are left for ``verify`` to name."""
+    made before seals), in one append; returns the attempts sealed. Attempts that cannot be read are left for
+    ``verify`` to name."""
     sealed_ids = set(latest_seals(store.seal_log()))
-    done: list[Attempt] = []
+    todo: list[tuple[Attempt, str]] = []
     for summary in store.list_attempts():
         if not summary.closed or summary.attempt_id in sealed_ids or summary.attempt_id == skip:
             continue
         try:
-            attempt = store.get_attempt(summary.attempt_id)
+            todo.append((store.get_attempt(summary.attempt_id), "existing"))
         except StoreError:
             continue
-        if _append(store, attempt, "existing", at):
-            done.append(attempt)
-    return done
+    if not todo:
+        return []
+    marks = set(store.all_records(UNVERIFIED_TABLE))
+    made = {r["attempt_id"] for r in _append(store, todo, marks, at)}
+    return [attempt for attempt, _reason in todo if attempt.attempt_id in made]
 
 
 # -- verifying ------------------------------------------------------------------------------------------------------
@@ -378,6 +388,9 @@ def verify_store(store: AttemptStore) -> VerifyReport:
     else:
         if key is None and log:
             report.findings.append(Finding(KEY_MISSING, detail=t("seal.key_missing", path=key_path)))
+        elif key is not None and not log:
+            # The key is made by the first seal: a store with a key and no log had its log removed or emptied.
+            report.findings.append(Finding(DAMAGED, detail=t("seal.log_missing", key=key_path)))
     seals: dict[str, list[Seal]] = {}
     previous_mac = GENESIS
     for line, record in enumerate(log, 1):

@@ -410,6 +410,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "seal.part_times": ("开始、交卷或截止时间", "start, submit or deadline time"),
     "seal.part_index": ("索引中的成绩与答卷文件不一致", "the index row differs from the attempt file"),
     "seal.part_sep": ("、", ", "),
+    "seal.log_missing": (
+        "封存记录 seals.jsonl 不见了或被清空，而密钥 {key} 说明这个成绩库已经封存过",
+        "the seal log seals.jsonl is missing or empty although the key {key} shows this store has been sealed",
+    ),
     "seal.bad_record": ("封存记录第 {line} 行无法读取", "seal record line {line} cannot be read"),
     "seal.forged_record": (
         "封存记录第 {line} 行签名不对（被改动或伪造）",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +21,9 @@ EFFECTS = ("seal", "wrong_book", "notify")
 ``seal`` appends the attempt's seal to the seal log (:mod:`exam.seals`); it is also the one effect pending after a
 closed attempt is changed (:meth:`AttemptStore.update_attempt`) or imported."""
 
-SealMaker = Callable[[Sequence[Any]], "dict[str, Any] | None"]
-"""Called with the whole seal log under the store's lock; returns the record to append, or ``None`` for none."""
+SealMaker = Callable[["dict[str, Any] | None", Callable[[str], "dict[str, Any] | None"]], "list[dict[str, Any]]"]
+"""Called under the store's lock with the last record of the seal log (``None``: empty) and a lookup of the last
+record of an attempt; returns the records to append (possibly none)."""
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,14 @@ class AttemptStore(ABC):
         """Where the seal key file is (beside the store; created by :func:`exam.seals.load_or_create_key`)."""
 
     @abstractmethod
-    def append_seal(self, make: SealMaker) -> dict[str, Any] | None:
-        """Under the store's writer lock, call ``make`` with the whole seal log and append durably the record it
-        returns (``None``: nothing is appended); returns that record. Records are never changed or removed."""
+    def seal_head(self) -> dict[str, Any] | None:
+        """The last record of the seal log (``None`` when it is empty); cheap: read at every close."""
+
+    @abstractmethod
+    def append_seals(self, make: SealMaker) -> list[dict[str, Any]]:
+        """Under the store's writer lock, call ``make(head, latest)`` — the last record of the log and a lookup of an
+        attempt's last record — and append the records it returns in one durable write; returns them. Records are
+        never changed or removed. The cost must not grow with the length of the log (it runs at every close)."""
 
     @abstractmethod
     def seal_log(self) -> list[Any]:

@@ -69,6 +69,8 @@ LOCK_TIMEOUT = 30.0
 """Seconds to wait for the store lock before giving up with a message."""
 JOURNAL_LOCK_TIMEOUT = 10.0
 """Seconds to wait for one attempt's journal lock (an answer being written, or a close in progress)."""
+SEAL_LATEST = "seal_latest"
+"""Records table: attempt id → its last seal record (a lookup for closing; the log is what counts)."""
 SUMMARY_KEYS = frozenset(("attempt_id", "trainee", "paper", "status", "started_at", "deadline"))
 
 
@@ -660,33 +662,66 @@ class TinyDBAttemptStore(AttemptStore):
         if lines and not lines[-1].strip():
             lines.pop()
         for line in lines:
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                record = None
-            records.append(record if isinstance(record, dict) else None)
+            records.append(_seal_record(line))
         return records
 
-    def append_seal(self, make: SealMaker) -> dict[str, Any] | None:
+    def seal_head(self) -> dict[str, Any] | None:
+        head = self._seal_tail()[1]
+        return head if isinstance(head, dict) else None
+
+    def _seal_tail(self) -> tuple[int, Any]:
+        """``(size of the whole lines, last record)`` of the seal log, reading only its end; a torn last line (a
+        crash during an append) is not counted."""
+        path = self._seal_log_path()
+        try:
+            with open(path, "rb") as log:
+                size = log.seek(0, os.SEEK_END)
+                chunk = 4096
+                while True:
+                    start = max(0, size - chunk)
+                    log.seek(start)
+                    tail = log.read(size - start)
+                    end = tail.rfind(b"\n")
+                    whole = start + end + 1 if end >= 0 else 0
+                    begin = tail.rfind(b"\n", 0, end) if end >= 0 else -1
+                    if begin >= 0 or start == 0:
+                        return whole, _seal_record(tail[begin + 1 : end]) if end >= 0 else None
+                    chunk *= 4
+        except FileNotFoundError:
+            return 0, None
+        except OSError as exc:
+            raise StoreError(os_message(exc, path, reading=True)) from exc
+
+    def append_seals(self, make: SealMaker) -> list[dict[str, Any]]:
         path = self._seal_log_path()
         with self.locked():
-            raw = read_bytes(path) or b""
-            if raw and not raw.endswith(b"\n"):
-                # A crash in the middle of an append: that record was never acknowledged (its effect is still
-                # pending), so the torn tail is cut off rather than glued to the next record.
-                raw = raw[: raw.rfind(b"\n") + 1]
-                try:
-                    os.truncate(path, len(raw))
-                except OSError as exc:
-                    raise StoreError(os_message(exc, path)) from exc
-            record = make(self.seal_log())
-            if record is None:
-                return None
-            line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+            whole, head = self._seal_tail()
+            try:
+                if path.exists() and path.stat().st_size != whole:
+                    # A crash in the middle of an append: that record was never acknowledged (its effect is still
+                    # pending), so the torn tail is cut off rather than glued to the next record.
+                    os.truncate(path, whole)
+            except OSError as exc:
+                raise StoreError(os_message(exc, path)) from exc
+            head = head if isinstance(head, dict) else None
+
+            def latest(attempt_id: str) -> dict[str, Any] | None:
+                if head is not None and head.get("attempt_id") == attempt_id:
+                    return head  # also right after a crash that left the lookup behind the log
+                cached = self.get_record(SEAL_LATEST, attempt_id)
+                return cached if isinstance(cached, dict) else None
+
+            records = make(head, latest)
+            if not records:
+                return []
+            data = b"".join(
+                json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+                for r in records
+            )
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
                 try:
-                    view = memoryview(line)
+                    view = memoryview(data)
                     while view:  # a short write (a full disk) must not pass as done
                         view = view[os.write(fd, view) :]
                     os.fsync(fd)
@@ -694,9 +729,31 @@ class TinyDBAttemptStore(AttemptStore):
                     os.close(fd)
             except OSError as exc:
                 raise StoreError(os_message(exc, path)) from exc
-            if not raw:
+            if not whole:
                 fsync_dir(self.root)
-            return record
+            # The lookup of each attempt's last record (a cache: verify reads the log itself).
+            self._put_records(SEAL_LATEST, {r["attempt_id"]: r for r in records})
+            return records
+
+    def _put_records(self, table: str, values: dict[str, Any]) -> None:
+        """Store many records of one table with one write per shard (under the lock)."""
+        by_shard: dict[str, dict[str, Any]] = {}
+        for key, value in values.items():
+            by_shard.setdefault(hashlib.sha1(key.encode("utf-8")).hexdigest()[:2], {})[key] = value
+        folder = self._records_dir(table)
+        make_private_dir(folder)
+        for shard, items in by_shard.items():
+            path = folder / f"{shard}.json"
+            rows: dict[str, Any] = (read_json(path, _is_record_shard) or {}).get("_default", {})
+            ids = {row["key"]: doc_id for doc_id, row in rows.items()}
+            next_id = max((int(i) for i in rows if i.isdigit()), default=0) + 1
+            for key, value in items.items():
+                if key in ids:
+                    rows[ids[key]] = {"key": key, "value": value}
+                else:
+                    rows[str(next_id)] = {"key": key, "value": value}
+                    next_id += 1
+            write_json(path, {"_default": rows})
 
     # -- leases ---------------------------------------------------------------------------------------------------
 
@@ -833,6 +890,15 @@ class TinyDBAttemptStore(AttemptStore):
             for row in (read_json(shard, _is_record_shard) or {}).get("_default", {}).values():
                 rows[row["key"]] = row["value"]
         return dict(sorted(rows.items()))
+
+
+def _seal_record(line: bytes) -> dict[str, Any] | None:
+    """One line of the seal log, or ``None`` when it is not a JSON object."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _is_record_shard(data: Any) -> bool:

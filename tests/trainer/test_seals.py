@@ -7,6 +7,7 @@ editor (here: json), a file deleted, two lines of the seal log swapped, an old c
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 import threading
 from collections.abc import Callable
@@ -148,7 +149,7 @@ def test_a_crash_between_close_and_seal_is_completed_exactly_once(
         raise Died
 
     with monkeypatch.context() as patch:
-        patch.setattr(store, "append_seal", die)
+        patch.setattr(store, "append_seals", die)
         with pytest.raises(Died):
             mini.submit(attempt.attempt_id)
     assert store.get_attempt(attempt.attempt_id).closed
@@ -303,6 +304,22 @@ def test_a_missing_key_is_reported_not_replaced(
     assert later.attempt_id in store.pending_effects()
 
 
+def strip_seals(root: Path) -> None:
+    """Make the store look like one from before seals: no log, no key, no lookup of the latest seals."""
+    (root / "seals.jsonl").unlink()
+    (root / "seal.key").unlink()
+    shutil.rmtree(root / "records" / "seal_latest")
+
+
+def test_a_removed_seal_log_is_reported(
+    room: list[Attempt], store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """seals.jsonl deleted (or emptied) while the key is there: the store does not pass as one from before seals."""
+    (store_dir / "seals.jsonl").write_bytes(b"")
+    code, out = verify(store_dir, capsys)
+    assert code == 1 and "seals.jsonl 不见了或被清空" in out
+
+
 # -- a store from before seals --------------------------------------------------------------------------------------
 
 
@@ -311,8 +328,7 @@ def test_a_store_from_before_seals_is_unsealed_not_tampered_then_sealed_once(
 ) -> None:
     """No seal log and no key (an older release): verify reports the attempts as unsealed, not tampered, exit 0;
     ``exam results seal --existing`` seals each one, named; then verify passes and a second run seals nothing."""
-    (store_dir / "seals.jsonl").unlink()
-    (store_dir / "seal.key").unlink()
+    strip_seals(store_dir)
     code, out = verify(store_dir, capsys)
     assert code == 0 and "3 份答卷来自还没有封存的旧成绩库（不算篡改）" in out
     assert main(["--db", str(store_dir), "results", "seal", "--existing"]) == 0
@@ -327,8 +343,7 @@ def test_the_first_close_after_an_upgrade_seals_the_existing_attempts(
     room: list[Attempt], mini: ExamService, store: TinyDBAttemptStore, clock: FakeClock
 ) -> None:
     """Upgrading is automatic: the first seal of a store first seals the attempts it already had."""
-    (store.root / "seals.jsonl").unlink()
-    (store.root / "seal.key").unlink()
+    strip_seals(store.root)
     sit(mini, clock, Trainee("丁", "T9"), "mini", {"mini:q1": "A"})
     assert [r["reason"] for r in store.seal_log()] == ["existing"] * 3 + ["close"]
 
