@@ -238,7 +238,9 @@ def seal_attempt(store: AttemptStore, attempt: Attempt, reason: str, at: datetim
     """
     if store.seal_head() is None:
         seal_existing(store, at, skip=attempt.attempt_id)
-    marks = {attempt.attempt_id} if store.get_record(UNVERIFIED_TABLE, attempt.attempt_id) is not None else set()
+    # Only an imported attempt can carry the unverified mark (a close never does): no lookup at every close.
+    unverified = reason != "close" and store.get_record(UNVERIFIED_TABLE, attempt.attempt_id) is not None
+    marks = {attempt.attempt_id} if unverified else set()
     return bool(_append(store, [(attempt, reason)], marks, at))
 
 
@@ -294,6 +296,39 @@ def seal_existing(store: AttemptStore, at: datetime, skip: str = "") -> list[Att
     marks = set(store.all_records(UNVERIFIED_TABLE))
     made = {r["attempt_id"] for r in _append(store, todo, marks, at)}
     return [attempt for attempt, _reason in todo if attempt.attempt_id in made]
+
+
+class TamperedError(ExamError):
+    """A trainer's change (regrade, mark) refused because the attempt fails its seal: sealing the change would
+    launder the tampering."""
+
+
+def require_intact(store: AttemptStore, attempt: Attempt) -> None:
+    """Raise :class:`TamperedError` unless the closed ``attempt`` as stored matches its latest seal (checked with the
+    key), or it may lawfully have none yet (a store never sealed, or its seal still pending).
+
+    Called before a change to a closed attempt is written and sealed, and by ``exam regrade`` for every attempt.
+    """
+    record = store.latest_seal(attempt.attempt_id)
+    digest = parts_digest(attempt_parts(attempt))
+    if record is None or record.get("digest") != digest:
+        # The quick lookup is a cache: before refusing, read the attempt's latest record from the log itself.
+        record = latest_seals(store.seal_log()).get(attempt.attempt_id)
+    if record is None:
+        if store.seal_head() is None:
+            return  # a store from before seals: the first seal brings it in
+        try:
+            if "seal" in store.pending_effects().get(attempt.attempt_id, ()):
+                return
+        except StoreError:
+            pass
+        raise TamperedError(t("seal.refuse_change", attempt=attempt.attempt_id[:8], kind=t("seal.kind_unsealed")))
+    key = read_key(store.seal_key_path())
+    valid = _valid_shape(record) and key is not None and hmac.compare_digest(record_mac(key, record), record["mac"])
+    if not valid:
+        raise TamperedError(t("seal.refuse_change", attempt=attempt.attempt_id[:8], kind=t("seal.kind_damaged")))
+    if record["digest"] != digest:
+        raise TamperedError(t("seal.refuse_change", attempt=attempt.attempt_id[:8], kind=t("seal.kind_edited")))
 
 
 # -- verifying ------------------------------------------------------------------------------------------------------
@@ -479,7 +514,7 @@ def finding_text(finding: Finding) -> str:
     kind = t(f"seal.kind_{finding.kind}")
     if not finding.attempt_id:
         return t("seal.finding_store", kind=kind, detail=finding.detail)
-    who = f"（{finding.trainee}）" if finding.trainee else ""
+    who = t("seal.finding_who", who=finding.trainee) if finding.trainee else ""
     return t("seal.finding", kind=kind, attempt=finding.attempt_id[:8], who=who, detail=finding.detail)
 
 
@@ -523,6 +558,7 @@ __all__ = [
     "Finding",
     "Seal",
     "SealError",
+    "TamperedError",
     "VerifyReport",
     "attempt_parts",
     "check_exported_attempt",
@@ -532,6 +568,7 @@ __all__ = [
     "key_id",
     "load_or_create_key",
     "mark_unverified",
+    "require_intact",
     "seal_attempt",
     "seal_existing",
     "verify_store",

@@ -549,8 +549,20 @@ class ExamService:
 
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
         """Apply ``change`` to the stored attempt under its lock (trainer tools: regrading, marking, extra time); a
-        changed closed attempt is sealed again (its pending ``seal`` effect is carried out here)."""
-        attempt = self.store.update_attempt(attempt_id, change)
+        changed closed attempt is sealed again (its pending ``seal`` effect is carried out here).
+
+        Raises:
+            TamperedError: The closed attempt fails its seal (edited, replayed, unsealed): sealing a change to it
+                would launder the tampering (see :func:`exam.seals.require_intact`).
+        """
+        from exam.seals import require_intact
+
+        def checked(before: Attempt) -> Attempt:
+            if before.closed:
+                require_intact(self.store, before)
+            return change(before)
+
+        attempt = self.store.update_attempt(attempt_id, checked)
         if attempt.closed:
             self.complete_pending_effects(only=attempt_id)
         return attempt
@@ -810,6 +822,13 @@ class ExamService:
         from exam.seals import verify_store
 
         return verify_store(self.store)
+
+    def require_intact(self, attempt: Attempt) -> None:
+        """Raise :class:`~exam.seals.TamperedError` when a closed attempt fails its seal (before a trainer changes
+        it); see :func:`exam.seals.require_intact`."""
+        from exam.seals import require_intact
+
+        require_intact(self.store, attempt)
 
     def seal_existing(self) -> list[Attempt]:
         """Seal every closed attempt that has no seal yet (``exam results seal --existing``); returns them."""

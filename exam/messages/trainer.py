@@ -414,6 +414,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "封存记录 seals.jsonl 不见了或被清空，而密钥 {key} 说明这个成绩库已经封存过",
         "the seal log seals.jsonl is missing or empty although the key {key} shows this store has been sealed",
     ),
+    "seal.finding_who": ("（{who}）", " ({who})"),
+    "seal.refuse_change": (
+        "答卷 {attempt} 未通过防篡改校验（{kind}），不能修改或重新评分；请先运行 exam results verify 查看",
+        "Attempt {attempt} fails the tamper check ({kind}); it cannot be changed or regraded. Run exam results "
+        "verify first",
+    ),
     "seal.bad_record": ("封存记录第 {line} 行无法读取", "seal record line {line} cannot be read"),
     "seal.forged_record": (
         "封存记录第 {line} 行签名不对（被改动或伪造）",

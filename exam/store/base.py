@@ -181,6 +181,11 @@ class AttemptStore(ABC):
         """The last record of the seal log (``None`` when it is empty); cheap: read at every close."""
 
     @abstractmethod
+    def latest_seal(self, attempt_id: str) -> dict[str, Any] | None:
+        """The last seal record of an attempt as the store keeps it for quick lookup (``None``: never sealed). Not
+        proof of anything by itself: callers check its MAC."""
+
+    @abstractmethod
     def append_seals(self, make: SealMaker) -> list[dict[str, Any]]:
         """Under the store's writer lock, call ``make(head, latest)`` — the last record of the log and a lookup of an
         attempt's last record — and append the records it returns in one durable write; returns them. Records are

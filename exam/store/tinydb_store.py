@@ -669,6 +669,13 @@ class TinyDBAttemptStore(AttemptStore):
         head = self._seal_tail()[1]
         return head if isinstance(head, dict) else None
 
+    def latest_seal(self, attempt_id: str) -> dict[str, Any] | None:
+        head = self.seal_head()
+        if head is not None and head.get("attempt_id") == attempt_id:
+            return head
+        cached = self.get_record(SEAL_LATEST, attempt_id)
+        return cached if isinstance(cached, dict) else None
+
     def _seal_tail(self) -> tuple[int, Any]:
         """``(size of the whole lines, last record)`` of the seal log, reading only its end; a torn last line (a
         crash during an append) is not counted."""

@@ -19,9 +19,10 @@ from openpyxl import load_workbook
 
 from exam.attempts import Attempt
 from exam.cli import main
+from exam.context import AppContext
 from exam.models import Trainee
 from exam.plugins import Registry
-from exam.seals import KEY_BYTES, load_or_create_key
+from exam.seals import KEY_BYTES, TamperedError, load_or_create_key
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from exam.trainer.regrade import apply_regrade, mark_answer, plan_regrade
@@ -523,3 +524,41 @@ def test_tampering_in_the_senders_store_travels_with_the_export(
     assert main(["--db", root, "results", "import", str(tmp_path / "room.jsonl"), *key, "--allow-unverified"]) == 0
     assert "其中 1 份答卷未经验证" in capsys.readouterr().out
     assert laptop.verify_seals().unverified == [room[2].attempt_id]
+
+
+def test_a_trainers_change_never_launders_a_tampered_attempt(
+    room: list[Attempt], registry: Registry, mini: ExamService, store: TinyDBAttemptStore, store_dir: Path,
+    clock: FakeClock, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A hand mark or a regrade of an attempt that fails its seal would seal the tampering in: both are refused
+    (``exam regrade --dry-run`` too), naming the attempt, and nothing is written."""
+    victim = room[0]
+
+    def points(record: dict[str, Any]) -> None:
+        if "answers" in record:  # the attempt file; its index row has only the total
+            record["answers"][1]["points"] = 1.0  # q2 answered wrong, made right by hand in the file
+        record["score"] = 3.0
+
+    edit_attempt(store_dir, victim.attempt_id, points)
+    before = attempt_file(store_dir, victim.attempt_id).read_bytes()
+    log_before = (store_dir / "seals.jsonl").read_bytes()
+    with pytest.raises(TamperedError, match=victim.attempt_id[:8]):
+        mark_answer(mini, victim.attempt_id, "mini:q3", 1, by="王老师")
+    corrected = ExamService(mini_registry(registry, {**MINI_KEYS, "mini:q3": "D"}), store, clock, clock.monotonic)
+    with pytest.raises(TamperedError, match="被改动"):
+        plan_regrade(corrected, "mini")
+    assert attempt_file(store_dir, victim.attempt_id).read_bytes() == before
+    assert (store_dir / "seals.jsonl").read_bytes() == log_before
+    monkeypatch.setattr(AppContext, "registry", property(lambda self: corrected.registry))
+    assert main(["--db", str(store_dir), "regrade", "--paper", "mini", "--dry-run"]) == 1
+    assert f"答卷 {victim.attempt_id[:8]} 未通过防篡改校验" in capsys.readouterr().err
+    honest = room[1]
+    assert mark_answer(mini, honest.attempt_id, "mini:q3", 0, by="王老师").score == 2
+
+
+def test_findings_read_in_english_too(room: list[Attempt], store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --lang en the report is English with ASCII punctuation around the trainee."""
+    edit_attempt(store_dir, room[2].attempt_id, set_score(95))
+    assert main(["--lang", "en", "--db", str(store_dir), "results", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"[edited] attempt {room[2].attempt_id[:8]} (学员3 T3): total or pass" in out
