@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         "\n  reads lease and deadline under the journal lock, appends + fsync);"
         "\nfloor: the same bytes appended with fsync;"
         "\nstore: TinyDBAttemptStore.save_answer alone (no check of lease or deadline);"
-        "\nsubmit: ExamService.submit (grade, finalise, 错题本); finalise: TinyDBAttemptStore.finalise alone;"
+        "\nsubmit: ExamService.submit (grade, finalise, seal, 错题本); finalise: TinyDBAttemptStore.finalise alone;"
         "\nstart: ExamService.start_attempt (scans the index); stock: one update of a stock TinyDB JSONStorage file."
     )
     return 0

@@ -34,9 +34,11 @@ from exam.papers import (
 from exam.plugins import Registry
 from exam.qtypes import GradingRules, QuestionType
 from exam.scoring import grade_paper, has_passed, score_answer, total_score
+from exam.seals import SealError
 from exam.store.base import AttemptStore, Lease, LiveState
 
 if TYPE_CHECKING:
+    from exam.seals import VerifyReport
     from exam.trainer.roster import RosterImport
     from exam.trainer.scoresheet import ScoreReport
     from exam.trainer.scoresheet import Selection as ScoreSelection
@@ -495,7 +497,7 @@ class ExamService:
     # -- side effects of closing, exactly once ----------------------------------------------------------------------
 
     def complete_pending_effects(self, only: str | None = None) -> int:
-        """Carry out the side effects of closed attempts that are still pending (the 错题本 update, then the
+        """Carry out the side effects of closed attempts that are still pending (the seal, the 错题本 update, then the
         ``exam_attempt_submitted`` notification); returns how many attempts were completed.
 
         Called right after every close, and at every start so that a process that died in between is made good.
@@ -514,7 +516,13 @@ class ExamService:
             try:
                 attempt = self.store.get_attempt(attempt_id)
                 for effect in effects:
-                    if effect == "wrong_book":
+                    if effect == "seal":
+                        from exam.seals import seal_attempt
+
+                        # Idempotent too: a seal is appended only when the attempt's latest seal does not match.
+                        seal_attempt(self.store, attempt, _seal_reason(attempt), self.clock())
+                        self.store.effect_done(attempt_id, effect)
+                    elif effect == "wrong_book":
                         self._record_wrong_answers(attempt)  # idempotent: safe to repeat after a crash
                         self.store.effect_done(attempt_id, effect)
                     elif effect == "notify" and self.store.effect_done(attempt_id, effect):
@@ -522,7 +530,7 @@ class ExamService:
                         # asked whether they saw it, and a duplicate (a certificate mailed twice) is worse than one
                         # lost in the instant between.
                         self.registry.notify_submitted(public_attempt(attempt))
-            except StoreError:
+            except (StoreError, SealError):
                 continue  # e.g. this trainee's 错题本 file is damaged: it waits, it does not stop the room
             done += 1
         return done
@@ -540,12 +548,41 @@ class ExamService:
         return self.store.list_attempts(paper=paper, trainee_id=trainee_id, status=status)
 
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
-        """Apply ``change`` to the stored attempt under its lock (trainer tools: regrading, marking, extra time)."""
-        return self.store.update_attempt(attempt_id, change)
+        """Apply ``change`` to the stored attempt under its lock (trainer tools: regrading, marking, extra time); a
+        changed closed attempt is sealed again (its pending ``seal`` effect is carried out here).
+
+        Raises:
+            TamperedError: The closed attempt fails its seal (edited, replayed, unsealed): sealing a change to it
+                would launder the tampering (see :func:`exam.seals.require_intact`).
+        """
+        from exam.seals import require_intact
+
+        def checked(before: Attempt) -> Attempt:
+            if before.closed:
+                require_intact(self.store, before)
+            return change(before)
+
+        attempt = self.store.update_attempt(attempt_id, checked)
+        if attempt.closed:
+            self.complete_pending_effects(only=attempt_id)
+        return attempt
 
     def import_attempts(self, attempts: list[Attempt]) -> tuple[int, int]:
-        """Add closed attempts from another machine; returns ``(added, skipped as already present)``."""
-        return self.store.import_attempts(attempts)
+        """Add closed attempts from another machine and seal them in this store; returns ``(added, skipped as
+        already present)``."""
+        from exam.seals import seal_attempt
+
+        present = {a.attempt_id for a in self.store.list_attempts()}
+        result = self.store.import_attempts(attempts)
+        for attempt in attempts:
+            if attempt.attempt_id in present:
+                continue  # skipped: what is stored here keeps its own seals
+            try:
+                seal_attempt(self.store, self.store.get_attempt(attempt.attempt_id), "import", self.clock())
+            except (StoreError, SealError):
+                break  # left pending: the next start seals them
+        self.complete_pending_effects()
+        return result
 
     def in_progress_for(self, trainee: Trainee) -> Attempt | None:
         """The trainee's open attempt (after closing any whose time ran out while nobody held it)."""
@@ -782,6 +819,27 @@ class ExamService:
 
         return import_roster(self.store, path)
 
+    def verify_seals(self) -> VerifyReport:
+        """Check every attempt against the seal chain (``exam results verify``); writes nothing. See
+        :func:`exam.seals.verify_store`."""
+        from exam.seals import verify_store
+
+        return verify_store(self.store)
+
+    def require_intact(self, attempt: Attempt) -> None:
+        """Raise :class:`~exam.seals.TamperedError` when a closed attempt fails its seal (before a trainer changes
+        it); see :func:`exam.seals.require_intact`."""
+        from exam.seals import require_intact
+
+        require_intact(self.store, attempt)
+
+    def seal_existing(self) -> list[Attempt]:
+        """Seal every closed attempt that has no seal yet (``exam results seal --existing``); returns them."""
+        from exam.seals import seal_existing
+
+        self.complete_pending_effects()  # interrupted closes are sealed as closes, not as existing attempts
+        return seal_existing(self.store, self.clock())
+
     def repair_store(self) -> Any:
         """Rebuild the store's index and set damaged files aside (``exam store repair``); returns the backend's
         report (for the TinyDB store a :class:`~exam.store.tinydb_store.RepairReport`)."""
@@ -811,6 +869,16 @@ class ExamService:
 
         self.store.update_record("closed_told", trainee.id, change)
         return new
+
+
+def _seal_reason(attempt: Attempt) -> str:
+    """Why an attempt is sealed now: ``close``, or the last change recorded in its history (``regrade``, ``mark``)
+    when it had one since it closed."""
+    if attempt.history and attempt.submitted_at is not None:
+        last = attempt.history[-1]
+        if last.at >= to_iso(attempt.submitted_at) and last.action in ("regrade", "mark", "extra_time"):
+            return last.action
+    return "close"
 
 
 class _TimeUp(Exception):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from exam.attempts import Attempt
 from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, require_trainer, trainer_only
 from exam.context import AppContext
 from exam.errors import ExamError
@@ -51,9 +52,19 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
         if failed or unreadable:
             raise SystemExit(1)
         return
+    report = service.verify_seals()
+    marks = report.problems_by_attempt()
+    unverified = set(report.unverified)
+
+    def status(s: Attempt) -> str:
+        text = t("status." + s.status.value)
+        if s.attempt_id in marks:
+            return text + t("seal.row_mark", kind=t(f"seal.kind_{marks[s.attempt_id]}"))
+        return text + (t("seal.unverified_mark") if s.attempt_id in unverified else "")
+
     rows = [
         [s.attempt_id[:8], s.trainee.name, s.trainee.id, s.trainee.unit, s.paper,
-         t("status." + s.status.value), s.score if s.score is not None else "", s.max_score,
+         status(s), s.score if s.score is not None else "", s.max_score,
          t("cli.yes") if s.passed else (t("cli.no") if s.passed is not None else ""), to_iso(s.started_at)]
         for s in summaries
     ]  # fmt: skip
@@ -62,6 +73,7 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
          t("col.score"), t("col.max_score"), t("col.passed"), t("col.started")],
         rows,
     )  # fmt: skip
+    click.secho(report.status_line(), fg=None if report.ok else "red")
 
 
 @results_group.command("export", cls=Command, help="results.export_help", short_help="results.export_short")
@@ -84,15 +96,20 @@ def results_export(app: AppContext, output: Path, paper: str | None, force: bool
 
 @results_group.command("import", cls=Command, help="results.import_help", short_help="results.import_short")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@option("--key-file", type=click.Path(path_type=Path), help="results.opt_key_file")
+@option("--allow-unverified", is_flag=True, help="results.opt_allow_unverified")
 @pass_app
 @trainer_only
-def results_import(app: AppContext, files: tuple[Path, ...]) -> None:
+def results_import(app: AppContext, files: tuple[Path, ...], key_file: Path | None, allow_unverified: bool) -> None:
     """Import files written by ``exam results export``; a refused file is named and makes the exit status 1."""
-    from exam.trainer.results_io import import_results
+    from exam.trainer.results_io import import_results, read_key_file
 
-    imported, errors = import_results(app.service, files)
+    sender_key = read_key_file(key_file) if key_file is not None else None
+    imported, errors = import_results(app.service, files, sender_key, allow_unverified)
     for result in imported:
         click.echo(t("results.imported_file", path=result.path, added=result.added, skipped=result.skipped))
+        if result.unverified:
+            click.secho(t("results.imported_unverified", count=result.unverified), fg="yellow")
     for error in errors:
         click.secho(t("results.refused_file", error=str(error)), fg="red", err=True)
     added = sum(r.added for r in imported)
@@ -157,3 +174,47 @@ def results_enter(
         t("enter.done", name=closed.trainee.name, trainee=closed.trainee.id, score=closed.score,
           max=closed.max_score, passed=t("scores.passed") if closed.passed else t("scores.failed"))
     )  # fmt: skip
+
+
+@results_group.command("verify", cls=Command, help="results.verify_help", short_help="results.verify_short")
+@pass_app
+@trainer_only
+def results_verify(app: AppContext) -> None:
+    """Check every attempt against the seal chain; name each one edited, deleted, reordered, replayed or unsealed,
+    and exit 1 when anything is wrong."""
+    from exam.seals import finding_text
+
+    report = app.service.verify_seals()
+    for finding in report.findings:
+        click.secho(finding_text(finding), fg="red")
+    if report.legacy:
+        click.secho(t("seal.verify_legacy", count=len(report.legacy)), fg="yellow")
+    if report.pending:
+        click.echo(t("seal.verify_pending", count=len(report.pending)))
+    if report.unverified:
+        click.secho(t("seal.verify_unverified", count=len(report.unverified)), fg="yellow")
+        for attempt_id in report.unverified:
+            click.echo(f"  {attempt_id[:8]}")
+    click.echo(t("seal.verify_summary", checked=report.checked, sealed=report.sealed, chain=report.chain))
+    if report.ok:
+        click.secho(t("seal.verify_ok"), fg="green")
+        return
+    click.secho(t("seal.verify_failed", count=len(report.findings)), fg="red", err=True)
+    raise SystemExit(1)
+
+
+@results_group.command("seal", cls=Command, help="results.seal_help", short_help="results.seal_short")
+@option("--existing", is_flag=True, help="results.opt_existing")
+@pass_app
+@trainer_only
+def results_seal(app: AppContext, existing: bool) -> None:
+    """Seal the closed attempts that have no seal (a store from before seals); each one sealed is named."""
+    if not existing:
+        raise click.UsageError(t("seal.needs_existing"))
+    sealed = app.service.seal_existing()
+    for attempt in sealed:
+        click.echo(
+            t("seal.sealed_one", attempt=attempt.attempt_id[:8], name=attempt.trainee.name, id=attempt.trainee.id,
+              score=attempt.score if attempt.score is not None else "")
+        )  # fmt: skip
+    click.echo(t("seal.sealed_existing", count=len(sealed)))

@@ -691,6 +691,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "copy.differs": ("答卷 {attempt} 复制后不一致", "attempt {attempt} differs after the copy"),
     "copy.records_differ": ("记录表 {table} 复制后不一致", "records of {table} differ after the copy"),
     "copy.not_verified": ("复制后核对不一致：{problems}", "The copy does not match its source: {problems}"),
+    "copy.seals_differ": ("防篡改封存记录复制后不一致", "the seal log differs after the copy"),
+    "copy.target_not_verified": (
+        "复制后的成绩库没有通过防篡改校验（exam results verify）",
+        "the copy does not pass the tamper check (exam results verify)",
+    ),
+    "copy.source_not_verified": (
+        "源成绩库没有通过防篡改校验，不复制：请先运行 exam results verify 查明是哪些答卷。",
+        "The source store fails its tamper check; nothing copied. Run exam results verify to see which attempts.",
+    ),
+    "copy.no_key": (
+        "源成绩库有防篡改封存，但找不到密钥 {path}，复制后将无法校验；请找回密钥后再复制。",
+        "The source store has seals but its key {path} is missing; the copy could not be verified. Restore the key "
+        "first.",
+    ),
+    "copy.other_key": (
+        "目标成绩库已有另一个防篡改密钥 {path}，不复制。",
+        "The target store already has another seal key ({path}); nothing copied.",
+    ),
     # -- issue 14 (i14sheets): unsourced questions of imported banks ------------------------------------------------
     "bank.quote_without_source": (
         "有“quote”（原文）却没有“source”（出处）：请填写出处，或删去原文",

@@ -458,6 +458,189 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Import attempts exported elsewhere (no duplicates).",
     ),
     "auth.set_short": ("设置或修改培训管理口令。", "Set or change the trainer passphrase."),
+    # -- seals: tamper-evident results (issue 11, exam/seals.py, exam results verify/seal, import checks) --
+    "results.verify_help": (
+        "检查每份已交答卷是否与封存记录（防篡改签名链）一致：逐份列出被改动、被删除、顺序被打乱、被旧记录替换"
+        "或没有封存的答卷；有问题时退出码为 1。例：exam results verify",
+        "Check every submitted attempt against its seals (the tamper-evident chain): name each attempt that was "
+        "edited, deleted, reordered, replaced by an old record or left unsealed; the exit status is 1 when anything "
+        "is wrong. Example: exam results verify",
+    ),
+    "results.verify_short": ("检查成绩是否被改动（防篡改校验）。", "Check that no result was tampered with."),
+    "results.seal_help": (
+        "给还没有封存的已交答卷补上封存（旧版本留下的成绩库升级时用）。每封存一份都列出来，请先用 "
+        "exam results verify 确认这些答卷没有问题。例：exam results seal --existing",
+        "Seal the submitted attempts that have no seal yet (a store from an older release). Each attempt sealed is "
+        "listed; check them with exam results verify first. Example: exam results seal --existing",
+    ),
+    "results.seal_short": ("给旧成绩补上防篡改封存。", "Seal attempts stored before seals existed."),
+    "results.opt_existing": ("封存所有还没有封存的已交答卷。", "Seal every submitted attempt that has no seal yet."),
+    "results.opt_key_file": (
+        "导出方成绩库的密钥文件 seal.key（或导出方成绩库文件夹），用来验证文件；请与成绩文件分开携带。",
+        "The sender's seal.key (or the sender's store folder) to verify the files with; carry it apart from them.",
+    ),
+    "results.opt_allow_unverified": (
+        "文件无法验证时仍然导入，导入的答卷标记为“未验证”。",
+        "Import files that do not verify; their attempts are marked unverified.",
+    ),
+    "results.imported_unverified": (
+        "其中 {count} 份答卷未经验证，已标记为“未验证”。",
+        "{count} of them are not verified and are marked unverified.",
+    ),
+    "results.after_trailer": (
+        "文件末尾的校验行之后不应再有内容",
+        "nothing may follow the file's closing check line",
+    ),
+    "seal.key_unreadable": ("无法读取封存密钥 {path}：{error}", "Cannot read the seal key {path}: {error}"),
+    "seal.key_damaged": (
+        "封存密钥 {path} 已损坏（{size} 字节，应为 {expected} 字节）；请从备份恢复这个文件",
+        "The seal key {path} is damaged ({size} bytes, {expected} expected); restore it from a backup",
+    ),
+    "seal.key_missing": (
+        "封存密钥 {path} 不见了，而成绩库已有封存记录：无法校验，也不会新建密钥；请从备份恢复这个文件",
+        "The seal key {path} is missing while the store has seals: nothing can be checked, and no new key is made; "
+        "restore the file from a backup",
+    ),
+    "seal.key_unwritable": ("无法创建封存密钥 {path}：{error}", "Cannot create the seal key {path}: {error}"),
+    "seal.key_file_missing": ("{path} 处没有密钥文件 seal.key", "There is no seal.key at {path}"),
+    "seal.status_ok": (
+        "防篡改校验：通过（{count} 份已交答卷与封存一致）。",
+        "Tamper check: passed ({count} submitted attempt(s) match their seals).",
+    ),
+    "seal.status_unverified": (
+        "其中 {count} 份是未经验证导入的。",
+        " {count} of them were imported unverified.",
+    ),
+    "seal.status_legacy": (
+        "防篡改校验：本成绩库还没有封存（{count} 份答卷来自旧版本），运行 exam results seal --existing 补上。",
+        "Tamper check: this store has no seals yet ({count} attempt(s) from an older release); run exam results "
+        "seal --existing.",
+    ),
+    "seal.status_bad": (
+        "防篡改校验：未通过！{problems} 处问题，涉及 {attempts} 份答卷，运行 exam results verify 查看。",
+        "Tamper check: FAILED! {problems} problem(s) in {attempts} attempt(s); run exam results verify.",
+    ),
+    "seal.row_mark": ("（{kind}）", " ({kind})"),
+    "seal.unverified_mark": ("（未验证）", " (unverified)"),
+    "seal.kind_edited": ("被改动", "edited"),
+    "seal.kind_deleted": ("被删除", "deleted"),
+    "seal.kind_reordered": ("顺序被打乱", "reordered"),
+    "seal.kind_replayed": ("被旧记录替换", "replayed"),
+    "seal.kind_unsealed": ("没有封存", "unsealed"),
+    "seal.kind_damaged": ("封存记录损坏", "damaged"),
+    "seal.kind_key_missing": ("密钥问题", "key problem"),
+    "seal.finding": ("[{kind}] 答卷 {attempt}{who}：{detail}", "[{kind}] attempt {attempt}{who}: {detail}"),
+    "seal.finding_store": ("[{kind}] {detail}", "[{kind}] {detail}"),
+    "seal.part_identity": ("考生或试卷信息", "trainee or paper"),
+    "seal.part_paper": ("所抽试题或答案", "drawn questions or keys"),
+    "seal.part_responses": ("作答内容", "answers given"),
+    "seal.part_answers": ("各题得分", "points per question"),
+    "seal.part_score": ("总分或是否合格", "total or pass"),
+    "seal.part_status": ("交卷状态", "status"),
+    "seal.part_times": ("开始、交卷或截止时间", "start, submit or deadline time"),
+    "seal.part_index": ("索引中的成绩与答卷文件不一致", "the index row differs from the attempt file"),
+    "seal.part_sep": ("、", ", "),
+    "seal.log_missing": (
+        "封存记录 seals.jsonl 不见了或被清空，而密钥 {key} 说明这个成绩库已经封存过",
+        "the seal log seals.jsonl is missing or empty although the key {key} shows this store has been sealed",
+    ),
+    "seal.finding_who": ("（{who}）", " ({who})"),
+    "seal.refuse_change": (
+        "答卷 {attempt} 未通过防篡改校验（{kind}），不能修改或重新评分；请先运行 exam results verify 查看",
+        "Attempt {attempt} fails the tamper check ({kind}); it cannot be changed or regraded. Run exam results "
+        "verify first",
+    ),
+    "seal.bad_record": ("封存记录第 {line} 行无法读取", "seal record line {line} cannot be read"),
+    "seal.forged_record": (
+        "封存记录第 {line} 行签名不对（被改动或伪造）",
+        "seal record line {line} does not verify (edited or forged)",
+    ),
+    "seal.out_of_place": (
+        "封存记录第 {line} 行不在原来的位置（记录被删除、插入或调换）",
+        "seal record line {line} is out of place (records removed, inserted or swapped)",
+    ),
+    "seal.deleted_detail": (
+        "封存记录中有这份答卷（第 {seq} 条，{at}），成绩库中没有了",
+        "the seals hold this attempt (record {seq}, {at}) but the store does not",
+    ),
+    "seal.unsealed_detail": (
+        "成绩库启用封存之后出现的、没有封存的答卷",
+        "an attempt without a seal in a store that has been sealed",
+    ),
+    "seal.replayed_detail": (
+        "内容与较早的封存一致，但不是最新的封存（{at}）",
+        "it matches an earlier seal, not the latest one ({at})",
+    ),
+    "seal.verify_summary": (
+        "共检查 {checked} 份已交答卷，{sealed} 份与封存一致；封存记录 {chain} 条。",
+        "{checked} submitted attempt(s) checked, {sealed} match their seals; {chain} seal record(s).",
+    ),
+    "seal.verify_ok": ("校验通过：没有发现改动。", "Verified: nothing was tampered with."),
+    "seal.verify_failed": (
+        "校验未通过：发现 {count} 处问题（见上）。",
+        "Verification failed: {count} problem(s) (see above).",
+    ),
+    "seal.verify_legacy": (
+        "{count} 份答卷来自还没有封存的旧成绩库（不算篡改）；运行 exam results seal --existing 补上封存。",
+        "{count} attempt(s) are from before seals (not tampering); run exam results seal --existing to seal them.",
+    ),
+    "seal.verify_pending": (
+        "{count} 份答卷的封存还没完成（交卷时程序中断），下次有人开始考试时自动补上。",
+        "{count} attempt(s) still wait for their seal (a close was interrupted); the next start completes it.",
+    ),
+    "seal.verify_unverified": (
+        "{count} 份答卷是用 --allow-unverified 导入的，来源未经验证：",
+        "{count} attempt(s) were imported with --allow-unverified; their source is not verified:",
+    ),
+    "seal.needs_existing": (
+        "请加 --existing：exam results seal --existing",
+        "Add --existing: exam results seal --existing",
+    ),
+    "seal.sealed_one": (
+        "已封存 {attempt}：{name} {id}，{score} 分",
+        "Sealed {attempt}: {name} {id}, {score} points",
+    ),
+    "seal.sealed_existing": ("共封存 {count} 份答卷。", "{count} attempt(s) sealed."),
+    "seal.import_problem": (
+        "第 {line} 行 答卷 {attempt}（{who}）：{what}",
+        "line {line} attempt {attempt} ({who}): {what}",
+    ),
+    "seal.import_hint": (
+        "确认来源可信时，可加 --allow-unverified 导入（答卷会标记为“未验证”）；"
+        "跨电脑导入请用 --key-file 指定导出方成绩库中的 seal.key。",
+        "If you trust the source, add --allow-unverified (the attempts are marked unverified); between computers "
+        "pass the sender's seal.key with --key-file.",
+    ),
+    "seal.import_unsealed": ("没有封存", "no seal"),
+    "seal.import_forged": ("封存签名不对（被改动或伪造）", "the seal does not verify (edited or forged)"),
+    "seal.import_edited": ("内容被改动：{parts}", "edited: {parts}"),
+    "seal.import_no_seals": (
+        "文件没有封存（旧版本导出的文件），无法验证",
+        "the file has no seals (written by an older release) and cannot be verified",
+    ),
+    "seal.import_wrong_key": (
+        "--key-file 给出的密钥（{key}）不是封存这个文件的密钥（{file}）",
+        "the key given with --key-file ({key}) is not the one that sealed this file ({file})",
+    ),
+    "seal.import_no_key": (
+        "文件由另一台电脑的密钥 {key} 封存，缺少这个密钥无法验证",
+        "the file was sealed on another computer with key {key}; without that key it cannot be verified",
+    ),
+    "seal.import_no_trailer": (
+        "文件末尾的校验行不见了（文件被截断或改动）",
+        "the file's closing check line is missing (the file was cut short or changed)",
+    ),
+    "seal.import_file_changed": (
+        "文件被改动：有行被增加、删除、调换或修改",
+        "the file was changed: lines added, removed, swapped or edited",
+    ),
+    "seal.import_edited_attempts": (
+        "{count} 份答卷与其封存不一致",
+        "{count} attempt(s) do not match their seals",
+    ),
+    "scores.sum_verified": ("防篡改校验", "Tamper check"),
+    "scores.note_unverified": ("导入未验证", "imported unverified"),
+    "scores.note_tampered": ("未通过防篡改校验：{kind}", "fails the tamper check: {kind}"),
     # -- formats and roster --
     "formats.list_sep": ("，", ", "),
     "formats.import_help": (

@@ -11,12 +11,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from exam.attempts import Attempt, from_iso, to_iso
 
-EFFECTS = ("wrong_book", "notify")
-"""Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`)."""
+EFFECTS = ("seal", "wrong_book", "notify")
+"""Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`).
+``seal`` appends the attempt's seal to the seal log (:mod:`exam.seals`); it is also the one effect pending after a
+closed attempt is changed (:meth:`AttemptStore.update_attempt`) or imported."""
+
+SealMaker = Callable[["dict[str, Any] | None", Callable[[str], "dict[str, Any] | None"]], "list[dict[str, Any]]"]
+"""Called under the store's lock with the last record of the seal log (``None``: empty) and a lookup of the last
+record of an attempt; returns the records to append (possibly none)."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,10 @@ class AttemptStore(ABC):
 
     @abstractmethod
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
-        """Apply ``change`` to the stored attempt under its lock (regrading, marking, extra time); returns it."""
+        """Apply ``change`` to the stored attempt under its lock (regrading, marking, extra time); returns it.
+
+        A changed *closed* attempt is written together with a pending ``seal`` effect (its new seal), which the
+        caller then carries out like the effects of closing."""
 
     @abstractmethod
     def list_attempts(
@@ -189,7 +199,8 @@ class AttemptStore(ABC):
 
     @abstractmethod
     def import_attempts(self, attempts: Iterable[Attempt]) -> tuple[int, int]:
-        """Add closed attempts from another machine; returns ``(added, skipped as already present)``."""
+        """Add closed attempts from another machine; returns ``(added, skipped as already present)``. Each added
+        attempt is written with a pending ``seal`` effect."""
 
     # -- leases: one writer per attempt ---------------------------------------------------------------------------
 
@@ -209,6 +220,32 @@ class AttemptStore(ABC):
     @abstractmethod
     def release_lease(self, attempt_id: str, holder: str) -> None:
         """Give the attempt up (the window closes); no effect if ``holder`` no longer holds it."""
+
+    # -- seals: an append-only log (see exam.seals) -------------------------------------------------------------------
+
+    @abstractmethod
+    def seal_key_path(self) -> Path:
+        """Where the seal key file is (beside the store; created by :func:`exam.seals.load_or_create_key`)."""
+
+    @abstractmethod
+    def seal_head(self) -> dict[str, Any] | None:
+        """The last record of the seal log (``None`` when it is empty); cheap: read at every close."""
+
+    @abstractmethod
+    def latest_seal(self, attempt_id: str) -> dict[str, Any] | None:
+        """The last seal record of an attempt as the store keeps it for quick lookup (``None``: never sealed). Not
+        proof of anything by itself: callers check its MAC."""
+
+    @abstractmethod
+    def append_seals(self, make: SealMaker) -> list[dict[str, Any]]:
+        """Under the store's writer lock, call ``make(head, latest)`` — the last record of the log and a lookup of an
+        attempt's last record — and append the records it returns in one durable write; returns them. Records are
+        never changed or removed. The cost must not grow with the length of the log (it runs at every close)."""
+
+    @abstractmethod
+    def seal_log(self) -> list[Any]:
+        """Every record of the seal log in order; a line that is not a JSON object is returned as ``None`` (the
+        verifier reports it). An empty list when the store has never been sealed."""
 
     # -- small records ----------------------------------------------------------------------------------------------
 

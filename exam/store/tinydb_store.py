@@ -9,7 +9,9 @@ Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user d
     attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
     attempts/<xx>/<id>.live      while in progress: the stored deadline and the lease (who may write)
-    effects/<id>.json            side effects of closing not yet carried out (错题本, plugin notification)
+    effects/<id>.json            side effects of closing not yet carried out (seal, 错题本, plugin notification)
+    seals.jsonl                  the append-only seal log: one HMAC-chained record per line (exam.seals)
+    seal.key                     the seal key: 32 random bytes, mode 0600, made on first use
     records/<table>/<xx>.json    TinyDB: small records (错题本, roster, flags, settings), sharded by key hash
 
 Saving an answer appends one line to the attempt's journal and fsyncs it, so its cost does not grow with the number
@@ -59,7 +61,7 @@ from exam.store.atomic import (
     set_aside,
     write_json,
 )
-from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, live_from_json, live_to_json
+from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, SealMaker, live_from_json, live_to_json
 
 ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
 FORMAT = {"format": "township-exam-store", "version": 2}
@@ -67,6 +69,8 @@ LOCK_TIMEOUT = 30.0
 """Seconds to wait for the store lock before giving up with a message."""
 JOURNAL_LOCK_TIMEOUT = 10.0
 """Seconds to wait for one attempt's journal lock (an answer being written, or a close in progress)."""
+SEAL_LATEST = "seal_latest"
+"""Records table: attempt id → its last seal record (a lookup for closing; the log is what counts)."""
 SUMMARY_KEYS = frozenset(("attempt_id", "trainee", "paper", "status", "started_at", "deadline"))
 
 
@@ -542,6 +546,8 @@ class TinyDBAttemptStore(AttemptStore):
                 return attempt
             if attempt.closed != before.closed:
                 raise ValueError("update_attempt() cannot open or close an attempt; use finalise()")
+            if attempt.closed:
+                self._add_pending_seal(attempt_id)  # its new seal: carried out like the effects of closing
             self._write_attempt_file(attempt)
             self._write_index(attempt)
             if not attempt.closed and attempt.deadline != before.deadline:
@@ -588,10 +594,136 @@ class TinyDBAttemptStore(AttemptStore):
                     continue
                 if not attempt.closed:
                     raise StoreError(t("store.import_in_progress", attempt=attempt_id))
+                self._add_pending_seal(attempt_id)
                 self._write_attempt_file(attempt)
                 self._write_index(attempt)
                 added += 1
         return added, skipped
+
+    def _add_pending_seal(self, attempt_id: str) -> None:
+        """Add ``seal`` to the attempt's pending effects (under the lock), before the change it seals is written."""
+        path = self._effects_path(attempt_id)
+        try:
+            pending = read_json(path, _is_effects) or []
+        except StoreCorruptError:
+            pending = list(EFFECTS)
+        if "seal" not in pending:
+            write_json(path, ["seal", *pending])
+
+    # -- seals ----------------------------------------------------------------------------------------------------
+
+    def seal_key_path(self) -> Path:
+        return self.root / "seal.key"
+
+    def _seal_log_path(self) -> Path:
+        return self.root / "seals.jsonl"
+
+    def seal_log(self) -> list[Any]:
+        raw = read_bytes(self._seal_log_path()) or b""
+        records: list[Any] = []
+        lines = raw.split(b"\n")
+        if lines and not lines[-1].strip():
+            lines.pop()
+        for line in lines:
+            records.append(_seal_record(line))
+        return records
+
+    def seal_head(self) -> dict[str, Any] | None:
+        head = self._seal_tail()[1]
+        return head if isinstance(head, dict) else None
+
+    def latest_seal(self, attempt_id: str) -> dict[str, Any] | None:
+        head = self.seal_head()
+        if head is not None and head.get("attempt_id") == attempt_id:
+            return head
+        cached = self.get_record(SEAL_LATEST, attempt_id)
+        return cached if isinstance(cached, dict) else None
+
+    def _seal_tail(self) -> tuple[int, Any]:
+        """``(size of the whole lines, last record)`` of the seal log, reading only its end; a torn last line (a
+        crash during an append) is not counted."""
+        path = self._seal_log_path()
+        try:
+            with open(path, "rb") as log:
+                size = log.seek(0, os.SEEK_END)
+                chunk = 4096
+                while True:
+                    start = max(0, size - chunk)
+                    log.seek(start)
+                    tail = log.read(size - start)
+                    end = tail.rfind(b"\n")
+                    whole = start + end + 1 if end >= 0 else 0
+                    begin = tail.rfind(b"\n", 0, end) if end >= 0 else -1
+                    if begin >= 0 or start == 0:
+                        return whole, _seal_record(tail[begin + 1 : end]) if end >= 0 else None
+                    chunk *= 4
+        except FileNotFoundError:
+            return 0, None
+        except OSError as exc:
+            raise StoreError(os_message(exc, path, reading=True)) from exc
+
+    def append_seals(self, make: SealMaker) -> list[dict[str, Any]]:
+        path = self._seal_log_path()
+        with self.locked():
+            whole, head = self._seal_tail()
+            try:
+                if path.exists() and path.stat().st_size != whole:
+                    # A crash in the middle of an append: that record was never acknowledged (its effect is still
+                    # pending), so the torn tail is cut off rather than glued to the next record.
+                    os.truncate(path, whole)
+            except OSError as exc:
+                raise StoreError(os_message(exc, path)) from exc
+            head = head if isinstance(head, dict) else None
+
+            def latest(attempt_id: str) -> dict[str, Any] | None:
+                if head is not None and head.get("attempt_id") == attempt_id:
+                    return head  # also right after a crash that left the lookup behind the log
+                cached = self.get_record(SEAL_LATEST, attempt_id)
+                return cached if isinstance(cached, dict) else None
+
+            records = make(head, latest)
+            if not records:
+                return []
+            data = b"".join(
+                json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+                for r in records
+            )
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+                try:
+                    view = memoryview(data)
+                    while view:  # a short write (a full disk) must not pass as done
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                raise StoreError(os_message(exc, path)) from exc
+            if not whole:
+                fsync_dir(self.root)
+            # The lookup of each attempt's last record (a cache: verify reads the log itself).
+            self._put_records(SEAL_LATEST, {r["attempt_id"]: r for r in records})
+            return records
+
+    def _put_records(self, table: str, values: dict[str, Any]) -> None:
+        """Store many records of one table with one write per shard (under the lock)."""
+        by_shard: dict[str, dict[str, Any]] = {}
+        for key, value in values.items():
+            by_shard.setdefault(hashlib.sha1(key.encode("utf-8")).hexdigest()[:2], {})[key] = value
+        folder = self._records_dir(table)
+        make_private_dir(folder)
+        for shard, items in by_shard.items():
+            path = folder / f"{shard}.json"
+            rows: dict[str, Any] = (read_json(path, _is_record_shard) or {}).get("_default", {})
+            ids = {row["key"]: doc_id for doc_id, row in rows.items()}
+            next_id = max((int(i) for i in rows if i.isdigit()), default=0) + 1
+            for key, value in items.items():
+                if key in ids:
+                    rows[ids[key]] = {"key": key, "value": value}
+                else:
+                    rows[str(next_id)] = {"key": key, "value": value}
+                    next_id += 1
+            write_json(path, {"_default": rows})
 
     # -- leases ---------------------------------------------------------------------------------------------------
 
@@ -734,6 +866,15 @@ class TinyDBAttemptStore(AttemptStore):
         if not folder.is_dir():
             return []
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"[a-z_]+", p.name))
+
+
+def _seal_record(line: bytes) -> dict[str, Any] | None:
+    """One line of the seal log, or ``None`` when it is not a JSON object."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def _is_record_shard(data: Any) -> bool:

@@ -94,12 +94,19 @@ def plan_regrade(
     paper: str,
     progress: Callable[[list[Attempt]], Iterable[Attempt]] | None = None,
 ) -> list[RegradeChange]:
-    """What regrading every closed attempt of ``paper`` would change (nothing is written)."""
+    """What regrading every closed attempt of ``paper`` would change (nothing is written).
+
+    Raises:
+        TamperedError: An attempt of the paper fails its seal (``exam results verify`` names it): no regrade, not
+            even a dry run, goes ahead over a tampered result.
+    """
     service.paper(paper)
     summaries = [s for s in service.attempts(paper=paper) if s.closed]
     plan = []
     for summary in progress(summaries) if progress else summaries:
-        plan.append(_change_for(service, service.attempt(summary.attempt_id)))
+        attempt = service.attempt(summary.attempt_id)
+        service.require_intact(attempt)
+        plan.append(_change_for(service, attempt))
     return plan
 
 

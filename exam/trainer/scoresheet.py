@@ -97,22 +97,30 @@ class ScoreReport:
     """Question id → the cited document and chapter (``宪法 · 第三章 国家机构``), for 知识点掌握."""
     made_at: datetime | None = None
     """When the report was read from the store (shown in the title block)."""
-    verification: str = ""
-    """A line saying whether the results store verified (empty: not checked)."""
+    seal_line: str = ""
+    """Whether the store verified (:meth:`exam.seals.VerifyReport.status_line`), shown in every title block and 汇总."""
+    seal_notes: dict[str, str] = field(default_factory=dict)
+    """attempt id → 备注 text for attempts that fail the tamper check or were imported unverified."""
     closed_count: int | None = None
     """Closed attempts in the selection, every one (``attempts`` holds each trainee's best unless ``all_attempts``)."""
     sort: str = "rank"
 
     def to_sheet(self) -> ScoreSheet:
         """The workbook: 成绩单 first, then 答题明细, 试题分析, 单位统计, 知识点掌握, 汇总 and 明细数据."""
-        main = score_table(self.attempts, self.absent, self.type_labels, self.sitting, self.sort)
+        main = score_table(self.attempts, self.absent, self.type_labels, self.sitting, self.sort, self.seal_notes)
         tables = (
             detail_table(self.attempts, self.type_labels),
             analysis_table(self.statistics, self.questions, self.type_labels),
             unit_table(self.attempts, self.absent, self.sitting),
             knowledge_table(self.attempts, self.questions, self.chapters),
             summary_table(
-                self.paper_title, self.attempts, self.absent, self.statistics, self.sitting, self.closed_count
+                self.paper_title,
+                self.attempts,
+                self.absent,
+                self.statistics,
+                self.sitting,
+                self.closed_count,
+                self.seal_line,
             ),
             long_table(self.attempts, self.questions, self.chapters, self.type_labels),
         )
@@ -147,8 +155,8 @@ class ScoreReport:
             t("scores.heading", paper=self.paper_title or selection.paper, sheet=sheet),
             t("scores.facts", period=period, unit=unit, counts=counts, made=made),
         ]
-        if self.verification:
-            lines.append(self.verification)
+        if self.seal_line:
+            lines.append(self.seal_line)
         return (*lines, *notes)
 
 
@@ -222,6 +230,10 @@ def build_report(
     attempts = collect_attempts(service, selection, progress)
     sitting = sitting_attempts(service, selection, attempts)
     absent = absentees(service.roster_records(), [*attempts, *sitting], selection.unit)
+    verification = service.verify_seals()
+    seal_notes = {a: t("scores.note_unverified") for a in verification.unverified}
+    for attempt_id, kind in verification.problems_by_attempt().items():
+        seal_notes[attempt_id] = t("scores.note_tampered", kind=t(f"seal.kind_{kind}"))
     questions = snapshot_questions(attempts)
     if find_question is not None:
         for qid in list(questions):
@@ -241,6 +253,8 @@ def build_report(
         made_at=service.clock(),
         sort=sort,
         closed_count=closed_count,
+        seal_line=verification.status_line(),
+        seal_notes=seal_notes,
     )
 
 
@@ -299,9 +313,12 @@ def score_table(
     type_labels: Mapping[str, str],
     sitting: Sequence[Attempt] = (),
     sort: str = "rank",
+    seal_notes: Mapping[str, str] | None = None,
 ) -> SheetTable:
     """成绩单: one row per attempt (ranked best first, or by 单位 then rank), then one 在考 row per trainee still
-    sitting the paper and one 缺考 row per absent roster member."""
+    sitting the paper and one 缺考 row per absent roster member. ``seal_notes`` (attempt id → text) adds the tamper
+    check's word on an attempt to its 备注."""
+    seal_notes = seal_notes or {}
     types = question_types(attempts)
     headers = tuple(
         [t(f"scores.col_{c}") for c in ("seq", "name", "id", "unit", "position", "score", "max_score", "passed",
@@ -344,7 +361,7 @@ def score_table(
                 how,
                 rank,
                 *[number(round(by_type[name], 2)) for name in types],
-                attempt_note(attempt),
+                t("scores.note_sep").join(n for n in (seal_notes.get(attempt.attempt_id), attempt_note(attempt)) if n),
             )
         )
     for attempt in sitting:
@@ -592,8 +609,10 @@ def summary_table(
     stats: PaperStatistics,
     sitting: Sequence[Attempt] = (),
     closed_count: int | None = None,
+    seal_line: str = "",
 ) -> SheetTable:
-    """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart."""
+    """汇总: head counts, average, highest/lowest, pass rate and the score distribution with a bar chart; then the
+    tamper check's line (``seal_line``), below the chart's rows so their positions stay put."""
     scores = [_score(a) for a in attempts]
     trainees = {a.trainee.id for a in attempts}
     passed = sum(1 for a in attempts if a.passed)
@@ -620,6 +639,8 @@ def summary_table(
     for (low, high), count in zip(BANDS, band_counts(attempts), strict=True):
         rows.append((t("scores.band_label", low=low, high=high), count))
     chart = BarChart(t("scores.chart_title"), 0, 1, first, len(rows) - 1, t("scores.band"), t("scores.band_count"))
+    if seal_line:
+        rows += [(None, None), (t("scores.sum_verified"), seal_line)]
     return SheetTable(t("scores.sheet_summary"), (t("scores.sum_item"), t("scores.sum_value")), tuple(rows), (chart,))
 
 

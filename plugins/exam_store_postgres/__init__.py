@@ -22,16 +22,19 @@ A server that cannot be reached, or stops answering, gives a :class:`~exam.error
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from exam.attempts import Attempt, Response
 from exam.errors import AttemptClosedError, LeaseHeldError, LeaseLostError, NotFoundError, StoreBusyError, StoreError
 from exam.i18n import t
 from exam.store import redacted
-from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, live_from_json, live_to_json
+from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, SealMaker, live_from_json, live_to_json
 
 SCHEMES = ("postgresql", "postgres")
 LOCK_TIMEOUT_SECONDS = 10
@@ -39,6 +42,11 @@ LOCK_TIMEOUT_SECONDS = 10
 CONNECT_TIMEOUT_SECONDS = 10
 _MIGRATION_LOCK = 7_302_025_001
 """Advisory lock key held while the schema is created or migrated (any constant unique to this app)."""
+_SEAL_LOCK = 7_302_025_002
+"""Advisory lock key held while seal records are appended (one writer of the chain at a time)."""
+SEAL_KEY_VARIABLE = "EXAM_SEAL_KEY"
+"""The seal key file of a database store; by default one per database in the user's config folder. Servers sharing
+one database must use the same key file (copy it, 0600, or point this variable at it)."""
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
@@ -82,6 +90,17 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             value       jsonb,
             PRIMARY KEY (tbl, key)
         );
+        """,
+    ),
+    (
+        2,
+        """
+        CREATE TABLE exam_seals (
+            seq         bigserial PRIMARY KEY,
+            attempt_id  text,
+            record      jsonb NOT NULL
+        );
+        CREATE INDEX exam_seals_by_attempt ON exam_seals (attempt_id, seq DESC);
         """,
     ),
 )
@@ -336,6 +355,11 @@ class PostgresAttemptStore(AttemptStore):
             if attempt.closed != before.closed:
                 raise ValueError("update_attempt() cannot open or close an attempt; use finalise()")
             stored = attempt if attempt.closed else replace(attempt, responses={})
+            if attempt.closed:  # its new seal: carried out like the effects of closing
+                cursor.execute(
+                    "INSERT INTO exam_effects (attempt_id, effect) VALUES (%s, 'seal') ON CONFLICT DO NOTHING",
+                    (attempt_id,),
+                )
             self._write(cursor, stored)
             if not attempt.closed and attempt.deadline != before.deadline:
                 state = replace(live, deadline=attempt.deadline) if live else LiveState(attempt.deadline)
@@ -385,9 +409,64 @@ class PostgresAttemptStore(AttemptStore):
                 )  # fmt: skip
                 if cursor.rowcount:
                     added += 1
+                    cursor.execute(
+                        "INSERT INTO exam_effects (attempt_id, effect) VALUES (%s, 'seal') ON CONFLICT DO NOTHING",
+                        (attempt.attempt_id,),
+                    )
                 else:
                     skipped += 1
         return added, skipped
+
+    # -- seals: an append-only log (exam.seals) ------------------------------------------------------------------------
+
+    def seal_key_path(self) -> Path:
+        """``EXAM_SEAL_KEY``, or ``<config folder>/seal-keys/<host>-<port>-<database>.key`` (folder made 0700)."""
+        configured = os.environ.get(SEAL_KEY_VARIABLE)
+        if configured:
+            return Path(configured).expanduser()
+        from platformdirs import user_config_dir
+
+        parts = urlsplit(self.url)
+        name = f"{parts.hostname or 'local'}-{parts.port or 5432}-{parts.path.strip('/') or 'exam'}.key"
+        folder = Path(user_config_dir("township-exam")) / "seal-keys"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder / "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
+
+    def seal_head(self) -> dict[str, Any] | None:
+        with self._transaction() as cursor:
+            cursor.execute("SELECT record FROM exam_seals ORDER BY seq DESC LIMIT 1")
+            row = cursor.fetchone()
+        return row[0] if row and isinstance(row[0], dict) else None
+
+    def latest_seal(self, attempt_id: str) -> dict[str, Any] | None:
+        with self._transaction() as cursor:
+            return self._latest_seal(cursor, attempt_id)
+
+    def _latest_seal(self, cursor: Any, attempt_id: str) -> dict[str, Any] | None:
+        cursor.execute("SELECT record FROM exam_seals WHERE attempt_id = %s ORDER BY seq DESC LIMIT 1", (attempt_id,))
+        row = cursor.fetchone()
+        return row[0] if row and isinstance(row[0], dict) else None
+
+    def append_seals(self, make: SealMaker) -> list[dict[str, Any]]:
+        from psycopg.types.json import Jsonb
+
+        with self._transaction() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (_SEAL_LOCK,))
+            cursor.execute("SELECT record FROM exam_seals ORDER BY seq DESC LIMIT 1")
+            row = cursor.fetchone()
+            head = row[0] if row and isinstance(row[0], dict) else None
+            records = make(head, lambda attempt_id: self._latest_seal(cursor, attempt_id))
+            for record in records:
+                cursor.execute(
+                    "INSERT INTO exam_seals (attempt_id, record) VALUES (%s, %s)",
+                    (record.get("attempt_id"), Jsonb(record)),
+                )
+            return records
+
+    def seal_log(self) -> list[Any]:
+        with self._transaction() as cursor:
+            cursor.execute("SELECT record FROM exam_seals ORDER BY seq")
+            return [row[0] if isinstance(row[0], dict) else None for row in cursor.fetchall()]
 
     # -- leases -------------------------------------------------------------------------------------------------------
 

@@ -54,11 +54,13 @@ TRAINER_COMMANDS = {
     "extra-time": ["extra-time", "--paper", "speech", "--trainee", "320101", "--minutes", "600"],
     "results": ["results"],
     "results export": ["results", "export", "-o", "{out}/results.jsonl"],
-    "results import": ["results", "import", "{results}"],
+    "results import": ["results", "import", "{results}", "--key-file", "{other}"],
     "roster import": ["roster", "import", "{roster}"],
     "roster list": ["roster", "list"],
     "store repair": ["store", "repair"],
     "store copy": ["store", "copy", "--to", "{out}/copy"],
+    "results verify": ["results", "verify"],
+    "results seal": ["results", "seal", "--existing"],
     "papers print": ["papers", "print", "--paper", "speech", "-o", "{out}/paper.docx"],
     "results enter": [
         "results",
@@ -123,7 +125,7 @@ def room(registry: Registry, tmp_path: Path, clock: FakeClock) -> Iterator[dict[
     out = tmp_path / "out"
     out.mkdir()
     yield {"db": str(store_dir), "attempt": attempt.attempt_id, "results": str(results), "roster": str(roster),
-           "out": str(out)}  # fmt: skip
+           "out": str(out), "other": str(tmp_path / "other")}  # fmt: skip
 
 
 def args_for(path: str, room: dict[str, str]) -> list[str]:

@@ -55,9 +55,13 @@ def fill(location: str, attempts: list[Attempt]) -> None:
 def test_a_store_of_1000_attempts_goes_to_postgres_and_back_unchanged(
     tmp_path: Path, postgres_url: str, clock: FakeClock
 ) -> None:
-    """Folder → PostgreSQL → a new folder: the same 1,000 attempts, equal field by field, and the same records."""
+    """Folder → PostgreSQL → a new folder: the same 1,000 attempts, equal field by field, the same records, and the
+    same seal chain, which verifies with every attempt sealed in each store."""
+    from exam.seals import seal_existing, verify_store
+
     source = str(tmp_path / "source")
     fill(source, closed_attempts(clock, COUNT))
+    assert len(seal_existing(open_store(source), clock.now)) == COUNT
     report = copy_store(open_store(source), open_store(postgres_url))
     assert report.attempts == COUNT
     assert report.records == {"roster": 100, "settings": 1, "wrong_book": 100}
@@ -69,6 +73,10 @@ def test_a_store_of_1000_attempts_goes_to_postgres_and_back_unchanged(
         assert last.get_attempt(summary.attempt_id).to_json() == first.get_attempt(summary.attempt_id).to_json()
     for table in ("roster", "settings", "wrong_book"):
         assert last.all_records(table) == first.all_records(table)
+    for store in (open_store(postgres_url), last):
+        report = verify_store(store)
+        assert report.ok and report.sealed == COUNT
+    assert last.seal_log() == first.seal_log()
 
 
 def test_copy_refuses_a_non_empty_target_or_attempts_in_progress(

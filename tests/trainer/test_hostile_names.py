@@ -60,14 +60,14 @@ def imported_store(registry: Registry, tmp_path: Path, clock: FakeClock) -> Path
     sit_paper(other, clock, Trainee("原名", "320109", unit="城关镇"), "speech", correct=10)
     source = tmp_path / "from-b.jsonl"
     export_results(other, source)
-    header, line = source.read_text(encoding="utf-8").splitlines()
+    header, line = source.read_text(encoding="utf-8").splitlines()[:2]  # the file's MAC line is dropped: edited
     record = json.loads(line)
     record["trainee"]["name"] = HOSTILE
     record["trainee"]["unit"] = "\x1b[31m城关镇\u2066"
     record["answers"][0]["response"] = "\x9b2J答\x1b]0;标题\x07案"
     source.write_text(header + "\n" + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     store = tmp_path / "store"
-    assert main(["--db", str(store), "results", "import", str(source)]) == 0
+    assert main(["--db", str(store), "results", "import", str(source), "--allow-unverified"]) == 0
     return store
 
 

@@ -31,8 +31,8 @@ def ids(store: AttemptStore) -> list[str]:
 def test_export_writes_a_header_and_full_closed_attempts(
     service: ExamService, clock: FakeClock, trainee: Trainee, tmp_path: Path
 ) -> None:
-    """The file starts with a versioned header; each line is a whole closed attempt (snapshot, history); an attempt
-    still in progress is left out."""
+    """The file starts with a versioned header naming the seal key; each line is a whole closed attempt (snapshot,
+    history) with its seal; the last line is the file MAC; an attempt still in progress is left out."""
     done = sit_paper(service, clock, trainee, "speech", correct=12)
     service.start_attempt("speech", Trainee("李四", "320199"))
     out = tmp_path / "room1.jsonl"
@@ -41,7 +41,10 @@ def test_export_writes_a_header_and_full_closed_attempts(
     header = json.loads(lines[0])
     assert (header["format"], header["version"], header["attempts"]) == (FORMAT_NAME, FORMAT_VERSION, 1)
     record = json.loads(lines[1])
-    assert len(lines) == 2
+    assert len(lines) == 3 and set(json.loads(lines[2])) == {"file_mac"}
+    assert header["seal"]["algorithm"] == "HMAC-SHA256" and len(header["seal"]["key_id"]) == 16
+    seal = record.pop("seal")
+    assert seal["attempt_id"] == done.attempt_id and seal["reason"] == "close"
     assert record == done.to_json()
     assert record["attempt_id"] == done.attempt_id and record["drawn"] == done.paper_snapshot.to_dict()
     assert record["history"] == [] and record["score"] == done.score
@@ -50,17 +53,20 @@ def test_export_writes_a_header_and_full_closed_attempts(
 def test_two_machines_merge_without_duplicates(
     service: ExamService, laptop_b: ExamService, clock: FakeClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A's results imported into B, then B's into A: both hold the union; importing again adds nothing."""
+    """A's results imported into B, then B's into A (each with the sender's key, or its own): both hold the union;
+    importing again adds nothing."""
     a1 = sit_paper(service, clock, Trainee("甲", "1001"), "speech", correct=20)
     a2 = sit_paper(service, clock, Trainee("乙", "1002"), "constitution", correct=30)
     b1 = sit_paper(laptop_b, clock, Trainee("丙", "2001"), "speech", correct=25)
     a_file, b_file = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     assert main(["--db", str(store_root(service)), "results", "export", "-o", str(a_file)]) == 0
-    assert main(["--db", str(store_root(laptop_b)), "results", "import", str(a_file)]) == 0
+    a_key = ["--key-file", str(store_root(service) / "seal.key")]
+    assert main(["--db", str(store_root(laptop_b)), "results", "import", str(a_file), *a_key]) == 0
     assert "新增 2 份" in capsys.readouterr().out
     assert ids(laptop_b.store) == sorted([a1.attempt_id, a2.attempt_id, b1.attempt_id])
     assert main(["--db", str(store_root(laptop_b)), "results", "export", "-o", str(b_file)]) == 0
-    assert main(["--db", str(store_root(service)), "results", "import", str(b_file), str(a_file)]) == 0
+    b_key = ["--key-file", str(store_root(laptop_b))]  # the sender's store folder does as well
+    assert main(["--db", str(store_root(service)), "results", "import", str(b_file), str(a_file), *b_key]) == 0
     out = capsys.readouterr().out
     assert "新增 1 份答卷，跳过 4 份" in out
     assert ids(service.store) == ids(laptop_b.store)
@@ -88,7 +94,8 @@ def test_a_malformed_line_is_reported_with_its_number_and_nothing_of_that_file_i
     sit_paper(laptop_b, clock, Trainee("丙", "2001"), "speech", correct=5)
     export_results(laptop_b, other)
     fresh = TinyDBAttemptStore(tmp_path / "collector")
-    assert main(["--db", str(fresh.root), "results", "import", str(broken), str(other)]) == 1
+    b_key = ["--key-file", str(store_root(laptop_b))]
+    assert main(["--db", str(fresh.root), "results", "import", str(broken), str(other), *b_key]) == 1
     captured = capsys.readouterr()
     assert "第 3 行" in captured.err and "broken.jsonl" in captured.err
     assert "新增 1 份" in captured.out
@@ -112,7 +119,7 @@ def test_attempt_lines_are_checked_field_by_field(
     sit_paper(service, clock, trainee, "speech", correct=3)
     out = tmp_path / "r.jsonl"
     export_results(service, out)
-    header, body = out.read_text(encoding="utf-8").splitlines()
+    header, body, _trailer = out.read_text(encoding="utf-8").splitlines()
     attempt = json.loads(body)
     change(attempt)  # type: ignore[operator]
     out.write_text(header + "\n" + json.dumps(attempt, ensure_ascii=False) + "\n", encoding="utf-8")

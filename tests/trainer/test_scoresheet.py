@@ -204,9 +204,12 @@ def test_summary_sheet_has_counts_pass_rate_distribution_and_a_chart(
     assert len(charts) == 3  # 单位统计, 知识点掌握, 汇总
     chart = next(c for c in charts if "'汇总'" in c)
     assert "<barChart>" in chart
-    # the bars are the five band rows of 汇总: the title block (2 lines), a blank row and the header row come first,
-    # then 16 rows of figures (worksheet rows 5-20) and the band header: bands on rows 21-25, labels in A, counts in B
-    assert "'汇总'!$A$21:$A$25" in chart and "'汇总'!$B$21:$B$25" in chart
+    # the bars are the five band rows of 汇总 (found by their labels, under the title block): labels in A, counts in B
+    ws = load_workbook(out)["汇总"]
+    band_rows = [cell.row for cell in ws["A"] if isinstance(cell.value, str) and cell.value.endswith("%")]
+    first, last = band_rows[0], band_rows[-1]
+    assert last - first == 4
+    assert f"'汇总'!$A${first}:$A${last}" in chart and f"'汇总'!$B${first}:$B${last}" in chart
 
 
 def test_item_analysis_sheet_lists_every_question_with_figures(
