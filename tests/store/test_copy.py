@@ -74,8 +74,8 @@ def test_a_store_of_1000_attempts_goes_to_postgres_and_back_unchanged(
     for table in ("roster", "settings", "wrong_book"):
         assert last.all_records(table) == first.all_records(table)
     for store in (open_store(postgres_url), last):
-        report = verify_store(store)
-        assert report.ok and report.sealed == COUNT
+        verified = verify_store(store)
+        assert verified.ok and verified.sealed == COUNT
     assert last.seal_log() == first.seal_log()
 
 
