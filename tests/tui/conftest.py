@@ -77,6 +77,21 @@ async def sign_in(
     await settle(pilot)  # ... whose own loading is queued in turn
     if isinstance(pilot.app.screen, SetPinDialog):
         await set_pin(pilot, secret, secret)
+    await home_loaded(pilot)
+
+
+async def home_loaded(pilot: Pilot[None]) -> None:
+    """If sign-in led to the home screen, wait until its papers (and 错题本 count) are shown: the check, the screen's
+    opening and its loading are three hops through the store queue, so a fixed number of waits may fall short on a
+    busy machine."""
+    from exam.tui.screens.home import HomeScreen
+
+    for _ in range(50):
+        await settle(pilot)
+        screen = pilot.app.screen
+        if not isinstance(screen, HomeScreen) or screen.papers:
+            break
+    await pilot.pause()  # the 错题本 button was relabelled with the papers: let its new width be laid out
 
 
 async def set_pin(pilot: Pilot[None], pin: str, again: str) -> None:
@@ -86,7 +101,7 @@ async def set_pin(pilot: Pilot[None], pin: str, again: str) -> None:
     dialog.query_one("#pin-again", Input).value = again
     await pilot.click("#ok")
     await settle(pilot)
-    await settle(pilot)  # the home screen opened by the answer loads through the queue too
+    await home_loaded(pilot)
 
 
 async def start_first_paper(pilot: Pilot[None]) -> None:
