@@ -64,7 +64,7 @@ def _issue(app: AppContext, members: list[Trainee], path: Path) -> None:
     click.echo(t("roster.codes_written", count=len(issued), path=path))
 
 
-@roster_group.command("codes", help="roster.codes_help")
+@roster_group.command("codes", help="roster.codes_help", short_help="roster.codes_short")
 @option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="roster.opt_slips")
 @option("--trainee", "trainees", multiple=True, help="roster.opt_trainee")
 @option("--missing", is_flag=True, help="roster.opt_missing")

@@ -711,6 +711,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "reissues for the given IDs only (may be repeated); --missing only for people without a code; with "
         "neither, everyone gets a new code (asks first). Example: exam roster codes --trainee 320101 -o reissue.xlsx",
     ),
+    "roster.codes_short": ("发放或重发学员登录码，写出登录码条。", "Issue or reissue sign-in codes; write the slips."),
     "roster.opt_slips": ("登录码条写入的 .xlsx 文件。", "The .xlsx file the slips are written to."),
     "roster.opt_trainee": ("只给这个考号重发登录码（可重复）。", "Reissue only for this ID (may be repeated)."),
     "roster.opt_missing": ("只给还没有登录码的人发。", "Only people who have no code yet."),
