@@ -39,6 +39,7 @@ from exam.store.base import AttemptStore, Lease, LiveState
 
 if TYPE_CHECKING:
     from exam.seals import VerifyReport
+    from exam.signin import SignedIn
     from exam.trainer.roster import RosterImport
     from exam.trainer.scoresheet import ScoreReport
     from exam.trainer.scoresheet import Selection as ScoreSelection
@@ -847,6 +848,61 @@ class ExamService:
         if repair is None:
             raise ExamError(t("service.no_repair"))
         return repair()
+
+    # -- trainee sign-in with a code or PIN (issue 11; the rules are in exam/signin.py) -----------------------------
+
+    def _known_name(self, trainee_id: str) -> str | None:
+        """The name on the trainee's latest attempt (a 考号 used before sign-in secrets existed), if any."""
+        mine = self.store.list_attempts(trainee_id=trainee_id)
+        return mine[-1].trainee.name if mine else None
+
+    def sign_in(self, trainee: Trainee, secret: str) -> SignedIn:
+        """The one way a trainee signs in (terminal or ``exam serve``): checks the 登录码 or PIN, throttled per 考号
+        across processes; blocks for the throttle's delay, so call it off the UI thread.
+
+        Returns the :class:`~exam.signin.SignedIn` identity the app keeps; raises the errors of
+        :func:`exam.signin.sign_in` (``PinNotSetError`` means: ask for a new PIN and call :meth:`set_first_pin`).
+        """
+        from exam.signin import sign_in
+
+        return sign_in(self.store, trainee, secret, self._known_name(trainee.id))
+
+    def set_first_pin(self, trainee: Trainee, pin: str, again: str) -> SignedIn:
+        """First sign-in with a 考号 that has no secret: set its PIN (typed twice) and sign in; see
+        :func:`exam.signin.set_first_pin`."""
+        from exam.signin import set_first_pin
+
+        return set_first_pin(self.store, trainee, pin, again, self.clock(), self._known_name(trainee.id))
+
+    def signin_kind(self, trainee_id: str) -> str | None:
+        """``"code"``, ``"pin"`` or ``None`` (no secret yet) for a 考号."""
+        from exam.signin import secret_kind
+
+        return secret_kind(self.store, trainee_id)
+
+    def issue_codes(
+        self, members: list[Trainee], write: Callable[[list[tuple[Trainee, str]]], None]
+    ) -> list[tuple[Trainee, str]]:
+        """New sign-in codes for ``members``: ``write`` gets ``[(member, code)]`` (the slips) and only after it
+        returns are the hashes stored, replacing the members' old codes or PINs. Returns what ``write`` got."""
+        from exam.signin import new_codes, store_codes
+
+        issued = new_codes(members)
+        write(issued)
+        store_codes(self.store, issued, self.clock())
+        return issued
+
+    def members_without_code(self) -> list[Trainee]:
+        """Roster members who have no sign-in code yet."""
+        from exam.signin import codes_needed
+
+        return codes_needed(self.store, self.roster())
+
+    def reset_pin(self, trainee_id: str) -> bool:
+        """Clear a trainee's PIN (``exam roster reset-pin``); ``False`` when the 考号 has none."""
+        from exam.signin import reset_pin
+
+        return reset_pin(self.store, trainee_id)
 
     # -- notices at sign-in -----------------------------------------------------------------------------------------
 

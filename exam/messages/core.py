@@ -718,4 +718,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未注明出处：无法核对答案是否见于原文",
         "No source is named, so the key cannot be checked against a text",
     ),
+    # -- issue 11, sign-in secrets and the brute-force throttle (exam/signin.py, exam/throttle.py) --------------------
+    "throttle.wait": (
+        "尝试次数太多，请等待约 {seconds} 秒后再试。",
+        "Too many tries. Please wait about {seconds} seconds and try again.",
+    ),
+    "signin.name_mismatch": (
+        "考号 {id} 已登记为另一位学员的姓名，不能用这个姓名登录。请核对考号和姓名；如确有错误，请找培训组织者。",
+        "Candidate number {id} is registered under another name, so it cannot be used with this name. Check both; "
+        "if the record is wrong, ask the trainer.",
+    ),
+    "signin.pin_not_set": (
+        "这个考号第一次登录，请设置 PIN（4–6 位数字）。",
+        "First sign-in with this candidate number: please choose a PIN (4-6 digits).",
+    ),
+    "signin.need_code": ("请填写登录码（培训组织者发的纸条上有）。", "Please enter your sign-in code (on your slip)."),
+    "signin.need_pin": ("请填写您设置的 PIN。", "Please enter your PIN."),
+    "signin.wrong_code": (
+        "登录码不对。请核对纸条上的登录码，约 {seconds} 秒后再试；每错一次，等待时间加倍。",
+        "Wrong sign-in code. Check your slip and try again in about {seconds} seconds; each wrong try doubles the "
+        "wait.",
+    ),
+    "signin.wrong_pin": (
+        "PIN 不对。请约 {seconds} 秒后再试；每错一次，等待时间加倍。忘记 PIN 请找培训组织者重置。",
+        "Wrong PIN. Try again in about {seconds} seconds; each wrong try doubles the wait. Forgot it? Ask the "
+        "trainer to reset it.",
+    ),
+    "signin.pin_rule": ("PIN 须为 4–6 位数字。", "A PIN is 4 to 6 digits."),
+    "signin.pin_mismatch": ("两次输入的 PIN 不一致，请重新输入。", "The two PINs differ; please type them again."),
+    "signin.pin_taken": (
+        "这个考号刚刚在另一个窗口设置了 PIN，请用那个 PIN 登录。",
+        "A PIN was just set for this candidate number in another window; sign in with that PIN.",
+    ),
 }

@@ -1181,4 +1181,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读取 Word 文件（{error}）；请确认是 .docx 格式（旧的 .doc 需先另存为 .docx）",
         "Cannot read the Word file ({error}); it must be .docx (save an old .doc as .docx first)",
     ),
+    # -- issue 11, sign-in codes, slips and PIN reset (exam/cli/roster.py, exam/trainer/slips.py) ---------------------
+    "roster.opt_codes_out": (
+        "给还没有登录码的人员发登录码，并把登录码条写入这个 .xlsx 文件（打印后剪开分发）。已有登录码的人保持不变。",
+        "Give everyone without a sign-in code a new one and write the slips to this .xlsx file (print, cut, hand "
+        "out). People who have a code keep it.",
+    ),
+    "roster.opt_force": ("覆盖已存在的输出文件。", "Replace an existing output file."),
+    "roster.codes_missing": (
+        "有 {count} 人还没有登录码（没有登录码时，学员第一次登录会自己设置 PIN）。"
+        "发登录码：exam roster codes --missing -o 登录码.xlsx",
+        "{count} people have no sign-in code yet (without one, a trainee sets a PIN at the first sign-in). "
+        "To issue codes: exam roster codes --missing -o codes.xlsx",
+    ),
+    "roster.codes_written": (
+        "已为 {count} 人发放新的登录码，登录码条在 {path}。系统只保存登录码的加密摘要，"
+        "这个文件是登录码唯一的明文：打印分发后请删除或妥善保管。",
+        "Issued new sign-in codes to {count} people; the slips are in {path}. Only hashes are stored, so this file "
+        "is the only copy of the codes: print and hand them out, then delete it or keep it safe.",
+    ),
+    "roster.codes_help": (
+        "发放（或重新发放）学员登录码，并写出可打印的登录码条（.xlsx：姓名、考号、单位、登录码）。"
+        "系统只保存登录码的摘要，所以每次写登录码条都会生成新的登录码，原来的登录码随即作废。"
+        "--trainee 只给指定考号重发（可重复）；--missing 只给还没有登录码的人；都不指定时给全体重发（会先询问）。"
+        "例：exam roster codes --trainee 320101 -o 补发.xlsx",
+        "Issue (or reissue) trainees' sign-in codes and write printable slips (.xlsx: name, ID, unit, code). Only "
+        "hashes are stored, so writing slips always makes new codes and the old ones stop working. --trainee "
+        "reissues for the given IDs only (may be repeated); --missing only for people without a code; with "
+        "neither, everyone gets a new code (asks first). Example: exam roster codes --trainee 320101 -o reissue.xlsx",
+    ),
+    "roster.codes_short": ("发放或重发学员登录码，写出登录码条。", "Issue or reissue sign-in codes; write the slips."),
+    "roster.opt_slips": ("登录码条写入的 .xlsx 文件。", "The .xlsx file the slips are written to."),
+    "roster.opt_trainee": ("只给这个考号重发登录码（可重复）。", "Reissue only for this ID (may be repeated)."),
+    "roster.opt_missing": ("只给还没有登录码的人发。", "Only people who have no code yet."),
+    "roster.opt_yes": ("给全体重发时不再询问。", "Do not ask before reissuing everyone's code."),
+    "roster.codes_which": (
+        "--trainee 和 --missing 只能选一个。",
+        "Use either --trainee or --missing, not both.",
+    ),
+    "roster.not_on_roster": ("花名册中没有考号：{ids}", "Not on the roster: {ids}"),
+    "roster.codes_none_missing": ("花名册中每个人都已有登录码。", "Everyone on the roster has a code."),
+    "roster.codes_confirm_all": (
+        "将为全体 {count} 人生成新的登录码，已发出的登录码全部作废。继续吗？",
+        "This gives all {count} people new codes; every code handed out so far stops working. Continue?",
+    ),
+    "roster.codes_not_issued": ("未发放登录码，原来的登录码仍然有效。", "No codes issued; the old ones still work."),
+    "roster.reset_pin_help": (
+        "清除一名学员的 PIN（学员忘记 PIN 时用）：他下次登录时重新设置。有登录码的学员请用 exam roster codes --trainee。"
+        "例：exam roster reset-pin 320101",
+        "Clear a trainee's PIN (when they forgot it): they choose a new one at the next sign-in. For a trainee with "
+        "a code use exam roster codes --trainee. Example: exam roster reset-pin 320101",
+    ),
+    "roster.pin_reset": (
+        "已清除考号 {id} 的 PIN。请让学员马上登录并设置新的 PIN。",
+        "The PIN of {id} is cleared. Have the trainee sign in now and choose a new one.",
+    ),
+    "roster.no_pin": (
+        "考号 {id} 没有设置 PIN（有登录码的学员请用 exam roster codes --trainee {id} 重发）。",
+        "{id} has no PIN (for a trainee with a code, reissue it: exam roster codes --trainee {id}).",
+    ),
+    "slips.bad_suffix": (
+        "登录码条只能写成 {suffixes} 文件：{path}",
+        "Slips can only be written as {suffixes}: {path}",
+    ),
+    "slips.sheet": ("登录码", "Sign-in codes"),
+    "slips.col_name": ("姓名", "Name"),
+    "slips.col_id": ("考号", "ID"),
+    "slips.col_unit": ("单位", "Unit"),
+    "slips.col_code": ("登录码", "Code"),
+    "slips.col_note": ("说明", "Note"),
+    "slips.note": (
+        "登录时填写姓名、考号和登录码。请勿给他人看。",
+        "Sign in with your name, ID and this code. Keep it to yourself.",
+    ),
 }

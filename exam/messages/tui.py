@@ -234,4 +234,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "practice.done": ("本次练习共 {total} 题，答对 {correct} 题。", "{correct} of {total} correct."),
     # -- issue 14 (i14sheets): a question of an imported bank that names no source -----------------------------------
     "review.unsourced": ("出处：未注明出处", "Source: not given"),
+    # -- issue 11, the secret at sign-in (exam/tui/screens/signin.py, exam/tui/dialogs/pin.py) ------------------------
+    "signin.secret_code": ("登录码", "Code"),
+    "signin.secret_code_hint": ("培训组织者发的纸条上的 6 位登录码", "The 6-character code on your slip"),
+    "signin.secret_pin": ("PIN", "PIN"),
+    "signin.secret_pin_hint": ("4–6 位数字；第一次登录留空，随后设置", "4-6 digits; leave empty the first time"),
+    "signin.checking": ("正在核对，请稍候……", "Checking, please wait…"),
+    "pin.title": ("设置 PIN（考号 {id}）", "Choose a PIN (candidate number {id})"),
+    "pin.explain": (
+        "这是此考号第一次登录。请设置一个 4–6 位数字的 PIN，输入两次。以后每次登录都要输入它；"
+        "请记住，不要告诉别人。忘记时请找培训组织者重置。",
+        "This is the first sign-in with this candidate number. Choose a PIN of 4-6 digits and type it twice. "
+        "You will need it every time you sign in; keep it to yourself. If you forget it, ask the trainer to reset it.",
+    ),
+    "pin.first": ("PIN（4–6 位数字）", "PIN (4-6 digits)"),
+    "pin.again": ("再输入一次", "Type it again"),
 }

@@ -16,6 +16,7 @@ from exam.errors import ExamError
 from exam.i18n import set_language, t
 from exam.models import Trainee
 from exam.service import ExamService
+from exam.signin import SignedIn
 from exam.tui.dialogs.confirm import QuitDialog
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.saver import StoreWriter
@@ -39,8 +40,15 @@ class ExamApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "ask_quit", "key.quit", priority=True)]
     """Descriptions are catalogue keys, translated by :class:`~exam.tui.screens.base.ServiceScreen`."""
 
-    trainee: reactive[Trainee | None] = reactive(None)
-    """Who is signed in (``None`` on the sign-in screen)."""
+    identity: reactive[SignedIn | None] = reactive(None)
+    """Who is signed in (``None`` on the sign-in screen): only :meth:`ExamService.sign_in` and
+    :meth:`ExamService.set_first_pin` make one, after checking the trainee's code or PIN, so every screen that reaches
+    a trainee's attempts, history or 错题本 does so for a trainee who proved who they are."""
+
+    @property
+    def trainee(self) -> Trainee | None:
+        """The signed-in trainee, or ``None``."""
+        return self.identity.trainee if self.identity is not None else None
 
     def __init__(
         self,

@@ -112,7 +112,10 @@ def test_trainee_takes_an_exam_in_a_real_terminal(tmp_path: Path, tmux: tuple[st
     for value in ("王五", "e2e001", "东关镇", "人大工委副主任"):
         _keys(tmux, value, literal=True)
         _wait_for(tmux, value)  # typed into the focused field before moving on
-        _keys(tmux, "Enter")  # next field; in the last one, sign in
+        _keys(tmux, "Enter")  # next field; in the last one (the PIN, empty at the first sign-in), sign in
+    _keys(tmux, "Enter")
+    _wait_for(tmux, "设置 PIN")  # first sign-in with this 考号: choose a PIN, typed twice
+    _keys(tmux, "2468", "Enter", "2468", "Enter")
     _wait_for(tmux, "可参加的考试")
     _keys(tmux, *(["Down"] * row), "Enter")
     _wait_for(tmux, "开始后计时不会暂停")
@@ -173,6 +176,17 @@ def test_sign_in_typed_in_one_burst_uses_what_the_fields_show(tmp_path: Path, tm
         env=env,
     )  # fmt: skip
     _wait_for(tmux, "学员登录")
-    _keys(tmux, "张三丰", "Tab", "B2002", "Tab", "东关镇", "Tab", "人大工委主任", "Enter")  # one send-keys: one burst
+    # One send-keys: one burst. The PIN field is left empty, so this first sign-in asks for a new PIN.
+    _keys(tmux, "张三丰", "Tab", "B2002", "Tab", "东关镇", "Tab", "人大工委主任", "Tab", "Enter")
+    _wait_for(tmux, "设置 PIN")
+    _keys(tmux, "2468", "Enter", "2468", "Enter")
     screen = _wait_for(tmux, "可参加的考试")
     assert "张三丰（东关镇）" in screen
+    _keys(tmux, "Escape")  # sign out
+    _wait_for(tmux, "学员登录")
+    # A wrong PIN in one burst is refused; the right one in one burst signs in: the PIN field settles like the others.
+    _keys(tmux, "张三丰", "Tab", "B2002", "Tab", "Tab", "Tab", "1357", "Enter")
+    _wait_for(tmux, "PIN 不对")
+    _keys(tmux, "2468", "Enter")
+    screen = _wait_for(tmux, "可参加的考试")
+    assert "张三丰" in screen

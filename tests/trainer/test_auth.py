@@ -23,13 +23,18 @@ from exam.trainer.auth import (
 
 
 class FakeSleep:
-    """Records the waits instead of waiting."""
+    """Records the waits instead of waiting, and moves its own wall clock on by each (pass ``clock=sleep.clock``)."""
 
     def __init__(self) -> None:
         self.waits: list[float] = []
+        self.now = 1_000_000.0
 
     def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
 
 
 def test_the_passphrase_is_stored_only_as_a_salted_scrypt_hash(store: TinyDBAttemptStore) -> None:
@@ -78,13 +83,13 @@ def test_wrong_tries_make_each_next_check_wait_longer(store: TinyDBAttemptStore)
     set_passphrase(store, "secret-123")
     sleep = FakeSleep()
     for _ in range(3):
-        assert not verify_passphrase(store, "guess", sleep)
+        assert not verify_passphrase(store, "guess", sleep, clock=sleep.clock)
     assert sleep.waits == [1.0, 2.0]
     assert failure_count(store) == 3
-    assert verify_passphrase(store, "secret-123", sleep)
+    assert verify_passphrase(store, "secret-123", sleep, clock=sleep.clock)
     assert sleep.waits == [1.0, 2.0, 4.0]  # even the right passphrase waits out the earlier failures
     assert failure_count(store) == 0
-    assert verify_passphrase(store, "secret-123", sleep)
+    assert verify_passphrase(store, "secret-123", sleep, clock=sleep.clock)
     assert sleep.waits == [1.0, 2.0, 4.0]
 
 
@@ -92,10 +97,11 @@ def test_the_failure_count_survives_a_restart(store_dir: Path) -> None:
     """Wrong tries are counted in the store, so restarting the program does not reset the delay."""
     store = TinyDBAttemptStore(store_dir)
     set_passphrase(store, "secret-123")
-    for _ in range(4):
-        verify_passphrase(store, "guess", FakeSleep())
     sleep = FakeSleep()
-    assert not verify_passphrase(TinyDBAttemptStore(store_dir), "guess", sleep)
+    for _ in range(4):
+        verify_passphrase(store, "guess", sleep, clock=sleep.clock)
+    sleep.waits.clear()
+    assert not verify_passphrase(TinyDBAttemptStore(store_dir), "guess", sleep, clock=sleep.clock)
     assert sleep.waits == [8.0]
 
 

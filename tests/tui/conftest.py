@@ -57,13 +57,51 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def sign_in(pilot: Pilot[None], name: str = "张三", trainee_id: str = "320101", unit: str = "城关镇") -> None:
+PIN = "2468"
+"""The PIN the helpers choose at a first sign-in and type later."""
+
+
+async def sign_in(
+    pilot: Pilot[None], name: str = "张三", trainee_id: str = "320101", unit: str = "城关镇", secret: str = PIN
+) -> None:
+    """Fill the sign-in form and press 登录; at a 考号's first sign-in, choose ``secret`` as its PIN (typed twice)."""
+    from exam.tui.dialogs.pin import SetPinDialog
+
     screen = pilot.app.screen
     screen.query_one("#name", Input).value = name
     screen.query_one("#trainee-id", Input).value = trainee_id
     screen.query_one("#unit", Input).value = unit
+    screen.query_one("#secret", Input).value = secret
     await pilot.click("#signin")
+    await settle(pilot)  # the check runs on the store queue; its answer then opens the home screen
+    await settle(pilot)  # ... whose own loading is queued in turn
+    if isinstance(pilot.app.screen, SetPinDialog):
+        await set_pin(pilot, secret, secret)
+    await home_loaded(pilot)
+
+
+async def home_loaded(pilot: Pilot[None]) -> None:
+    """If sign-in led to the home screen, wait until its papers (and 错题本 count) are shown: the check, the screen's
+    opening and its loading are three hops through the store queue, so a fixed number of waits may fall short on a
+    busy machine."""
+    from exam.tui.screens.home import HomeScreen
+
+    for _ in range(50):
+        await settle(pilot)
+        screen = pilot.app.screen
+        if not isinstance(screen, HomeScreen) or screen.papers:
+            break
+    await pilot.pause()  # the 错题本 button was relabelled with the papers: let its new width be laid out
+
+
+async def set_pin(pilot: Pilot[None], pin: str, again: str) -> None:
+    """Type the two PINs into the open PIN dialog and press OK."""
+    dialog = pilot.app.screen
+    dialog.query_one("#pin", Input).value = pin
+    dialog.query_one("#pin-again", Input).value = again
+    await pilot.click("#ok")
     await settle(pilot)
+    await home_loaded(pilot)
 
 
 async def start_first_paper(pilot: Pilot[None]) -> None:

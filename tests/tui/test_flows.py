@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
-from exam.models import OPTION_LETTERS
+from exam.models import OPTION_LETTERS, Trainee
 from exam.papers import practice_paper
 from exam.plugins import PluginFailure
 from exam.service import ExamService
@@ -311,19 +311,28 @@ async def test_extra_time_granted_during_the_exam_moves_the_countdown(
 
 
 async def test_trainee_picks_their_name_from_the_roster(mini_service: ExamService) -> None:
-    """With a roster imported, choosing one's name fills the sign-in form (markup in names stays literal)."""
+    """With a roster imported, choosing one's name fills the sign-in form (markup in names stays literal) but never
+    the secret: the trainee types the 登录码 from their slip."""
     from textual.widgets import Select
 
     first = {"name": "[b]赵六", "id": "r001", "unit": "西关镇", "position": "主席"}
     mini_service.store.put_record("roster", "r001", first)
     mini_service.store.put_record("roster", "r002", {"name": "钱七", "id": "r002", "unit": "东关镇", "position": ""})
+    slips: list[tuple[Trainee, str]] = []
+    mini_service.issue_codes(mini_service.roster(), slips.extend)
+    code = dict((member.id, code) for member, code in slips)["r001"]
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        app.screen.query_one("#secret", Input).value = "typed-before"
         app.screen.query_one("#roster", Select).value = "r001"
         await pilot.pause()
         assert app.screen.query_one("#name", Input).value == "[b]赵六"
         assert app.screen.query_one("#unit", Input).value == "西关镇"
+        assert app.screen.query_one("#secret", Input).value == ""
+        assert app.screen.focused is app.screen.query_one("#secret", Input)
+        assert str(app.screen.query_one("#secret-label", Label).render()) == "登录码"
+        await pilot.press(*code.lower())  # typed in lower case: codes are matched in upper case
         await pilot.click("#signin")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -33,7 +33,7 @@ async def test_sign_out_clears_the_form_and_the_old_error(mini_service: ExamServ
         await pilot.press("escape")  # 退出登录
         await settle(pilot)
         assert on_top(app, form)
-        assert [field.value for field in form.query("#signin-fields Input").results(Input)] == ["", "", "", ""]
+        assert [field.value for field in form.query("#signin-fields Input").results(Input)] == [""] * 5
         assert str(form.query_one("#signin-error", Static).render()) == ""
         assert form.focused is form.query_one("#name", Input)
 

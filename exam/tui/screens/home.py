@@ -224,5 +224,5 @@ class HomeScreen(ServiceScreen[None]):
         self.app.push_screen(HistoryScreen())
 
     def action_sign_out(self) -> None:
-        self.exam_app.trainee = None
+        self.exam_app.identity = None
         self.app.pop_screen()

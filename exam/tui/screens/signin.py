@@ -1,4 +1,5 @@
-"""Sign in: name, 考号, unit, position - or pick one's name from the trainer's roster."""
+"""Sign in: name, 考号, unit, position and the trainee's secret (a roster member's 登录码, else a PIN chosen at the
+first sign-in) - or pick one's name from the trainer's roster (which never fills in the secret)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.attempts import Attempt
+from exam.errors import ExamError
 from exam.i18n import t
 from exam.models import Trainee
 from exam.safetext import safe_line
+from exam.signin import NameMismatchError, PinNotSetError, SignedIn
 from exam.tui.screens.base import ServiceScreen
 
 MAX_FIELD = 40
@@ -35,11 +38,14 @@ class SignInScreen(ServiceScreen[None]):
     roster: dict[str, Trainee]
     """The imported roster by 考号, once read."""
 
-    FIELDS = ("name", "trainee-id", "unit", "position")
+    FIELDS = ("name", "trainee-id", "unit", "position", "secret")
     settle_request = 0
     """Which sign-in request the fields' settled messages belong to (a newer Enter supersedes an older one)."""
     settle_waiting = 0
     """How many fields have not yet sent back the settled message of the current request."""
+    checking = False
+    """Whether a sign-in is being checked (the throttle may make it wait): another Enter meanwhile does nothing, so
+    an impatient trainee does not count a second wrong try."""
 
     BINDINGS = [
         Binding("ctrl+l", "focus_roster", "signin.roster_key"),
@@ -66,6 +72,14 @@ class SignInScreen(ServiceScreen[None]):
                 yield Input(placeholder=t("signin.unit_hint"), id="unit", max_length=MAX_FIELD, compact=True)
                 yield Label(t("signin.position"))
                 yield Input(placeholder=t("signin.position_hint"), id="position", max_length=MAX_FIELD, compact=True)
+                yield Label(t("signin.secret_pin"), id="secret-label")
+                yield Input(
+                    placeholder=t("signin.secret_pin_hint"),
+                    id="secret",
+                    password=True,
+                    max_length=MAX_FIELD,
+                    compact=True,
+                )
             yield Static("", id="signin-error", classes="error-text")
             with Horizontal(classes="buttons"):
                 yield Button(t("signin.submit"), variant="primary", id="signin")
@@ -105,6 +119,7 @@ class SignInScreen(ServiceScreen[None]):
                 Select(options, prompt=t("signin.roster_prompt"), id="roster"),
                 before="#signin-fields",
             )
+        self.show_secret_kind(clean(self.query_one("#trainee-id", Input).value))
 
     def action_focus_roster(self) -> None:
         for select in self.query("#roster"):
@@ -118,6 +133,19 @@ class SignInScreen(ServiceScreen[None]):
         self.query_one("#trainee-id", Input).value = member.id
         self.query_one("#unit", Input).value = member.unit
         self.query_one("#position", Input).value = member.position
+        secret = self.query_one("#secret", Input)
+        secret.value = ""  # the picker never fills the secret; nor does a previous typing stay
+        secret.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "trainee-id":
+            self.show_secret_kind(clean(event.value))
+
+    def show_secret_kind(self, trainee_id: str) -> None:
+        """Label the secret field 登录码 for a roster member, PIN otherwise."""
+        kind = "code" if trainee_id in self.roster else "pin"
+        self.query_one("#secret-label", Label).update(t(f"signin.secret_{kind}"))
+        self.query_one("#secret", Input).placeholder = t(f"signin.secret_{kind}_hint")
 
     def action_next_field(self) -> None:
         self.focus_next()
@@ -129,7 +157,7 @@ class SignInScreen(ServiceScreen[None]):
         a fast typist or a card reader never types into the wrong field.
         """
         focused = self.focused
-        order = ["name", "trainee-id", "unit", "position"]
+        order = list(self.FIELDS)
         if not isinstance(focused, Input) or focused.id not in order:
             raise SkipAction()
         if focused.id == order[-1]:
@@ -198,6 +226,10 @@ class SignInScreen(ServiceScreen[None]):
             self.sign_in()
 
     def sign_in(self) -> None:
+        """Check the form and the secret (off the UI thread, throttled per 考号); a 考号 without a secret asks for a
+        new PIN first."""
+        if self.checking:
+            return
         name = clean(self.query_one("#name", Input).value)
         trainee_id = clean(self.query_one("#trainee-id", Input).value)
         error = self.query_one("#signin-error", Static)
@@ -215,11 +247,56 @@ class SignInScreen(ServiceScreen[None]):
             unit=clean(self.query_one("#unit", Input).value),
             position=clean(self.query_one("#position", Input).value),
         )
+        secret = self.query_one("#secret", Input).value
+        self.checking = True
+        error.update(t("signin.checking"))
+        service = self.service
+        self.writer.run(lambda: service.sign_in(trainee, secret), self._enter, lambda exc: self._refused(trainee, exc))
+
+    def _refused(self, trainee: Trainee, exc: Exception) -> None:
+        """Say why sign-in was refused, empty the secret field and focus it; a 考号 without a secret sets a PIN."""
+        self.checking = False
+        error = self.query_one("#signin-error", Static)
+        if isinstance(exc, PinNotSetError):
+            error.update("")
+            self._ask_for_pin(trainee)
+            return
+        if not isinstance(exc, ExamError):
+            error.update("")
+            self.exam_app.show_error(exc)
+            return
+        error.update(str(exc))
+        secret = self.query_one("#secret", Input)
+        secret.value = ""
+        (self.query_one("#name", Input) if isinstance(exc, NameMismatchError) else secret).focus()
+
+    def _ask_for_pin(self, trainee: Trainee) -> None:
+        from exam.tui.dialogs.pin import SetPinDialog
+
+        service = self.service
+
+        def chosen(pins: tuple[str, str] | None) -> None:
+            if pins is None:
+                self.query_one("#secret", Input).focus()
+                return
+            self.checking = True
+            self.writer.run(
+                lambda: service.set_first_pin(trainee, *pins), self._enter, lambda exc: self._refused(trainee, exc)
+            )
+
+        self.app.push_screen(SetPinDialog(trainee.id), chosen)
+
+    def _enter(self, identity: SignedIn) -> None:
+        """Signed in: keep the identity, empty the secret field, and go to the home screen."""
         from exam.tui.screens.home import HomeScreen
 
-        self.exam_app.trainee = trainee
+        self.checking = False
+        self.query_one("#signin-error", Static).update("")
+        self.query_one("#secret", Input).value = ""
+        self.exam_app.identity = identity
         self.signed_in = True
         service = self.service
+        trainee = identity.trainee
         # Queued before the home screen's own loading, which closes expired attempts too: this call sees them open.
         self.writer.run(lambda: service.closed_while_away(trainee), self._tell_closed_while_away)
         self.app.push_screen(HomeScreen())
