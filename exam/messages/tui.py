@@ -42,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.name": ("姓名", "Name"),
     "signin.name_hint": ("如：张三", "e.g. Zhang San"),
     "signin.id": ("考号", "Candidate number"),
-    "signin.id_hint": ("考号或身份证后六位", "Candidate number or last six digits of the ID card"),
+    "signin.id_hint": ("考号或身份证后六位", "Number, or the last 6 digits of the ID card"),
     "signin.unit": ("单位", "Unit"),
     "signin.unit_hint": ("如：城关镇", "Town or subdistrict"),
     "signin.position": ("职务", "Position"),
@@ -232,4 +232,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "practice.wrong": ("回答错误，已记入错题本。", "Wrong - added to the wrong-answer book."),
     "practice.done_title": ("练习完成", "Practice finished"),
     "practice.done": ("本次练习共 {total} 题，答对 {correct} 题。", "{correct} of {total} correct."),
+    # i10text: Textual's own words in our language
+    "key.dismiss_menu": ("关闭列表", "Close the list"),
+    "app.ctrl_c_title": ("要退出吗？", "Quit?"),
+    "app.ctrl_c_body": ("按 Ctrl+Q 退出程序。", "Press Ctrl+Q to quit the app."),
 }
