@@ -22,6 +22,7 @@ from exam.i18n import t
 @pass_app
 def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
     """``exam results`` alone lists attempts, oldest first: a table for people or one JSON object per line."""
+    from exam.scoring import format_points
     from exam.service import public_attempt, to_iso
     from exam.tables import print_table
 
@@ -48,7 +49,7 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
         return
     rows = [
         [s.attempt_id[:8], s.trainee.name, s.trainee.id, s.trainee.unit, s.paper,
-         t("status." + s.status.value), s.score if s.score is not None else "", s.max_score,
+         t("status." + s.status.value), format_points(s.score), format_points(s.max_score),
          t("cli.yes") if s.passed else (t("cli.no") if s.passed is not None else ""), to_iso(s.started_at)]
         for s in summaries
     ]  # fmt: skip

@@ -52,7 +52,9 @@ def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+        from exam.scoring import format_points
+
+        return format_points(value)
     return str(value)
 
 

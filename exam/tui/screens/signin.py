@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from exam.attempts import Attempt
 from exam.i18n import t
 from exam.models import Trainee
+from exam.scoring import format_points
 from exam.tui.screens.base import ServiceScreen
 
 MAX_FIELD = 40
@@ -232,8 +233,8 @@ class SignInScreen(ServiceScreen[None]):
             t(
                 "signin.closed_away_item",
                 title=a.paper_title,
-                score=f"{a.score or 0:g}",
-                max=f"{a.max_score:g}",
+                score=format_points(a.score or 0),
+                max=format_points(a.max_score),
             )  # fmt: skip
             for a in attempts
         )

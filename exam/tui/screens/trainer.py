@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 from exam.attempts import Attempt, GradedAnswer
 from exam.i18n import t
 from exam.qtypes import type_label
+from exam.scoring import format_points
 from exam.trainer.regrade import pending_reviews
 from exam.trainer.scoresheet import ScoreReport, Selection, flag_text
 from exam.tui.screens.base import ServiceScreen
@@ -106,8 +107,8 @@ class TrainerScreen(ServiceScreen[None]):
         results.clear()
         for a in report.attempts:
             results.add_row(
-                Text(a.trainee.name), Text(a.trainee.id), Text(a.trainee.unit), f"{a.score or 0:g}",
-                f"{a.max_score:g}", t("cli.yes") if a.passed else t("cli.no"), t("status." + a.status.value),
+                Text(a.trainee.name), Text(a.trainee.id), Text(a.trainee.unit), format_points(a.score or 0),
+                format_points(a.max_score), t("cli.yes") if a.passed else t("cli.no"), t("status." + a.status.value),
             )  # fmt: skip
         stats = report.statistics
         self.query_one("#stats-summary", Static).update(
@@ -126,7 +127,8 @@ class TrainerScreen(ServiceScreen[None]):
         pending_table.clear()
         for attempt, answer in pending:
             pending_table.add_row(
-                Text(attempt.trainee.name), Text(answer.question_id), f"{answer.points:g} / {answer.max_points:g}",
+                Text(attempt.trainee.name), Text(answer.question_id),
+                f"{format_points(answer.points)} / {format_points(answer.max_points)}",
             )  # fmt: skip
         self._show_pending_answer()
 
