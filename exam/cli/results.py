@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app
+from exam.cli.base import Command, Group, ProgressBar, argument, check_output, option, pass_app
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -75,7 +75,7 @@ def results_export(app: AppContext, output: Path, paper: str | None, force: bool
 
 
 @results_group.command("import", cls=Command, help="results.import_help", short_help="results.import_short")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_app
 def results_import(app: AppContext, files: tuple[Path, ...]) -> None:
     """Import files written by ``exam results export``; a refused file is named and makes the exit status 1."""

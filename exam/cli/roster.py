@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli.base import Group, echo_problems, option, pass_app
+from exam.cli.base import Group, argument, echo_problems, option, pass_app
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -18,7 +18,7 @@ def roster_group() -> None:
 
 
 @roster_group.command("import", help="roster.import_help")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @pass_app
 def roster_import(app: AppContext, file: Path) -> None:
     """Import the roster from an xlsx or csv file; on a problem, print each and change nothing (exit 1)."""

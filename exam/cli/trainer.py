@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, warn_plugin_failures
+from exam.cli.base import Command, Group, ProgressBar, argument, check_output, option, pass_app, warn_plugin_failures
 from exam.context import AppContext
 from exam.errors import ExamError, NotFoundError
 from exam.i18n import t
@@ -202,9 +202,9 @@ def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reaso
 
 
 @click.command("mark", cls=Command, help="mark.help", short_help="mark.short")
-@click.argument("attempt")
-@click.argument("question")
-@click.argument("points", type=float)
+@argument("attempt")
+@argument("question")
+@argument("points", type=float)
 @option("--note", default="", help="mark.opt_note")
 @pass_app
 def mark_command(app: AppContext, attempt: str, question: str, points: float, note: str) -> None:
