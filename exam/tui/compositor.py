@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from textual._compositor import Compositor
+from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
@@ -77,6 +77,29 @@ class WideTextCompositor(Compositor):
                         line[starts[index]] = _EMPTY
         # As Textual's: a chop of a line not rendered stays None (a partial update skips it), keys in column order.
         return cast("Sequence[Mapping[int, Strip]]", chops)
+
+    def render_partial_update(self) -> ChopsUpdate | None:
+        """Textual's partial update, with each chop ending where its strip ends.
+
+        A chop holding a whole run of chops ends at the run's end, not at the next cut: Textual skips a chop that
+        ends before the region to redraw, and would otherwise skip a run whose first cut lies before the region.
+        """
+        update_regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        if not update_regions:
+            return None
+        crop = Region.from_union(update_regions).intersection(self.size.region)
+        spans = list(self._regions_to_spans(update_regions))
+        is_rendered_line = {y for y, _, _ in spans}.__contains__
+        chops = self._render_chops(crop, is_rendered_line)
+        chop_ends = [
+            [
+                end if strip is None else max(end, start + strip.cell_length)
+                for (start, strip), end in zip(line.items(), cut_set[1:], strict=False)
+            ]
+            for line, cut_set in zip(chops, self.cuts, strict=False)
+        ]
+        return ChopsUpdate(chops, spans, chop_ends)
 
 
 def use_wide_text_compositor(screen: Screen[Any]) -> None:
