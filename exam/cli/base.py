@@ -24,6 +24,7 @@ import click.formatting
 import click.parser
 import click.termui
 import click.types
+from click import _textwrap as click_textwrap  # private: the wrapper click's help uses
 from rich.cells import cell_len
 
 from exam.context import AppContext
@@ -154,9 +155,27 @@ def _cell_length(text: str) -> int:
     return cell_len(click.unstyle(text))
 
 
+_WIDE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_OPENING = "（《「『“‘"
+_CLOSING = "，。；：、！？）》」』”’"
+_WRAP_UNIT = re.compile(rf"[{_OPENING}]*(?:[^{_WIDE}{_OPENING}{_CLOSING}]+|[{_WIDE}])[{_CLOSING}]*")
+
+
+class _TextWrapper(click_textwrap.TextWrapper):
+    """Click's wrapper, which can also break Chinese text between any two characters (it has no spaces), but never
+    before closing or after opening punctuation (避头尾: no line begins with ，。）)."""
+
+    def _split(self, text: str) -> list[str]:
+        chunks: list[str] = []
+        for chunk in super()._split(text):
+            units = _WRAP_UNIT.findall(chunk) if re.search(f"[{_WIDE}]", chunk) else []
+            chunks.extend(units if "".join(units) == chunk else [chunk])
+        return chunks
+
+
 def localise_click() -> None:
-    """Make click's own messages come from the catalogue (see :data:`CLICK_MESSAGES`) and its help columns line up
-    under Chinese text (widths in terminal cells, not characters); idempotent."""
+    """Make click's own messages come from the catalogue (see :data:`CLICK_MESSAGES`), its help columns line up under
+    Chinese text and Chinese help wrap at the page's width (widths in terminal cells, not characters); idempotent."""
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
                    click.types):  # fmt: skip
         names = vars(module)  # the module's globals, which its functions read at call time
@@ -164,6 +183,8 @@ def localise_click() -> None:
         if "ngettext" in names:
             names["ngettext"] = _click_ngettext
     vars(click.formatting)["term_len"] = _cell_length
+    vars(click_textwrap)["term_len"] = _cell_length
+    vars(click_textwrap)["TextWrapper"] = _TextWrapper  # click.formatting.wrap_text imports it on each call
 
 
 def localise_metavar(text: str) -> str:

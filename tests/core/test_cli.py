@@ -135,6 +135,17 @@ def test_chinese_help_has_no_click_english(helps: dict[str, dict[str, dict[str, 
         assert not re.search(r"[\u4e00-\u9fff][:]", page["help"]), (path, page["help"])
 
 
+def test_chinese_help_wraps_at_the_page_width(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Chinese help lines fit the 80-column page (a Chinese character takes two columns, click counts one) and no
+    line begins with closing punctuation (，。）)."""
+    from rich.cells import cell_len
+
+    for path, page in helps["zh"].items():
+        for line in page["help"].splitlines():
+            assert cell_len(line) <= 80, (path, line)
+            assert not re.match(r"\s*[，。；：、！？）》”]", line), (path, line)
+
+
 def test_english_help_has_no_chinese(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
     """Every English help page is English throughout: Chinese only where the English catalogue text itself names a
     Chinese column or file (姓名, 题库模板.xlsx), and no full-width punctuation."""
