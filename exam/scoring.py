@@ -6,6 +6,9 @@ the same points whichever path scores it.
 The rounding rule: an answer's points are clamped to ``[0, points]``; full marks are kept exactly as the paper
 gives them; a partial score is rounded to two decimals (never above the maximum). An attempt's score is the sum
 of its answers' points rounded to two decimals, and it passes when the score is at least the paper's pass mark.
+
+Every score or points value shown as text (app, command line, messages) goes through :func:`format_points`, so a
+score reads the same everywhere: ``100``, not ``100.0`` next to ``100``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,21 @@ from exam.attempts import GradedAnswer
 from exam.models import Question
 from exam.papers import DrawnPaper
 from exam.qtypes import GradingRules, QuestionType
+
+POINTS_DECIMALS = 2
+"""Decimals a score or points value can have under the rounding rule, and so the most :func:`format_points` shows."""
+
+
+def format_points(value: float | None) -> str:
+    """A score or points value as text: whole numbers without decimals, others with up to :data:`POINTS_DECIMALS`
+    decimals and no trailing zeros; ``None`` (not scored yet) as an empty string.
+
+    ``100.0`` → ``"100"``, ``2.5`` → ``"2.5"``, ``0.666`` → ``"0.67"``, ``-0.0`` → ``"0"``; never an exponent.
+    """
+    if value is None:
+        return ""
+    text = f"{float(value):.{POINTS_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def clamp_points(points: float, maximum: float) -> float:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli.base import Group, echo_problems, option, pass_app, trainer_only, warn_plugin_failures
+from exam.cli.base import Group, argument, echo_problems, option, pass_app, trainer_only, warn_plugin_failures
 from exam.context import AppContext
 from exam.errors import BankFormatError, ExamError, Problem
 from exam.i18n import t
@@ -50,7 +50,7 @@ def banks_list(app: AppContext) -> None:
 
 
 @banks_group.command("validate", help="cli.banks_validate_help")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @option("--grounding", is_flag=True, help="cli.opt_grounding")
 @option("--strict", is_flag=True, help="cli.opt_strict")
 @option("--figures", is_flag=True, help="cli.opt_figures")
@@ -137,7 +137,7 @@ _IMPORT_FORMATS = ["xlsx", "gift", "aiken", "moodle-xml", "numbered", "docx"]
 
 
 @banks_group.command("import", help="formats.import_help")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @option("--format", "fmt", type=click.Choice(_IMPORT_FORMATS), help="formats.opt_format_in")
 @option("-o", "--output", type=click.Path(path_type=Path), required=True, help="formats.opt_output_bank")
 @option("--bank-id", help="formats.opt_bank_id")
@@ -270,7 +270,7 @@ def banks_template(output: Path, force: bool) -> None:
 
 
 @banks_group.command("new", help="formats.new_help")
-@click.argument("name")
+@argument("name")
 @option("-o", "--output", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               help="formats.opt_new_dir")  # fmt: skip
 @option("--title", help="formats.opt_new_title")

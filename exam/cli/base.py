@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.termui
+import click.types
+from click import _textwrap as click_textwrap  # private: the wrapper click's help uses
+from rich.cells import cell_len
 
 from exam.context import AppContext
 from exam.errors import ExamError, Problem
-from exam.i18n import t
+from exam.i18n import current_language, t
 from exam.safetext import safe_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,10 +61,164 @@ class _CatalogueText:
         obj.__dict__[self.slot] = value
 
 
+# -- click's own words ---------------------------------------------------------------------------------------------
+# Click marks its messages for gettext (``_("Usage:")``) but ships no Chinese; its modules call the ``_`` and
+# ``ngettext`` they imported from :mod:`gettext`. :func:`localise_click` replaces those two names in click's modules
+# with lookups in our catalogue, so headings, defaults and every usage error follow the language in force. A
+# message not listed reads as click wrote it.
+
+CLICK_MESSAGES: dict[str, str] = {
+    "Usage:": "click.usage",
+    "Options": "cli.options",
+    "Commands": "cli.commands",
+    "Positional arguments": "click.arguments",
+    "Show this message and exit.": "cli.help_option",
+    "Show the version and exit.": "cli.opt_version",
+    "default: {default}": "click.default",
+    "required": "click.required",
+    "env var: {var}": "click.env_var",
+    "(dynamic)": "click.dynamic",
+    "Error: {message}": "click.error",
+    "Try '{command} {option}' for help.": "click.try_help",
+    "No such option {name!r}.": "click.no_such_option",
+    "No such command {name!r}.": "click.no_such_command",
+    "Missing command.": "click.missing_command",
+    "Missing argument": "click.missing_argument",
+    "Missing option": "click.missing_option",
+    "Missing parameter": "click.missing_parameter",
+    "Missing parameter: {param_name}": "click.missing_parameter_name",
+    "Missing {param_type}": "click.missing_param_type",
+    "Invalid value for {param_hint}: {message}": "click.invalid_value_for",
+    "Invalid value: {message}": "click.invalid_value",
+    "unknown error": "click.unknown_error",
+    "Aborted!": "cli.aborted",
+    "Got unexpected extra argument ({args})": "click.extra_arguments",
+    "Option {name!r} requires an argument.": "click.option_requires_argument",
+    "Option {name!r} does not take a value.": "click.option_takes_no_value",
+    "Did you mean {possibility}?": "click.did_you_mean",
+    "{value!r} is not {choice}.": "click.not_a_choice",
+    "{value!r} is not a valid {number_type}.": "click.not_a_number",
+    "{value} is not in the range {range}.": "click.not_in_range",
+    "{value!r} does not match the format {format}.": "click.bad_format",
+    "{name} {filename!r} does not exist.": "click.does_not_exist",
+    "{name} {filename!r} is a directory.": "click.is_a_directory",
+    "{name} {filename!r} is a file.": "click.is_a_file",
+    "{name} {filename!r} is not readable.": "click.not_readable",
+    "{name} {filename!r} is not writable.": "click.not_writable",
+    "Could not open file {filename!r}: {message}": "click.cannot_open",
+    "Do you want to continue?": "click.continue",
+    "Confirm the action without prompting.": "click.confirm_option",
+    "Repeat for confirmation": "click.repeat",
+    "Error: The two entered values do not match.": "click.values_differ",
+    "Error: invalid input": "click.invalid_input",
+}
+"""Click's message ids (as in its source) → our catalogue keys; for a plural message, the singular id. Not
+``"file"``, ``"directory"``, ``"path"``: click translates them once, when a parameter is defined (at import, before
+the language is known); the Chinese path messages leave them out."""
+
+METAVARS: dict[str, str] = {
+    "OPTIONS": "metavar.options",
+    "COMMAND": "metavar.command",
+    "ARGS": "metavar.args",
+    "TEXT": "metavar.text",
+    "INTEGER": "metavar.integer",
+    "FLOAT": "metavar.float",
+    "RANGE": "metavar.range",
+    "PATH": "metavar.path",
+    "PATHS": "metavar.paths",
+    "DIR": "metavar.dir",
+    "DIRECTORY": "metavar.dir",
+    "FILE": "metavar.file",
+    "FILES": "metavar.files",
+    "FILENAME": "metavar.file",
+    "NAME": "metavar.name",
+    "ATTEMPT": "metavar.attempt",
+    "QUESTION": "metavar.question",
+    "POINTS": "metavar.points",
+}
+"""The placeholders of usage lines and option lists (click's type names, our argument names) → catalogue keys."""
+
+_METAVAR_WORD = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _click_gettext(message: str) -> str:
+    key = CLICK_MESSAGES.get(message)
+    return t(key) if key else message
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    key = CLICK_MESSAGES.get(singular)
+    if key is None or current_language() == "en":
+        return singular if n == 1 else plural
+    return t(key)
+
+
+def _cell_length(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two (click counts characters)."""
+    return cell_len(click.unstyle(text))
+
+
+_WIDE = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"
+_OPENING = "（《「『“‘"
+_CLOSING = "，。；：、！？）》」』”’"
+_WRAP_UNIT = re.compile(rf"[{_OPENING}]*(?:[^{_WIDE}{_OPENING}{_CLOSING}]+|[{_WIDE}])[{_CLOSING}]*")
+
+
+class _TextWrapper(click_textwrap.TextWrapper):
+    """Click's wrapper, which can also break Chinese text between any two characters (it has no spaces), but never
+    before closing or after opening punctuation (避头尾: no line begins with ，。）)."""
+
+    def _split(self, text: str) -> list[str]:
+        chunks: list[str] = []
+        for chunk in super()._split(text):
+            units = _WRAP_UNIT.findall(chunk) if re.search(f"[{_WIDE}]", chunk) else []
+            chunks.extend(units if "".join(units) == chunk else [chunk])
+        return chunks
+
+
+def localise_click() -> None:
+    """Make click's own messages come from the catalogue (see :data:`CLICK_MESSAGES`), its help columns line up under
+    Chinese text and Chinese help wrap at the page's width (widths in terminal cells, not characters); idempotent."""
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                   click.types):  # fmt: skip
+        names = vars(module)  # the module's globals, which its functions read at call time
+        names["_"] = _click_gettext
+        if "ngettext" in names:
+            names["ngettext"] = _click_ngettext
+    vars(click.formatting)["term_len"] = _cell_length
+    vars(click_textwrap)["term_len"] = _cell_length
+    vars(click_textwrap)["TextWrapper"] = _TextWrapper  # click.formatting.wrap_text imports it on each call
+
+
+def localise_metavar(text: str) -> str:
+    """``text`` (a usage piece or an option's metavar) with each placeholder of :data:`METAVARS` translated."""
+    return _METAVAR_WORD.sub(lambda m: t(METAVARS[m.group()]) if m.group() in METAVARS else m.group(), text)
+
+
+localise_click()
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's formatter with the heading's colon of the language in force (``选项：``, ``Options:``)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{t('cli.heading', heading=heading)}\n")
+
+
+class Context(click.Context):
+    """A click context that formats help with :class:`HelpFormatter`."""
+
+    formatter_class = HelpFormatter
+
+
 class Option(click.Option):
-    """An option whose ``help`` is a catalogue key, translated when the help is shown."""
+    """An option whose ``help`` is a catalogue key, translated when the help is shown, and whose metavar is in
+    the language in force."""
 
     help = _CatalogueText()
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        return localise_metavar(super().make_metavar(ctx))
 
 
 def option(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
@@ -62,11 +226,24 @@ def option(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
     return click.option(*param_decls, cls=Option, **attrs)
 
 
+class Argument(click.Argument):
+    """An argument whose placeholder (in the usage line and in error messages) is in the language in force."""
+
+    def make_metavar(self, ctx: click.Context) -> str:
+        return localise_metavar(super().make_metavar(ctx))
+
+
+def argument(*param_decls: str, **attrs: Any) -> Callable[[F], F]:
+    """``click.argument`` with a localised placeholder (see :class:`Argument`)."""
+    return click.argument(*param_decls, cls=Argument, **attrs)
+
+
 class _Localised:
     """Click's own words (Usage, Options, Commands) from our catalogue; ``help``/``short_help`` are catalogue keys."""
 
     help = _CatalogueText()
     short_help = _CatalogueText()
+    context_class: type[click.Context] = Context
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -74,8 +251,11 @@ class _Localised:
             option.help = t("cli.help_option")
         return option  # type: ignore[no-any-return]
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [localise_metavar(piece) for piece in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("cli.usage") + " ")  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), t("click.usage_prefix"))
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Arguments are explained in the help text; listed here they would show up as bare names under "Options".

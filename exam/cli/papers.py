@@ -22,11 +22,12 @@ def papers_group() -> None:
 def papers_list(app: AppContext) -> None:
     """One row per paper: id, title, questions, points, pass mark, minutes, attempts allowed, plugin."""
     from exam.plugins import Kind
+    from exam.scoring import format_points
     from exam.tables import print_table
 
     rows = [
-        [p.id, p.title, p.question_count, p.total_points, p.pass_mark, p.time_limit, p.attempts or "∞",
-         app.registry.provider(Kind.PAPER, p.id)]
+        [p.id, p.title, p.question_count, format_points(p.total_points), format_points(p.pass_mark), p.time_limit,
+         p.attempts or "∞", app.registry.provider(Kind.PAPER, p.id)]
         for p in app.registry.papers.values()
     ]  # fmt: skip
     print_table(

@@ -10,7 +10,17 @@ from pathlib import Path
 import click
 
 from exam.attempts import Attempt
-from exam.cli.base import Command, Group, ProgressBar, check_output, option, pass_app, require_trainer, trainer_only
+from exam.cli.base import (
+    Command,
+    Group,
+    ProgressBar,
+    argument,
+    check_output,
+    option,
+    pass_app,
+    require_trainer,
+    trainer_only,
+)
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -23,6 +33,7 @@ from exam.i18n import t
 def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
     """``exam results`` alone lists attempts, oldest first: a table for people or one JSON object per line."""
     from exam.safetext import safe_json
+    from exam.scoring import format_points
     from exam.service import public_attempt, to_iso
     from exam.tables import print_table
 
@@ -64,7 +75,7 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
 
     rows = [
         [s.attempt_id[:8], s.trainee.name, s.trainee.id, s.trainee.unit, s.paper,
-         status(s), s.score if s.score is not None else "", s.max_score,
+         status(s), format_points(s.score), format_points(s.max_score),
          t("cli.yes") if s.passed else (t("cli.no") if s.passed is not None else ""), to_iso(s.started_at)]
         for s in summaries
     ]  # fmt: skip
@@ -95,7 +106,7 @@ def results_export(app: AppContext, output: Path, paper: str | None, force: bool
 
 
 @results_group.command("import", cls=Command, help="results.import_help", short_help="results.import_short")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @option("--key-file", type=click.Path(path_type=Path), help="results.opt_key_file")
 @option("--allow-unverified", is_flag=True, help="results.opt_allow_unverified")
 @pass_app

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from exam.cli.base import Group, check_output, echo_problems, option, pass_app, trainer_only
+from exam.cli.base import Group, argument, check_output, echo_problems, option, pass_app, trainer_only
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
@@ -19,7 +19,7 @@ def roster_group() -> None:
 
 
 @roster_group.command("import", help="roster.import_help")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @option("--codes-out", type=click.Path(path_type=Path, dir_okay=False), help="roster.opt_codes_out")
 @option("--force", is_flag=True, help="roster.opt_force")
 @pass_app
@@ -106,7 +106,7 @@ def roster_codes(
 
 
 @roster_group.command("reset-pin", help="roster.reset_pin_help")
-@click.argument("trainee_id")
+@argument("trainee_id")
 @pass_app
 @trainer_only
 def roster_reset_pin(app: AppContext, trainee_id: str) -> None:

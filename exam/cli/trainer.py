@@ -16,6 +16,7 @@ from exam.cli.base import (
     Command,
     Group,
     ProgressBar,
+    argument,
     check_output,
     option,
     pass_app,
@@ -54,7 +55,9 @@ def _plain(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+        from exam.scoring import format_points
+
+        return format_points(value)
     return str(value)
 
 
@@ -208,9 +211,9 @@ def regrade_command(app: AppContext, paper: str, dry_run: bool, yes: bool, reaso
 
 
 @click.command("mark", cls=Command, help="mark.help", short_help="mark.short")
-@click.argument("attempt")
-@click.argument("question")
-@click.argument("points", type=float)
+@argument("attempt")
+@argument("question")
+@argument("points", type=float)
 @option("--note", default="", help="mark.opt_note")
 @pass_app
 @trainer_only

@@ -42,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.name": ("姓名", "Name"),
     "signin.name_hint": ("如：张三", "e.g. Zhang San"),
     "signin.id": ("考号", "Candidate number"),
-    "signin.id_hint": ("考号或身份证后六位", "Candidate number or last six digits of the ID card"),
+    "signin.id_hint": ("考号或身份证后六位", "Number, or the last 6 digits of the ID card"),
     "signin.unit": ("单位", "Unit"),
     "signin.unit_hint": ("如：城关镇", "Town or subdistrict"),
     "signin.position": ("职务", "Position"),
@@ -249,4 +249,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pin.first": ("PIN（4–6 位数字）", "PIN (4-6 digits)"),
     "pin.again": ("再输入一次", "Type it again"),
+    # i10text: Textual's own words in our language
+    "key.dismiss_menu": ("关闭列表", "Close the list"),
+    "app.ctrl_c_title": ("要退出吗？", "Quit?"),
+    "app.ctrl_c_body": ("按 Ctrl+Q 退出程序。", "Press Ctrl+Q to quit the app."),
 }

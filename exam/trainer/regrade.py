@@ -16,7 +16,7 @@ from functools import partial
 from exam.attempts import Attempt, GradedAnswer, HistoryEntry, to_iso
 from exam.errors import ExamError, NotFoundError
 from exam.i18n import t
-from exam.scoring import clamp_points, has_passed, score_answer, total_score
+from exam.scoring import clamp_points, format_points, has_passed, score_answer, total_score
 from exam.service import ExamService
 
 
@@ -213,7 +213,9 @@ def mark_answer(
         index = _answer_index(answers, question)
         answer = answers[index]
         if not 0 <= points <= answer.max_points:
-            raise MarkingError(t("mark.out_of_range", points=points, max=_plain(answer.max_points)))
+            raise MarkingError(
+                t("mark.out_of_range", points=format_points(points), max=format_points(answer.max_points))
+            )
         answers[index] = replace(
             answer, points=clamp_points(float(points), answer.max_points), needs_review=False, marked_by=who
         )
@@ -245,10 +247,6 @@ def _answer_index(answers: list[GradedAnswer], question: str) -> int:
     if reference.isdigit() and 1 <= int(reference) <= len(answers):
         return int(reference) - 1
     raise MarkingError(t("mark.no_question", question=reference, count=len(answers)))
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def pending_reviews(service: ExamService, paper: str | None = None) -> list[tuple[Attempt, GradedAnswer]]:

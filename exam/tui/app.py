@@ -40,6 +40,10 @@ class ExamApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "ask_quit", "key.quit", priority=True)]
     """Descriptions are catalogue keys, translated by :class:`~exam.tui.screens.base.ServiceScreen`."""
 
+    ENABLE_COMMAND_PALETTE = False
+    """No command palette (Ctrl+P): its commands (Keys, Maximize, Screenshot, Theme) are Textual's, in English,
+    and none of them serves a trainee or a trainer: every screen shows its own keys, and Ctrl+Q quits."""
+
     identity: reactive[SignedIn | None] = reactive(None)
     """Who is signed in (``None`` on the sign-in screen): only :meth:`ExamService.sign_in` and
     :meth:`ExamService.set_first_pin` make one, after checking the trainee's code or PIN, so every screen that reaches
@@ -117,6 +121,10 @@ class ExamApp(App[None]):
             QuitDialog(t("quit.title"), t("quit.body"), confirm=t("quit.confirm"), warning=True),
             lambda ok: self.exit() if ok else None,
         )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (which copies in a text box) tells how to quit instead of Textual's English hint."""
+        self.notify(t("app.ctrl_c_body"), title=t("app.ctrl_c_title"))
 
     @property
     def exam(self) -> ExamService:

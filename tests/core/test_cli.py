@@ -102,6 +102,105 @@ def test_every_command_is_in_docs_cli_md(helps: dict[str, dict[str, dict[str, An
     assert missing == []
 
 
+# -- help and errors wholly in one language (i10text) -------------------------------------------------------------
+
+ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:![rs])?\}")
+
+
+def _click_boilerplate() -> set[str]:
+    """Click's own words: those of every message id we translate and of click's type names, with the placeholders
+    of usage lines; minus the words our Chinese texts use themselves (``--help``, ``Enter``)."""
+    import click
+
+    from exam.cli.base import CLICK_MESSAGES, METAVARS
+    from exam.messages import CATALOGUE
+
+    types = [click.STRING, click.INT, click.FLOAT, click.BOOL, click.UUID, click.Path(), click.File(),
+             click.IntRange(0), click.FloatRange(0), click.DateTime()]  # fmt: skip
+    words = set(ASCII_WORD.findall(" ".join([*CLICK_MESSAGES, *METAVARS, *(kind.name.upper() for kind in types)])))
+    ours = set(ASCII_WORD.findall(" ".join(PLACEHOLDER.sub("", zh) for zh, _ in CATALOGUE.values())))
+    return words - ours - {"name", "value", "message"}
+
+
+def test_chinese_help_has_no_click_english(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Every Chinese help page is Chinese throughout: no word of click's own (Usage, Options, Commands, default,
+    required, OPTIONS, TEXT, PATH ...) and a full-width colon after every Chinese heading (选项：, not 选项:)."""
+    boilerplate = _click_boilerplate()
+    assert {"Usage", "Options", "Commands", "default", "required", "OPTIONS", "TEXT", "PATH"} <= boilerplate
+    for path, page in helps["zh"].items():
+        text = re.sub(r"--?[\w-]+", "", page["help"])  # option names (--to, --from) are not words
+        found = set(ASCII_WORD.findall(text)) & boilerplate
+        assert not found, (path, found, page["help"])
+        assert not re.search(r"[\u4e00-\u9fff][:]", page["help"]), (path, page["help"])
+
+
+def test_chinese_help_wraps_at_the_page_width(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Chinese help lines fit the 80-column page (a Chinese character takes two columns, click counts one) and no
+    line begins with closing punctuation (，。）)."""
+    from rich.cells import cell_len
+
+    for path, page in helps["zh"].items():
+        for line in page["help"].splitlines():
+            assert cell_len(line) <= 80, (path, line)
+            assert not re.match(r"\s*[，。；：、！？）》”]", line), (path, line)
+
+
+def test_english_help_has_no_chinese(helps: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Every English help page is English throughout: Chinese only where the English catalogue text itself names a
+    Chinese column or file (姓名, 题库模板.xlsx), and no full-width punctuation."""
+    from exam.messages import CATALOGUE
+
+    allowed = set(re.findall(r"[\u4e00-\u9fff]+", " ".join(en for _, en in CATALOGUE.values())))
+    allowed |= {"题库模板"}  # the default file name of ``exam banks template -o``
+    for path, page in helps["en"].items():
+        chinese = set(re.findall(r"[\u4e00-\u9fff]+", page["help"])) - allowed
+        assert not chinese, (path, chinese, page["help"])
+        assert not re.search(r"[：，。（）]", page["help"]), (path, page["help"])
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"),
+    [
+        (["results", "--bogus"], "没有选项 '--bogus'", "No such option '--bogus'"),
+        (["nosuch"], "没有子命令 'nosuch'", "No such command 'nosuch'"),
+        (["mark", "a1", "q1", "many"], "'分数' 的值无效", "Invalid value for 'POINTS'"),
+        (["--lang", "fr"], "不是可选的值", "is not one of"),
+    ],
+)
+def test_usage_errors_are_in_the_language_in_force(
+    capsys: pytest.CaptureFixture[str], args: list[str], chinese: str, english: str
+) -> None:
+    """A mistyped command line is answered in Chinese (用法：…, 错误：…, 运行“exam … --help”) or, with --lang en,
+    wholly in English, with status 2."""
+    from exam.i18n import set_language
+
+    try:
+        assert main(args) == 2
+        zh = capsys.readouterr().err
+        assert main(["--lang", "en", *args] if args[0] != "--lang" else ["--lang", "en", "--lang", "fr"]) == 2
+        en = capsys.readouterr().err
+    finally:
+        set_language("zh")
+    assert zh.startswith("用法：exam") and "错误：" in zh and chinese in zh and "运行“exam" in zh, zh
+    assert not set(ASCII_WORD.findall(re.sub(r"--?[\w-]+", "", zh))) & _click_boilerplate(), zh
+    assert en.startswith("Usage: exam") and "Error: " in en and english in en, en
+    assert not CJK.search(en), en
+
+
+def test_click_translations_keep_clicks_placeholders() -> None:
+    """Each translated click message uses only the placeholders click fills in for it (else click would raise while
+    reporting an error); the English reads as click's own but where click's own word would be untranslated
+    (``File 'x'``, ``a valid integer``)."""
+    from exam.cli.base import CLICK_MESSAGES
+    from exam.messages import CATALOGUE
+
+    for message, key in CLICK_MESSAGES.items():
+        chinese, english = CATALOGUE[key]
+        assert set(PLACEHOLDER.findall(chinese)) <= set(PLACEHOLDER.findall(message)), (message, chinese)
+        assert set(PLACEHOLDER.findall(english)) <= set(PLACEHOLDER.findall(message)), (message, english)
+
+
 def _help_text(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
     """The help page ``exam ARGS`` prints, with white space folded (click wraps long lines)."""
     from exam.i18n import set_language

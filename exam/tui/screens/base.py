@@ -15,6 +15,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button
 
 from exam.i18n import t
+from exam.messages import CATALOGUE
+from exam.tui.compositor import use_wide_text_compositor
 
 if TYPE_CHECKING:
     from exam.models import Trainee
@@ -45,7 +47,14 @@ class ServiceScreen(Screen[ResultT]):
     Binding descriptions are catalogue keys (``Binding("right", "next", "key.next")``), translated whenever the
     footer asks for them, so the language chosen when the app starts (``--lang en``) reaches them even though the
     class was defined before. A description that is not a key shows as written.
+
+    Composes with :class:`~exam.tui.compositor.WideTextCompositor`, so an open list or a notification never loses
+    a Chinese character over the edge of a widget it covers.
     """
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        use_wide_text_compositor(self)
 
     @property
     def exam_app(self) -> ExamApp:
@@ -85,8 +94,12 @@ class ExamDialog(ModalScreen[ResultT]):
 
     Every dialog works the same way: its primary button has focus when it opens, Enter presses the focused button,
     Escape cancels, and ←/→ move between the buttons (an input keeps ←/→ for its cursor: its own bindings come
-    first).
+    first). Composes with :class:`~exam.tui.compositor.WideTextCompositor`, as :class:`ServiceScreen` does.
     """
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        use_wide_text_compositor(self)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move_button(-1)", show=False),
@@ -108,11 +121,28 @@ class ExamDialog(ModalScreen[ResultT]):
         return translated(super().active_bindings)
 
 
+TEXTUAL_DESCRIPTIONS: dict[str, str] = {"Dismiss menu": "key.dismiss_menu"}
+"""Catalogue keys for the descriptions of Textual's own bindings that its footer may show (an open
+:class:`~textual.widgets.Select` list's Esc)."""
+
+
 def translated(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
-    """``bindings`` with each description looked up in the catalogue (a description that is no key stays)."""
-    return {
-        key: active._replace(binding=dataclasses.replace(active.binding, description=t(active.binding.description)))
-        if active.binding.description
-        else active
-        for key, active in bindings.items()
-    }
+    """``bindings`` with each description looked up in the catalogue.
+
+    A description of one of Textual's own bindings is looked up through :data:`TEXTUAL_DESCRIPTIONS`; one that is
+    neither a key nor listed there is hidden from the footer (the key still works), so no English word of
+    Textual's reaches the Chinese screen.
+    """
+    result: dict[str, ActiveBinding] = {}
+    for key, active in bindings.items():
+        description = active.binding.description
+        if description:
+            catalogue_key = TEXTUAL_DESCRIPTIONS.get(description, description)
+            binding = active.binding
+            if catalogue_key in CATALOGUE:
+                binding = dataclasses.replace(binding, description=t(catalogue_key))
+            else:
+                binding = dataclasses.replace(binding, show=False)
+            active = active._replace(binding=binding)
+        result[key] = active
+    return result

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from exam.attempts import Attempt
 from exam.i18n import t
+from exam.scoring import format_points
 from exam.tui.screens.base import ServiceScreen
 
 
@@ -37,7 +38,7 @@ class HistoryScreen(ServiceScreen[None]):
         for row in reversed(rows):
             table.add_row(
                 Text(row.paper_title or row.paper), row.started_at.strftime("%Y-%m-%d %H:%M"),
-                t("status." + row.status.value), f"{row.score or 0:g} / {row.max_score:g}",
+                t("status." + row.status.value), f"{format_points(row.score or 0)} / {format_points(row.max_score)}",
                 t("cli.yes") if row.passed else t("cli.no"), key=row.attempt_id,
             )  # fmt: skip
         if not rows:

@@ -12,6 +12,7 @@ from exam.attempts import Attempt
 from exam.errors import LeaseHeldError
 from exam.i18n import t
 from exam.models import Question
+from exam.scoring import format_points
 from exam.service import ExamSession, PaperStatus
 from exam.tui.dialogs.confirm import ConfirmDialog
 from exam.tui.screens.base import ServiceScreen
@@ -91,8 +92,8 @@ class HomeScreen(ServiceScreen[None]):
             spec = status.spec
             left = t("home.unlimited") if status.attempts_left is None else str(status.attempts_left)
             table.add_row(
-                Text(spec.title), str(spec.question_count), f"{spec.total_points:g}", str(spec.time_limit),
-                f"{spec.pass_mark:g}", left, key=spec.id,
+                Text(spec.title), str(spec.question_count), format_points(spec.total_points), str(spec.time_limit),
+                format_points(spec.pass_mark), left, key=spec.id,
             )  # fmt: skip
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected), animate=False)
@@ -143,8 +144,8 @@ class HomeScreen(ServiceScreen[None]):
         rule = t("rule." + spec.multiple_rule)
         body = t(
             "home.start_body",
-            title=spec.title, questions=spec.question_count, points=f"{spec.total_points:g}",
-            minutes=spec.time_limit, pass_mark=f"{spec.pass_mark:g}", rule=rule,
+            title=spec.title, questions=spec.question_count, points=format_points(spec.total_points),
+            minutes=spec.time_limit, pass_mark=format_points(spec.pass_mark), rule=rule,
         )  # fmt: skip
         self.app.push_screen(
             ConfirmDialog(t("home.start_title"), body, confirm=t("home.start")),

@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from exam.attempts import Attempt, AttemptStatus
 from exam.i18n import t
 from exam.qtypes import type_label
+from exam.scoring import format_points
 from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.countdown import format_seconds
 
@@ -43,7 +44,7 @@ class ResultScreen(ServiceScreen[None]):
         with Vertical(id="result"):
             yield Static(Content(a.paper_title), classes="screen-title")
             yield Static(
-                t("result.score", score=f"{a.score or 0:g}", max=f"{a.max_score:g}"),
+                t("result.score", score=format_points(a.score or 0), max=format_points(a.max_score)),
                 id="result-score",
                 classes="passed" if passed else "failed",
             )
@@ -64,7 +65,7 @@ class ResultScreen(ServiceScreen[None]):
         table.add_columns(t("result.col_type"), t("result.col_count"), t("result.col_score"))
         for qtype, (count, got, possible) in type_breakdown(self.attempt).items():
             label = type_label(self.service.question_type(qtype))
-            table.add_row(Text(label), str(int(count)), f"{got:g} / {possible:g}")
+            table.add_row(Text(label), str(int(count)), f"{format_points(got)} / {format_points(possible)}")
         for button in self.query("#review"):
             button.focus()
         if self.attempt.status is AttemptStatus.AUTO_SUBMITTED:

@@ -16,6 +16,7 @@ from exam.i18n import t
 from exam.models import OPTION_LETTERS, Question, ShortAnswer
 from exam.papers import DrawnQuestion
 from exam.qtypes import BLANK_MARK, type_label
+from exam.scoring import format_points
 from exam.tui.screens.base import ServiceScreen
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ class ReviewScreen(ServiceScreen[None]):
         answers = {a.question_id: a for a in self.attempt.answers}
         with VerticalScroll(id="review"):
             yield Static(
-                Content(t("review.title", title=self.paper.title, score=f"{self.attempt.score or 0:g}",
-                          max=f"{self.attempt.max_score:g}")),
+                Content(t("review.title", title=self.paper.title, score=format_points(self.attempt.score or 0),
+                          max=format_points(self.attempt.max_score))),
                 classes="screen-title",
             )  # fmt: skip
             for number, drawn in enumerate(self.paper.questions, 1):
@@ -82,7 +83,15 @@ class ReviewScreen(ServiceScreen[None]):
                 label = type_label(self.service.question_type(drawn.question.type))
                 with Vertical(classes=f"review-item {css}"):
                     yield Static(
-                        Content(t("review.heading", number=number, type=label, got=f"{got:g}", points=f"{possible:g}")),
+                        Content(
+                            t(
+                                "review.heading",
+                                number=number,
+                                type=label,
+                                got=format_points(got),
+                                points=format_points(possible),
+                            )
+                        ),
                         classes="review-heading",
                     )
                     yield from question_body(drawn)

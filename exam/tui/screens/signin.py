@@ -18,6 +18,7 @@ from exam.errors import ExamError
 from exam.i18n import t
 from exam.models import Trainee
 from exam.safetext import safe_line
+from exam.scoring import format_points
 from exam.signin import NameMismatchError, PinNotSetError, SignedIn
 from exam.tui.screens.base import ServiceScreen
 
@@ -312,8 +313,8 @@ class SignInScreen(ServiceScreen[None]):
             t(
                 "signin.closed_away_item",
                 title=a.paper_title,
-                score=f"{a.score or 0:g}",
-                max=f"{a.max_score:g}",
+                score=format_points(a.score or 0),
+                max=format_points(a.max_score),
             )  # fmt: skip
             for a in attempts
         )

@@ -20,6 +20,7 @@ from exam.attempts import Attempt, GradedAnswer
 from exam.i18n import t
 from exam.qtypes import type_label
 from exam.safetext import safe_text
+from exam.scoring import format_points
 from exam.trainer.regrade import pending_reviews
 from exam.trainer.scoresheet import ScoreReport, Selection, flag_text
 from exam.tui.screens.base import ServiceScreen
@@ -113,8 +114,8 @@ class TrainerScreen(ServiceScreen[None]):
         results.clear()
         for a in report.attempts:
             results.add_row(
-                _literal(a.trainee.name), _literal(a.trainee.id), _literal(a.trainee.unit), f"{a.score or 0:g}",
-                f"{a.max_score:g}", t("cli.yes") if a.passed else t("cli.no"), t("status." + a.status.value),
+                _literal(a.trainee.name), _literal(a.trainee.id), _literal(a.trainee.unit), format_points(a.score or 0),
+                format_points(a.max_score), t("cli.yes") if a.passed else t("cli.no"), t("status." + a.status.value),
             )  # fmt: skip
         stats = report.statistics
         self.query_one("#stats-summary", Static).update(
@@ -134,7 +135,7 @@ class TrainerScreen(ServiceScreen[None]):
         for attempt, answer in pending:
             pending_table.add_row(
                 _literal(attempt.trainee.name), _literal(answer.question_id),
-                f"{answer.points:g} / {answer.max_points:g}",
+                f"{format_points(answer.points)} / {format_points(answer.max_points)}",
             )  # fmt: skip
         self._show_pending_answer()
 

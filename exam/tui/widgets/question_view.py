@@ -18,6 +18,7 @@ from exam.i18n import t
 from exam.models import OPTION_LETTERS
 from exam.papers import DrawnQuestion
 from exam.qtypes import BLANK_MARK, QuestionType, type_label
+from exam.scoring import format_points
 
 
 def numbered_blanks(stem: str) -> str:
@@ -153,7 +154,7 @@ class QuestionView(Vertical):
     def compose(self) -> ComposeResult:
         question = self.drawn.question
         label = type_label(self.qtype)
-        meta = t("exam.meta", number=self.number, type=label, points=f"{self.drawn.points:g}")
+        meta = t("exam.meta", number=self.number, type=label, points=format_points(self.drawn.points))
         yield Label(Content(meta), classes="q-meta")
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
         yield Static(Content(stem), classes="q-stem")
