@@ -135,10 +135,12 @@ METAVARS: dict[str, str] = {
     "ATTEMPT": "metavar.attempt",
     "QUESTION": "metavar.question",
     "POINTS": "metavar.points",
+    "TRAINEE_ID": "metavar.trainee_id",
+    "URL": "metavar.url",
 }
 """The placeholders of usage lines and option lists (click's type names, our argument names) → catalogue keys."""
 
-_METAVAR_WORD = re.compile(r"\b[A-Z]{2,}\b")
+_METAVAR_WORD = re.compile(r"\b[A-Z][A-Z_]+\b")
 
 
 def _click_gettext(message: str) -> str:

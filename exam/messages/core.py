@@ -808,4 +808,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "metavar.attempt": ("答卷号", "ATTEMPT"),
     "metavar.question": ("题号", "QUESTION"),
     "metavar.points": ("分数", "POINTS"),
+    "metavar.trainee_id": ("考号", "TRAINEE_ID"),
+    "metavar.url": ("地址", "URL"),
 }
