@@ -26,7 +26,7 @@ from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.answer_card import AnswerCard
-from exam.tui.widgets.countdown import Countdown
+from exam.tui.widgets.countdown import DANGER_SECONDS, WARN_SECONDS, Countdown
 from exam.tui.widgets.question_view import QuestionView
 
 LETTERS = "abcdefgh"
@@ -77,6 +77,7 @@ class ExamScreen(ServiceScreen[None]):
             yield Static(Content(self.paper.title), id="exam-title")
             yield Static("", id="exam-progress")
             yield Countdown(self.session.deadline, self.session.now, id="countdown")
+        yield Static("", id="time-warning")
         with Horizontal(id="exam-body"):
             with Vertical(id="question-column"):
                 yield VerticalScroll(id="question-pane")
@@ -123,6 +124,7 @@ class ExamScreen(ServiceScreen[None]):
         countdown = self.query_one(Countdown)
         if beat.deadline != countdown.deadline:
             countdown.set_deadline(beat.deadline)
+            self._time_warning_after_extra_time()
             self.notify(t("exam.deadline_changed"))
         if beat.closed:
             self.close_when_due()
@@ -332,6 +334,7 @@ class ExamScreen(ServiceScreen[None]):
         self.submitting = False
         if attempt is None:  # extra time was granted meanwhile: keep going
             self.query_one(Countdown).set_deadline(self.session.deadline)
+            self._time_warning_after_extra_time()
             self.notify(t("exam.deadline_changed"))
             return
         from exam.tui.screens.result import ResultScreen
@@ -356,8 +359,22 @@ class ExamScreen(ServiceScreen[None]):
         self.app.push_screen(MessageDialog(t("app.error_title"), t("exam.submit_failed", error=reason), error=True))
 
     def on_countdown_warned(self, event: Countdown.Warned) -> None:
-        key = "exam.warn_5" if event.seconds >= 300 else "exam.warn_1"
-        self.notify(t(key), severity="warning", timeout=8)
+        """Say how little time is left on a line of its own under the bar: a toast would cover the key help at
+        80×24 and wrap mid-phrase, and it would vanish while the time is still short."""
+        warning = self.query_one("#time-warning", Static)
+        warning.update(t("exam.warn_5" if event.seconds >= 300 else "exam.warn_1"))
+        warning.set_class(event.seconds < 300, "danger")
+        warning.display = True
+
+    def _time_warning_after_extra_time(self) -> None:
+        """With more time the warning goes (or says 5 minutes again); the countdown warns anew when crossed."""
+        left = self.query_one(Countdown).seconds_left
+        warning = self.query_one("#time-warning", Static)
+        if left > WARN_SECONDS:
+            warning.display = False
+        elif left > DANGER_SECONDS and warning.has_class("danger"):
+            warning.update(t("exam.warn_5"))
+            warning.remove_class("danger")
 
     def on_countdown_expired(self, event: Countdown.Expired) -> None:
         self.close_when_due()

@@ -17,6 +17,7 @@ from exam.i18n import t
 from exam.papers import DrawnPaper
 from exam.tui.screens.base import ServiceScreen
 from exam.tui.screens.review import describe_key, describe_response, explanation_block
+from exam.tui.typeset import typeset
 from exam.tui.widgets.question_view import QuestionView
 
 ALL = "__all__"
@@ -113,6 +114,7 @@ class PracticeScreen(ServiceScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="practice"):
+            yield Static(Content(self.paper.title), id="practice-title", classes="screen-title")  # 练习 or 错题本
             yield Static("", id="practice-progress")
             yield VerticalScroll(id="question-pane")
             yield VerticalScroll(id="feedback")
@@ -216,8 +218,8 @@ class PracticeScreen(ServiceScreen[None]):
         feedback = self.query_one("#feedback", VerticalScroll)
         widgets = [
             Static(t("practice.right") if right else t("practice.wrong"), classes="right" if right else "wrong"),
-            Static(Content(t("review.yours", text=describe_response(drawn, response)))),
-            Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key"),
+            Static(typeset(t("review.yours", text=describe_response(drawn, response)))),
+            Static(typeset(t("review.key", text=describe_key(drawn))), classes="review-key"),
             *explanation_block(self.service, drawn.question),
         ]
         await feedback.mount_all(widgets)

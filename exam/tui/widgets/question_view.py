@@ -18,6 +18,7 @@ from exam.i18n import t
 from exam.models import OPTION_LETTERS
 from exam.papers import DrawnQuestion
 from exam.qtypes import BLANK_MARK, QuestionType, type_label
+from exam.tui.typeset import typeset
 
 
 def numbered_blanks(stem: str) -> str:
@@ -39,10 +40,11 @@ OPTION_CSS = """
 
 
 def _render_option(button: ToggleButton, glyph: str, cursor: bool) -> Content:
-    """``› ● A. text``: the pointer marks the cursor and the glyph the choice, both readable without colour."""
+    """``› ● A. text``: the pointer marks the cursor and the glyph the choice, both readable without colour; the
+    text wraps by the Chinese line-breaking rule."""
     mark = Content.styled(glyph, button.get_visual_style("toggle--button"))
     label = button.label.stylize_before(button.get_visual_style("toggle--label"))
-    return Content.assemble("› " if cursor else "  ", mark, " ", label)
+    return typeset(Content.assemble("› " if cursor else "  ", mark, " ", label))
 
 
 class _Option(ToggleButton):
@@ -156,7 +158,7 @@ class QuestionView(Vertical):
         meta = t("exam.meta", number=self.number, type=label, points=f"{self.drawn.points:g}")
         yield Label(Content(meta), classes="q-meta")
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
-        yield Static(Content(stem), classes="q-stem")
+        yield Static(typeset(stem), classes="q-stem")
         if self.kind == "choice":
             for i, (_, text) in enumerate(self.options):
                 yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
