@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from exam.attempts import Attempt
@@ -25,9 +26,9 @@ from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession, Heartbeat
 from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.screens.base import ServiceScreen
-from exam.tui.widgets.answer_card import AnswerCard
+from exam.tui.widgets.answer_card import AnswerCard, CardCell
 from exam.tui.widgets.countdown import DANGER_SECONDS, WARN_SECONDS, Countdown
-from exam.tui.widgets.question_view import QuestionView
+from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 
 LETTERS = "abcdefgh"
 
@@ -71,6 +72,8 @@ class ExamScreen(ServiceScreen[None]):
         self.submitting = False
         self.finished = False
         self.close_failure_told = False
+        self._clicked: set[Widget] = set()
+        """Cells and buttons whose click was acted on in input order; their own click message is then ignored."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="exam-bar"):
@@ -279,19 +282,53 @@ class ExamScreen(ServiceScreen[None]):
     def action_leave_input(self) -> None:
         self.set_focus(None)
 
+    def click_in_input_order(self, widget: Widget) -> None:
+        """A click on a card cell, a button or an option of the question shown acts now, before any key typed after
+        it: a cell clicked and an option key in one burst answer the question clicked to, never the one being left.
+        The widget's own click message, which comes later, is then ignored."""
+        target = next(
+            (
+                node
+                for node in widget.ancestors_with_self
+                if isinstance(node, (CardCell, Button, OptionButton, OptionBox))
+            ),
+            None,
+        )
+        if not isinstance(target, Widget) or target.disabled:
+            return
+        if isinstance(target, CardCell):
+            self._clicked.add(target)
+            self.run_worker(self._mount_view(self.select_question(target.index)), group="navigate")
+        elif isinstance(target, Button) and target.id in ("prev", "next", "flag", "submit"):
+            self._clicked.add(target)
+            self._press(target.id)
+        elif isinstance(target, (OptionButton, OptionBox)) and target.parent is self.view:
+            target.click_taken = True
+            self._answer_by_key(self.view.choose(target.index))
+
     def on_answer_card_selected(self, event: AnswerCard.Selected) -> None:
+        taken = next((w for w in self._clicked if isinstance(w, CardCell) and w.index == event.index), None)
+        if taken is not None:  # already selected when the click came in
+            self._clicked.discard(taken)
+            return
         # Selected at once, so a key handled before the widgets are swapped already acts on the new question.
         self.run_worker(self._mount_view(self.select_question(event.index)), group="navigate")
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "prev":
-            await self.show_question(self.current - 1)
-        elif event.button.id == "next":
-            await self.show_question(self.current + 1)
-        elif event.button.id == "flag":
+    def _press(self, button_id: str | None) -> None:
+        """What the exam's buttons do; the question to show is selected at once (see :meth:`select_question`)."""
+        if button_id in ("prev", "next"):
+            step = -1 if button_id == "prev" else 1
+            self.run_worker(self._mount_view(self.select_question(self.current + step)), group="navigate")
+        elif button_id == "flag":
             self.action_flag()
-        elif event.button.id == "submit":
+        elif button_id == "submit":
             self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button in self._clicked:
+            self._clicked.discard(event.button)
+            return
+        self._press(event.button.id)
 
     # -- submission --------------------------------------------------------------------------------------------------
 

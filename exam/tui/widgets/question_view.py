@@ -53,9 +53,13 @@ class _Option(ToggleButton):
 
     GLYPHS: tuple[str, str] = ("○", "●")
 
-    def __init__(self, label: str | Content, index: int, *, id: str | None = None) -> None:
-        super().__init__(label, id=id)
+    def __init__(
+        self, label: str | Content, index: int, *, value: bool = False, cursor: bool = False, id: str | None = None
+    ) -> None:
+        super().__init__(label, value, id=id, classes="-cursor" if cursor else None)
         self.index = index
+        self.click_taken = False
+        """Set when the screen already acted on this click in input order (``click_in_input_order``)."""
 
     def render(self) -> Content:
         return _render_option(self, self.GLYPHS[self.value], self.has_class("-cursor"))
@@ -68,6 +72,9 @@ class _Option(ToggleButton):
 
     async def _on_click(self, event: events.Click) -> None:
         event.stop()
+        if self.click_taken:
+            self.click_taken = False
+            return
         self.post_message(QuestionView.OptionClicked(self.index))
 
 
@@ -159,15 +166,17 @@ class QuestionView(Vertical):
         yield Label(Content(meta), classes="q-meta")
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
         yield Static(typeset(stem), classes="q-stem")
+        # Options start in the state of the view (chosen, cursor): a key handled before they are mounted is shown.
+        state = [{"value": on, "cursor": i == self.cursor} for i, on in enumerate(self.chosen)]
         if self.kind == "choice":
             for i, (_, text) in enumerate(self.options):
-                yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
+                yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}", **state[i])
         elif self.kind == "choices":
             for i, (_, text) in enumerate(self.options):
-                yield OptionBox(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
+                yield OptionBox(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}", **state[i])
         elif self.kind == "judge":
-            yield OptionButton(t("exam.true"), 0, id="opt-0")
-            yield OptionButton(t("exam.false"), 1, id="opt-1")
+            yield OptionButton(t("exam.true"), 0, id="opt-0", **state[0])
+            yield OptionButton(t("exam.false"), 1, id="opt-1", **state[1])
         elif self.kind == "blanks":
             for i, value in enumerate(self.blanks):
                 yield Label(t("exam.blank", n=i + 1), classes="blank-label")
