@@ -10,6 +10,9 @@ whole trains well (issue 16):
 * **Key positions.** How often each letter is the key of a single-choice question; how many multiple-choice
   questions have at least two wrong options; at which positions their wrong options stand.
 * **Application questions.** The share of questions marked ``application: true``.
+* **Half-width punctuation in Chinese text.** ``,`` ``;`` ``:`` ``?`` ``!`` ``(`` ``)`` next to Chinese characters in
+  what a trainee reads (stem, options, typed answers, explanation; not ``quote``, which copies the source), listed
+  by ``exam banks validate`` as warnings (issue 10); the built-in banks have none (``tests/banks``).
 
 The figures are printed by ``exam banks validate --figures`` and by the bank tests (``tests/banks``).
 """
@@ -18,13 +21,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from exam.errors import Problem
 from exam.i18n import t
-from exam.models import OPTION_LETTERS, Bank, Question
+from exam.models import OPTION_LETTERS, Bank, Question, ShortAnswer
 from exam.textnorm import normalize_answer
 
 OVERLAP_SHARE = 0.6
@@ -222,3 +226,81 @@ def quality_lines(quality: BankQuality) -> list[str]:
         t("bankcheck.wrong_positions", spread=wrong or "-"),
         t("bankcheck.overlaps", count=len(quality.overlaps)),
     ]  # fmt: skip
+
+
+# -- half-width punctuation in Chinese text (issue 10) ----------------------------------------------------------------
+
+HALF_WIDTH_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+"""Half-width marks that Chinese text writes full width (GB/T 15834-2011), and their full-width forms."""
+
+_CHINESE = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]")  # CJK marks, ideographs, full-width forms
+
+
+def half_width_marks(text: str) -> list[tuple[int, str]]:
+    """Half-width ``, ; : ? ! ( )`` in Chinese text, as ``(offset, mark)`` in text order.
+
+    A mark is in Chinese text when the nearest character on either side that is neither a space nor another such
+    mark is Chinese (an ideograph, a full-width form or a CJK or curly quote mark): ``任期,五年``, ``(按制度)?``.
+    Marks among Latin letters and digits (``10:30``, ``(a)``) are left alone."""
+    skip = set(HALF_WIDTH_MARKS)
+
+    def chinese_from(index: int, step: int) -> bool:
+        while 0 <= index < len(text) and (text[index] in skip or text[index].isspace()):
+            index += step
+        return 0 <= index < len(text) and _CHINESE.match(text[index]) is not None
+
+    return [(i, c) for i, c in enumerate(text) if c in skip and (chinese_from(i - 1, -1) or chinese_from(i + 1, 1))]
+
+
+def _answer_texts(question: Question) -> list[str]:
+    answer = question.answer
+    if isinstance(answer, ShortAnswer):
+        return [answer.reference, *(word for group in answer.keywords for word in group)]
+    if question.type == "blank" and isinstance(answer, tuple):
+        return [str(text) for accepted in answer for text in accepted]
+    return []
+
+
+def question_texts(question: Question) -> list[tuple[str, str]]:
+    """The Chinese text of ``question`` a trainee reads, as ``(field, text)``: stem, options, the typed answers
+    (blank and short), explanation. ``quote`` is not among them: it copies the source word for word."""
+    texts = [("stem", question.stem)]
+    texts += [(f"options[{i}]", option) for i, option in enumerate(question.options)]
+    texts += [("answer", text) for text in _answer_texts(question)]
+    texts.append(("explanation", question.explanation))
+    return texts
+
+
+def punctuation_warnings(bank: Bank) -> list[Problem]:
+    """One :class:`~exam.errors.Problem` per field (the bank's title and description, each question's
+    :func:`question_texts`) that has a half-width mark in Chinese text (see :func:`half_width_marks`), at the
+    question's line, naming the field, the marks and the words around them."""
+    path = bank.path or bank.id
+    problems: list[Problem] = []
+    fields: list[tuple[Question | None, str, str]] = [
+        (None, "title", bank.title),
+        (None, "description", bank.description),
+    ]
+    fields += [(question, name, text) for question in bank.questions for name, text in question_texts(question)]
+    for question, field_name, text in fields:
+        marks = half_width_marks(text)
+        if not marks:
+            continue
+        offset = marks[0][0]
+        problems.append(
+            Problem(
+                path,
+                question.line if question else None,
+                question.id if question else None,
+                t(
+                    "bankcheck.half_width",
+                    field=field_name,
+                    marks=" ".join(
+                        f"“{mark}”→“{HALF_WIDTH_MARKS[mark]}”" for mark in dict.fromkeys(m for _, m in marks)
+                    ),
+                    count=len(marks),
+                    context=text[max(0, offset - 8) : offset + 9],
+                ),
+            )
+        )
+    return problems

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from exam.sources import Citation
 
 OPTION_LETTERS = "ABCDEFGH"
+
+
+def letters_in_order(letters: Iterable[str]) -> list[str]:
+    """Option letters in A–H order, each once: the one order in which a multiple-choice key or response is shown.
+
+    Anything that is not an option letter (a damaged or foreign record) follows, in the order given."""
+    given = list(dict.fromkeys(letters))
+    known = sorted((c for c in given if c in OPTION_LETTERS), key=OPTION_LETTERS.index)
+    return known + [c for c in given if c not in OPTION_LETTERS]
+
 
 JSON = Any
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,18 @@ class DrawnQuestion:
         from exam.models import OPTION_LETTERS
 
         return [(OPTION_LETTERS[i], self.question.options[i]) for i in self.option_order]
+
+    def shown_choices(self, canonical: str | Iterable[str]) -> list[tuple[str, str]]:
+        """The options a key or response names (canonical letters, one or several, any order) as the trainee saw
+        them: ``(displayed letter, text)`` in A–H order of the displayed letters, each once. A letter that names no
+        option (a damaged record) is shown as it is, with no text, last."""
+        from exam.models import OPTION_LETTERS, letters_in_order
+
+        shown = {canon: OPTION_LETTERS[i] for i, (canon, _) in enumerate(self.displayed_options())}
+        letters = [canonical] if isinstance(canonical, str) else list(canonical)
+        displayed = letters_in_order(shown.get(c, c) for c in letters)
+        text = {OPTION_LETTERS[i]: option for i, (_, option) in enumerate(self.displayed_options())}
+        return [(letter, text.get(letter, "")) for letter in displayed]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape stored with an attempt: ``question`` (the bank record), ``points``, ``option_order``

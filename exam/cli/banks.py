@@ -57,7 +57,7 @@ def banks_list(app: AppContext) -> None:
 @pass_app
 def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool, strict: bool, figures: bool) -> None:
     """Print every problem (and warning) of the bank and paper files; exit 1 if any file has a problem."""
-    from exam.bankcheck import bank_quality, overlap_warnings, quality_lines
+    from exam.bankcheck import bank_quality, overlap_warnings, punctuation_warnings, quality_lines
     from exam.banks import load_bank_file
     from exam.grounding import check_bank
     from exam.papers import load_paper_file
@@ -74,7 +74,7 @@ def banks_validate(app: AppContext, paths: tuple[Path, ...], grounding: bool, st
             else:
                 bank = load_bank_file(path, registry.types, registry.sources)
                 problems = check_bank(bank, registry.sources) if grounding else []
-                warnings = overlap_warnings(bank)
+                warnings = overlap_warnings(bank) + punctuation_warnings(bank)
                 lines = quality_lines(bank_quality(bank)) if figures else []
         except BankFormatError as exc:
             problems = exc.problems

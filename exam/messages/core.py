@@ -487,6 +487,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "quote 大段重合而未归入同一 group 的题对：{count}",
         "pairs with overlapping quotes and no shared group: {count}",
     ),
+    # half-width punctuation in Chinese text (issue 10, exam/bankcheck.py)
+    "bankcheck.half_width": (
+        "提示：{field} 的中文里有 {count} 处半角标点（{marks}），中文应使用全角标点：…{context}…",
+        "warning: {field} has {count} half-width mark(s) in Chinese text ({marks}); Chinese uses full-width "
+        "marks: …{context}…",
+    ),
     # -- grounding checks (exam/grounding.py) -----------------------------------------------------------------------
     "grounding.doc_not_shipped": (
         "出处文件“{doc}”不在随附的原文中（{known}）",

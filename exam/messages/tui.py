@@ -114,7 +114,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " Ctrl+S submit",
     ),
     "exam.warn_5": ("距考试结束还有 5 分钟。", "5 minutes left."),
-    "exam.warn_1": ("距考试结束还有 1 分钟！时间到将自动交卷。", "1 minute left! The paper is submitted at zero."),
+    "exam.warn_1": ("还剩 1 分钟！时间到将自动交卷。", "1 minute left! The paper is handed in at zero."),
     "exam.read_only": (
         "只读：这份答卷在另一个窗口作答，本窗口的操作不会保存。",
         "Read-only: this attempt is being answered in another window; nothing done here is saved.",
@@ -164,6 +164,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.explanation": ("解析：{text}", "Explanation: {text}"),
     "review.source": ("出处：{label}（展开看原文）", "Source: {label} (expand for the text)"),
     "review.back": ("返回", "Back"),
+    # Chinese typesetting of the review and practice (issue 10): 对/错 without the key hint, the article's
+    # open/close hint
+    "review.true": ("对", "True"),
+    "review.false": ("错", "False"),
+    "review.source_only": ("出处：{label}", "Source: {label}"),
+    "review.source_shown": ("出处：{label}（收起原文）", "Source: {label} (collapse the text)"),
     # trainer screen
     "signin.trainer": ("培训组织者", "Trainer"),
     "trainer.title": ("培训组织者", "Trainer"),

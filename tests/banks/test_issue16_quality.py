@@ -83,3 +83,12 @@ def test_election_law_bank_is_weighted_to_direct_elections_and_recall() -> None:
     topic issue 16 names has a question (direct election, constituencies, candidates, recall by voters,
     by-elections)."""
     assert election_weighting_problems(_figures("election-law-2020")) == []
+
+
+@pytest.mark.parametrize("bank_id", BANK_IDS)
+def test_bank_text_uses_full_width_punctuation_between_chinese_characters(bank_id: str) -> None:
+    """Issue 10: no ``, ; : ? ! ( )`` next to Chinese characters in what a trainee reads (stem, options, typed
+    answers, explanation, the bank's title and description), as ``exam banks validate`` reports them."""
+    from exam.bankcheck import punctuation_warnings
+
+    assert [str(problem) for problem in punctuation_warnings(builtin_bank(bank_id))] == []

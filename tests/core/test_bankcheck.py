@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from exam.bankcheck import (
     bank_quality,
+    half_width_marks,
     key_spread,
     longest_common_substring,
     overlapping_pairs,
@@ -155,3 +156,40 @@ def test_validate_figures_show_application_share_and_key_positions(
     assert "应用题（application）：0 / 3（0%）" in out
     assert "单选题答案位置（共 1 题）：B 1 (100%)" in out
     assert "至少两个错误选项的多选题：0 / 0" in out
+
+
+HALF_WIDTH = """\
+  - id: q1
+    type: single
+    stem: "乡镇人大每届任期几年(按本镇制度)?"
+    options: [三年, 五年, 四年, 六年]
+    answer: B
+    explanation: "本镇制度第一条规定,每届任期五年。会议于 10:30 开始。"
+    source: {doc: town-doc, article: 1}
+    quote: "乡镇人大每届任期五年,连选可以连任"
+"""
+
+
+def test_half_width_marks_next_to_chinese_characters_only() -> None:
+    """``, ; : ? ! ( )`` next to a Chinese character or full-width mark are found (spaces between count as next
+    to); among Latin letters and digits they are not."""
+    assert half_width_marks("任期,五年") == [(2, ",")]
+    assert half_width_marks("几年(按制度)?") == [(2, "("), (6, ")"), (7, "?")]
+    assert half_width_marks("规定 : 五年") == [(3, ":")]
+    assert half_width_marks("10:30 (a) f(x), g; ok!") == []
+
+
+def test_validate_reports_half_width_punctuation_with_file_line_id_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`exam banks validate` warns about each field with half-width marks in Chinese text (the stem's ( ) ?, the
+    explanation's comma), naming file, line, id and field; the quote copies its source and is not checked; with
+    --strict the warnings fail the file."""
+    code, out, err = _validate(tmp_path, capsys, bank_yaml(questions=HALF_WIDTH))
+    assert code == 0
+    assert "town.bank.yaml:6 [town-rules:q1]: 提示：stem 的中文里有 3 处半角标点（“(”→“（” “)”→“）” “?”→“？”）" in out
+    assert "town.bank.yaml:6 [town-rules:q1]: 提示：explanation 的中文里有 1 处半角标点（“,”→“，”）" in out
+    assert "quote" not in out
+    assert "另有 2 条提示" in err
+    code, _, _ = _validate(tmp_path, capsys, bank_yaml(questions=HALF_WIDTH), "--strict")
+    assert code == 1

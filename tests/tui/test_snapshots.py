@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Button, Input, TextArea
 
 from exam.i18n import set_language
 from exam.models import Trainee
@@ -33,7 +33,15 @@ async def at_sign_in(pilot: Pilot[None]) -> None:
 
 
 async def at_home(pilot: Pilot[None]) -> None:
+    """Signed in, once the home screen shows what it loads from the store (the 错题本 count arrives last; without
+    this wait the screenshot sometimes showed the button before its count)."""
     await sign_in(pilot)
+    for _ in range(100):
+        buttons = pilot.app.screen.query("#wrong-book")
+        if buttons and any(mark in str(buttons.first(Button).label) for mark in "(（"):
+            return
+        await settle(pilot)
+    raise AssertionError("the home screen never showed the 错题本 count")
 
 
 async def at_exam(pilot: Pilot[None]) -> None:

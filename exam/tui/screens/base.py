@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from textual import events
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.dom import DOMNode
+from textual.errors import NoWidget
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button
 
 from exam.i18n import t
@@ -87,6 +90,24 @@ class ServiceScreen(Screen[ResultT]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """Textual's active bindings with every description translated into the language in force."""
         return translated(super().active_bindings)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # Textual hands a click to the clicked widget's own message queue, while keys come through the screen's: a key
+        # typed after a click (in one burst from the terminal or a browser) can be handled before the click. Here,
+        # where the app forwards input in the order it arrived, the screen is offered the click first.
+        if isinstance(event, events.Click) and not event.is_forwarded:
+            try:
+                widget, _ = self.get_widget_at(event.x, event.y)
+            except NoWidget:
+                widget = None
+            if widget is not None:
+                self.click_in_input_order(widget)
+        super()._forward_event(event)
+
+    def click_in_input_order(self, widget: Widget) -> None:
+        """A click on ``widget`` (the innermost widget under the pointer), in input order: called before any key
+        that came after it. A screen whose keys act on what a click changes (the exam's answer card) acts on the
+        click here and then ignores the widget's own click message, which comes later. Nothing by default."""
 
 
 class ExamDialog(ModalScreen[ResultT]):

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 
 from exam.attempts import Attempt
@@ -25,9 +26,9 @@ from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession, Heartbeat
 from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.screens.base import ServiceScreen
-from exam.tui.widgets.answer_card import AnswerCard
-from exam.tui.widgets.countdown import Countdown
-from exam.tui.widgets.question_view import QuestionView
+from exam.tui.widgets.answer_card import AnswerCard, CardCell
+from exam.tui.widgets.countdown import DANGER_SECONDS, WARN_SECONDS, Countdown
+from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 
 LETTERS = "abcdefgh"
 
@@ -71,12 +72,15 @@ class ExamScreen(ServiceScreen[None]):
         self.submitting = False
         self.finished = False
         self.close_failure_told = False
+        self._clicked: set[Widget] = set()
+        """Cells and buttons whose click was acted on in input order; their own click message is then ignored."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="exam-bar"):
             yield Static(Content(self.paper.title), id="exam-title")
             yield Static("", id="exam-progress")
             yield Countdown(self.session.deadline, self.session.now, id="countdown")
+        yield Static("", id="time-warning")
         with Horizontal(id="exam-body"):
             with Vertical(id="question-column"):
                 yield VerticalScroll(id="question-pane")
@@ -123,6 +127,7 @@ class ExamScreen(ServiceScreen[None]):
         countdown = self.query_one(Countdown)
         if beat.deadline != countdown.deadline:
             countdown.set_deadline(beat.deadline)
+            self._time_warning_after_extra_time()
             self.notify(t("exam.deadline_changed"))
         if beat.closed:
             self.close_when_due()
@@ -277,19 +282,53 @@ class ExamScreen(ServiceScreen[None]):
     def action_leave_input(self) -> None:
         self.set_focus(None)
 
+    def click_in_input_order(self, widget: Widget) -> None:
+        """A click on a card cell, a button or an option of the question shown acts now, before any key typed after
+        it: a cell clicked and an option key in one burst answer the question clicked to, never the one being left.
+        The widget's own click message, which comes later, is then ignored."""
+        target = next(
+            (
+                node
+                for node in widget.ancestors_with_self
+                if isinstance(node, (CardCell, Button, OptionButton, OptionBox))
+            ),
+            None,
+        )
+        if not isinstance(target, Widget) or target.disabled:
+            return
+        if isinstance(target, CardCell):
+            self._clicked.add(target)
+            self.run_worker(self._mount_view(self.select_question(target.index)), group="navigate")
+        elif isinstance(target, Button) and target.id in ("prev", "next", "flag", "submit"):
+            self._clicked.add(target)
+            self._press(target.id)
+        elif isinstance(target, (OptionButton, OptionBox)) and target.parent is self.view:
+            target.click_taken = True
+            self._answer_by_key(self.view.choose(target.index))
+
     def on_answer_card_selected(self, event: AnswerCard.Selected) -> None:
+        taken = next((w for w in self._clicked if isinstance(w, CardCell) and w.index == event.index), None)
+        if taken is not None:  # already selected when the click came in
+            self._clicked.discard(taken)
+            return
         # Selected at once, so a key handled before the widgets are swapped already acts on the new question.
         self.run_worker(self._mount_view(self.select_question(event.index)), group="navigate")
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "prev":
-            await self.show_question(self.current - 1)
-        elif event.button.id == "next":
-            await self.show_question(self.current + 1)
-        elif event.button.id == "flag":
+    def _press(self, button_id: str | None) -> None:
+        """What the exam's buttons do; the question to show is selected at once (see :meth:`select_question`)."""
+        if button_id in ("prev", "next"):
+            step = -1 if button_id == "prev" else 1
+            self.run_worker(self._mount_view(self.select_question(self.current + step)), group="navigate")
+        elif button_id == "flag":
             self.action_flag()
-        elif event.button.id == "submit":
+        elif button_id == "submit":
             self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button in self._clicked:
+            self._clicked.discard(event.button)
+            return
+        self._press(event.button.id)
 
     # -- submission --------------------------------------------------------------------------------------------------
 
@@ -332,6 +371,7 @@ class ExamScreen(ServiceScreen[None]):
         self.submitting = False
         if attempt is None:  # extra time was granted meanwhile: keep going
             self.query_one(Countdown).set_deadline(self.session.deadline)
+            self._time_warning_after_extra_time()
             self.notify(t("exam.deadline_changed"))
             return
         from exam.tui.screens.result import ResultScreen
@@ -356,8 +396,22 @@ class ExamScreen(ServiceScreen[None]):
         self.app.push_screen(MessageDialog(t("app.error_title"), t("exam.submit_failed", error=reason), error=True))
 
     def on_countdown_warned(self, event: Countdown.Warned) -> None:
-        key = "exam.warn_5" if event.seconds >= 300 else "exam.warn_1"
-        self.notify(t(key), severity="warning", timeout=8)
+        """Say how little time is left on a line of its own under the bar: a toast would cover the key help at
+        80×24 and wrap mid-phrase, and it would vanish while the time is still short."""
+        warning = self.query_one("#time-warning", Static)
+        warning.update(t("exam.warn_5" if event.seconds >= 300 else "exam.warn_1"))
+        warning.set_class(event.seconds < 300, "danger")
+        warning.display = True
+
+    def _time_warning_after_extra_time(self) -> None:
+        """With more time the warning goes (or says 5 minutes again); the countdown warns anew when crossed."""
+        left = self.query_one(Countdown).seconds_left
+        warning = self.query_one("#time-warning", Static)
+        if left > WARN_SECONDS:
+            warning.display = False
+        elif left > DANGER_SECONDS and warning.has_class("danger"):
+            warning.update(t("exam.warn_5"))
+            warning.remove_class("danger")
 
     def on_countdown_expired(self, event: Countdown.Expired) -> None:
         self.close_when_due()

@@ -11,13 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.i18n import t
 from exam.papers import DrawnPaper
 from exam.tui.screens.base import ServiceScreen
 from exam.tui.screens.review import describe_key, describe_response, explanation_block
-from exam.tui.widgets.question_view import QuestionView
+from exam.tui.typeset import typeset
+from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 
 ALL = "__all__"
 
@@ -109,10 +111,13 @@ class PracticeScreen(ServiceScreen[None]):
         self.checked = False
         self.feedback_shown = False
         self._view: QuestionView | None = None
+        self._clicked: set[Widget] = set()
+        """Buttons whose click was acted on in input order; their own click message is then ignored."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="practice"):
+            yield Static(Content(self.paper.title), id="practice-title", classes="screen-title")  # 练习 or 错题本
             yield Static("", id="practice-progress")
             yield VerticalScroll(id="question-pane")
             yield VerticalScroll(id="feedback")
@@ -181,10 +186,32 @@ class PracticeScreen(ServiceScreen[None]):
         position = fields.index(self.focused) if self.focused in fields else -1
         fields[(position + 1) % len(fields)].focus()
 
+    def click_in_input_order(self, widget: Widget) -> None:
+        """A click on an option of the question shown or on 提交本题 / 下一题 acts now, before any key typed after it
+        (an option clicked and Ctrl+S in one burst check the option clicked). The widget's own click message, which
+        comes later, is then ignored."""
+        target = next(
+            (node for node in widget.ancestors_with_self if isinstance(node, (Button, OptionButton, OptionBox))), None
+        )
+        if not isinstance(target, Widget) or target.disabled:
+            return
+        if isinstance(target, Button) and target.id in ("check", "next"):
+            self._clicked.add(target)
+            self._press(target.id)
+        elif isinstance(target, (OptionButton, OptionBox)) and target.parent is self.view:
+            target.click_taken = True
+            self.action_choose(target.index)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "check":
+        if event.button in self._clicked:
+            self._clicked.discard(event.button)
+            return
+        self._press(event.button.id)
+
+    def _press(self, button_id: str | None) -> None:
+        if button_id == "check":
             self.action_check()
-        elif event.button.id == "next":
+        elif button_id == "next":
             self.run_worker(self.action_next(), exclusive=True)
 
     def action_check(self) -> None:
@@ -216,8 +243,8 @@ class PracticeScreen(ServiceScreen[None]):
         feedback = self.query_one("#feedback", VerticalScroll)
         widgets = [
             Static(t("practice.right") if right else t("practice.wrong"), classes="right" if right else "wrong"),
-            Static(Content(t("review.yours", text=describe_response(drawn, response)))),
-            Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key"),
+            Static(typeset(t("review.yours", text=describe_response(drawn, response)))),
+            Static(typeset(t("review.key", text=describe_key(drawn))), classes="review-key"),
             *explanation_block(self.service, drawn.question),
         ]
         await feedback.mount_all(widgets)

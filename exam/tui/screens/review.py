@@ -9,6 +9,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Collapsible, Footer, Header, Static
 
 from exam.attempts import Attempt
@@ -18,6 +19,7 @@ from exam.papers import DrawnQuestion
 from exam.qtypes import BLANK_MARK, type_label
 from exam.scoring import format_points
 from exam.tui.screens.base import ServiceScreen
+from exam.tui.typeset import typeset
 
 if TYPE_CHECKING:
     from exam.service import ExamService
@@ -29,12 +31,10 @@ def describe_response(drawn: DrawnQuestion, response: Any) -> str:
         return t("review.unanswered")
     question = drawn.question
     if question.type in ("single", "multiple"):
-        shown = {canon: OPTION_LETTERS[i] for i, (canon, _) in enumerate(drawn.displayed_options())}
-        letters = [response] if isinstance(response, str) else list(response)
-        letters.sort(key=lambda c: shown.get(c, c))  # in the order the trainee saw them: A, C, not C, A
-        return "、".join(f"{shown.get(c, c)}. {question.options[OPTION_LETTERS.index(c)]}" for c in letters)
-    if question.type == "judge":
-        return t("exam.true") if response else t("exam.false")
+        # in the order the trainee saw them, A–H: A, C, not C, A
+        return "、".join(f"{letter}. {text}" if text else letter for letter, text in drawn.shown_choices(response))
+    if question.type == "judge":  # no key hint here: 对（Y） belongs where Y is pressed
+        return t("review.true") if response else t("review.false")
     if isinstance(response, list):
         return "；".join(f"（{i}）{v}" for i, v in enumerate(response, 1))
     return str(response)
@@ -96,12 +96,12 @@ class ReviewScreen(ServiceScreen[None]):
                     )
                     yield from question_body(drawn)
                     yield Static(
-                        Content(t("review.yours", text=describe_response(drawn, answer.response if answer else None)))
+                        typeset(t("review.yours", text=describe_response(drawn, answer.response if answer else None)))
                     )
-                    yield Static(Content(t("review.key", text=describe_key(drawn))), classes="review-key")
+                    yield Static(typeset(t("review.key", text=describe_key(drawn))), classes="review-key")
                     corrected = corrected_key(self.service, drawn)
                     if corrected is not None:
-                        yield Static(Content(t("review.key_corrected", text=corrected)), classes="review-key")
+                        yield Static(typeset(t("review.key_corrected", text=corrected)), classes="review-key")
                     yield from explanation_block(self.service, drawn.question)
         yield Footer()
 
@@ -112,22 +112,36 @@ class ReviewScreen(ServiceScreen[None]):
 def question_body(drawn: DrawnQuestion) -> ComposeResult:
     """Stem and options in the order the trainee saw them."""
     question = drawn.question
-    yield Static(Content(question.stem.replace(BLANK_MARK, "（  ）") if question.type == "blank" else question.stem))
+    yield Static(typeset(question.stem.replace(BLANK_MARK, "（  ）") if question.type == "blank" else question.stem))
     for i, (_, text) in enumerate(drawn.displayed_options()):
-        yield Static(Content(f"  {OPTION_LETTERS[i]}. {text}"))
+        yield Static(typeset(f"  {OPTION_LETTERS[i]}. {text}"))
 
 
 def explanation_block(service: ExamService, question: Question) -> ComposeResult:
     """解析, the citation, and the cited article's full text (collapsed); 未注明出处 for a question naming no source."""
     if question.explanation:
-        yield Static(Content(t("review.explanation", text=question.explanation)), classes="review-explanation")
+        yield Static(typeset(t("review.explanation", text=question.explanation)), classes="review-explanation")
     label = service.citation_label(question)
     if label is None:
         yield Static(Content(t("review.unsourced")))
         return
     text = service.cited_text(question)
     if text:
-        title = escape(t("review.source", label=label))  # the title is markup; the label comes from a plugin
-        yield Collapsible(Static(Content(text), classes="review-source"), title=title)
+        yield SourceCollapsible(label, Static(typeset(text), classes="review-source"))
     else:
-        yield Static(Content(t("review.source", label=label)))
+        yield Static(typeset(t("review.source_only", label=label)))
+
+
+class SourceCollapsible(Collapsible):
+    """The cited article, collapsed; its title says what a click does: 展开看原文 when closed, 收起原文 when open."""
+
+    def __init__(self, label: str, *children: Widget) -> None:
+        self.source_label = label
+        super().__init__(*children, title=self._source_title(True))
+
+    def _source_title(self, collapsed: bool) -> str:
+        key = "review.source" if collapsed else "review.source_shown"
+        return escape(t(key, label=self.source_label))  # the title is markup; the label comes from a plugin
+
+    def watch_collapsed(self, collapsed: bool) -> None:
+        self.title = self._source_title(collapsed)

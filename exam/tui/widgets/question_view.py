@@ -19,6 +19,7 @@ from exam.models import OPTION_LETTERS
 from exam.papers import DrawnQuestion
 from exam.qtypes import BLANK_MARK, QuestionType, type_label
 from exam.scoring import format_points
+from exam.tui.typeset import typeset
 
 
 def numbered_blanks(stem: str) -> str:
@@ -40,10 +41,11 @@ OPTION_CSS = """
 
 
 def _render_option(button: ToggleButton, glyph: str, cursor: bool) -> Content:
-    """``› ● A. text``: the pointer marks the cursor and the glyph the choice, both readable without colour."""
+    """``› ● A. text``: the pointer marks the cursor and the glyph the choice, both readable without colour; the
+    text wraps by the Chinese line-breaking rule."""
     mark = Content.styled(glyph, button.get_visual_style("toggle--button"))
     label = button.label.stylize_before(button.get_visual_style("toggle--label"))
-    return Content.assemble("› " if cursor else "  ", mark, " ", label)
+    return typeset(Content.assemble("› " if cursor else "  ", mark, " ", label))
 
 
 class _Option(ToggleButton):
@@ -52,9 +54,13 @@ class _Option(ToggleButton):
 
     GLYPHS: tuple[str, str] = ("○", "●")
 
-    def __init__(self, label: str | Content, index: int, *, id: str | None = None) -> None:
-        super().__init__(label, id=id)
+    def __init__(
+        self, label: str | Content, index: int, *, value: bool = False, cursor: bool = False, id: str | None = None
+    ) -> None:
+        super().__init__(label, value, id=id, classes="-cursor" if cursor else None)
         self.index = index
+        self.click_taken = False
+        """Set when the screen already acted on this click in input order (``click_in_input_order``)."""
 
     def render(self) -> Content:
         return _render_option(self, self.GLYPHS[self.value], self.has_class("-cursor"))
@@ -67,6 +73,9 @@ class _Option(ToggleButton):
 
     async def _on_click(self, event: events.Click) -> None:
         event.stop()
+        if self.click_taken:
+            self.click_taken = False
+            return
         self.post_message(QuestionView.OptionClicked(self.index))
 
 
@@ -157,16 +166,18 @@ class QuestionView(Vertical):
         meta = t("exam.meta", number=self.number, type=label, points=format_points(self.drawn.points))
         yield Label(Content(meta), classes="q-meta")
         stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
-        yield Static(Content(stem), classes="q-stem")
+        yield Static(typeset(stem), classes="q-stem")
+        # Options start in the state of the view (chosen, cursor): a key handled before they are mounted is shown.
+        state = [{"value": on, "cursor": i == self.cursor} for i, on in enumerate(self.chosen)]
         if self.kind == "choice":
             for i, (_, text) in enumerate(self.options):
-                yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
+                yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}", **state[i])
         elif self.kind == "choices":
             for i, (_, text) in enumerate(self.options):
-                yield OptionBox(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}")
+                yield OptionBox(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}", **state[i])
         elif self.kind == "judge":
-            yield OptionButton(t("exam.true"), 0, id="opt-0")
-            yield OptionButton(t("exam.false"), 1, id="opt-1")
+            yield OptionButton(t("exam.true"), 0, id="opt-0", **state[0])
+            yield OptionButton(t("exam.false"), 1, id="opt-1", **state[1])
         elif self.kind == "blanks":
             for i, value in enumerate(self.blanks):
                 yield Label(t("exam.blank", n=i + 1), classes="blank-label")
