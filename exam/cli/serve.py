@@ -53,10 +53,12 @@ def trainee_urls(host: str, port: int) -> list[str]:
 @option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="cli.opt_serve_port")
 @option("--room-code", default=None, envvar="EXAM_ROOM_CODE", help="cli.opt_room_code")
 @option("--max-sessions", default=80, show_default=True, type=click.IntRange(1, 1000), help="cli.opt_max_sessions")
-@option("--idle-minutes", default=30, show_default=True, type=click.IntRange(0, 24 * 60), help="cli.opt_idle_minutes")
+@option(
+    "--idle-minutes", default=30.0, show_default=True, type=click.FloatRange(0, 24 * 60), help="cli.opt_idle_minutes"
+)
 @pass_app
 def serve_command(
-    app: AppContext, host: str, port: int, room_code: str | None, max_sessions: int, idle_minutes: int
+    app: AppContext, host: str, port: int, room_code: str | None, max_sessions: int, idle_minutes: float
 ) -> None:
     """Serve ``python -m exam`` with this run's settings at ``http://HOST:PORT`` until interrupted."""
     # Only here: they bring in aiohttp, which no other command needs.
@@ -83,7 +85,7 @@ def serve_command(
         for url in urls:
             click.echo(t("cli.serve_url", url=url))
         click.secho(t("cli.serve_code", code=code), bold=True)
-        idle = t("cli.serve_idle", minutes=idle_minutes) if idle_minutes else t("cli.serve_never_idle")
+        idle = t("cli.serve_idle", minutes=f"{idle_minutes:g}") if idle_minutes else t("cli.serve_never_idle")
         click.echo(t("cli.serve_limits", sessions=max_sessions, idle=idle))
         if not _is_loopback(host):
             click.secho(t("cli.serve_exposed", host=host), fg="yellow", err=True)

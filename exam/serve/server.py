@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -125,9 +126,33 @@ class RoomServer(Server):
         return await self._make_app()
 
     async def on_startup(self, app: web.Application) -> None:
-        """Print nothing of textual-serve's own banner (the command prints the URLs and the code)."""
-        for callback in self.on_started:
-            callback()
+        """Print nothing of textual-serve's own banner (the command prints the URLs and the code once listening)."""
+
+    def serve(self, debug: bool = False) -> None:
+        """Listen, run :attr:`on_started` once the port is open, and serve until SIGINT or SIGTERM.
+
+        Raises:
+            OSError: the address cannot be listened on (e.g. the port is in use).
+        """
+        self.debug = debug
+        self.initialize_logging()
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+            for callback in self.on_started:
+                callback()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signal_number in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C raises KeyboardInterrupt
+                    loop.add_signal_handler(signal_number, stop.set)
+            await stop.wait()
+        finally:
+            await runner.cleanup()  # ends every session: each app is asked to quit, as when its tab closes
 
     @web.middleware
     async def _require_room_cookie(self, request: web.Request, handler: Any) -> web.StreamResponse:
