@@ -84,11 +84,11 @@ def serve_command(
             click.echo(t("cli.serve_no_address", port=port))
         for url in urls:
             click.echo(t("cli.serve_url", url=url))
-        click.secho(t("cli.serve_code", code=code), bold=True)
-        idle = t("cli.serve_idle", minutes=f"{idle_minutes:g}") if idle_minutes else t("cli.serve_never_idle")
-        click.echo(t("cli.serve_limits", sessions=max_sessions, idle=idle))
         if not _is_loopback(host):
             click.secho(t("cli.serve_exposed", host=host), fg="yellow", err=True)
+        idle = t("cli.serve_idle", minutes=f"{idle_minutes:g}") if idle_minutes else t("cli.serve_never_idle")
+        click.echo(t("cli.serve_limits", sessions=max_sessions, idle=idle))
+        click.secho(t("cli.serve_code", code=code), bold=True)  # last: scripts wait for this line
         sys.stdout.flush()
 
     server.on_started.append(announce)
