@@ -30,6 +30,7 @@ KEY_ENTER = "\r"
 KEY_TAB = "\t"
 KEY_ESC = "\x1b"
 KEY_RIGHT = "\x1b[C"
+KEY_LEFT = "\x1b[D"
 KEY_DOWN = "\x1b[B"
 KEY_CTRL_S = "\x13"
 KEY_CTRL_Q = "\x11"
@@ -185,13 +186,15 @@ class TerminalSession:
         await self._reader
 
 
-async def sign_in(session: TerminalSession, name: str, trainee_id: str, unit: str, post: str) -> None:
+async def sign_in(
+    session: TerminalSession, name: str, trainee_id: str, unit: str, post: str, timeout: float = 30
+) -> None:
     """Sign in on the sign-in screen as a trainee does (name, 考号, 单位, 职务, each followed by Enter).
 
     The one place the tests and the load benchmark sign in over the websocket; when sign-in asks for a code or a
     PIN, this is what changes.
     """
-    await session.wait_for("学员登录")
+    await session.wait_for("学员登录", timeout=timeout)
     for value in (name, trainee_id, unit):
         await session.keys(value)
         await session.wait_for(value)
