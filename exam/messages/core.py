@@ -76,10 +76,91 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.info_config": ("配置文件", "Config file"),
     "cli.info_plugins_dir": ("插件目录", "Plugins folder"),
     "cli.serve_help": (
-        "在浏览器中提供同一个考试界面（本机访问 http://127.0.0.1:8000）。",
-        "Serve the same exam app in a web browser (http://127.0.0.1:8000 by default).",
+        "在浏览器中提供同一个考试界面（本机访问 http://127.0.0.1:8000）。学员先输入考场口令，再登录。",
+        "Serve the same exam app in a web browser (http://127.0.0.1:8000 by default). Trainees enter the room "
+        "code, then sign in.",
     ),
     "cli.serve_url": ("请在浏览器中打开 {url}（Ctrl+C 停止）", "Open {url} in a browser (Ctrl+C to stop)"),
+    # -- exam serve: a training room in the browser (issue 12) ------------------------------------------------------
+    "cli.opt_serve_host": (
+        "监听的地址。默认 127.0.0.1 只有本机能打开；0.0.0.0 让同一网络中的电脑都能打开。",
+        "Address to listen on. 127.0.0.1 (default): this computer only; 0.0.0.0: every computer on the network.",
+    ),
+    "cli.opt_serve_port": ("监听的端口。", "TCP port to listen on."),
+    "cli.opt_room_code": (
+        "考场口令：学员打开页面后先输入它才能登录（至少 4 个字符，不分大小写）。不给时自动生成并显示。",
+        "Room code trainees type before they reach sign-in (at least 4 characters, any case). "
+        "Generated and shown when not given.",
+    ),
+    "cli.opt_max_sessions": (
+        "最多同时打开的考试页面数（每个页面一个考试进程，约 50 MB 内存）。",
+        "Most exam pages open at once (one app process each, about 50 MB of memory).",
+    ),
+    "cli.opt_idle_minutes": (
+        "页面多少分钟没有按键就断开（答案都已保存，考试时间照常计算；重新连接后继续）；0 表示不断开。",
+        "Minutes without a key pressed before a page is disconnected (answers are saved and the exam clock "
+        "keeps running; reconnecting resumes); 0: never.",
+    ),
+    "cli.serve_bad_code": (
+        "考场口令太短或含不可打印字符：至少 {min} 个字符（空格和“-”不计）。",
+        "The room code is too short or has unprintable characters: at least {min} characters (spaces and dashes "
+        "do not count).",
+    ),
+    "cli.serve_code": ("考场口令：{code}", "Room code: {code}"),
+    "cli.serve_no_address": (
+        "没有找到本机的网络地址；请用 ip addr 查看，然后打开 http://地址:{port}",
+        "No network address of this computer was found; see ip addr and open http://ADDRESS:{port}",
+    ),
+    "cli.serve_exposed": (
+        "注意：监听 {host}，同一网络中能连到本机的任何人都能打开这个页面；只有知道考场口令的人才能登录。"
+        "请只在培训教室的网络中这样做，不要把口令写在页面或群里以外的地方，考试结束后按 Ctrl+C 停止。",
+        "Warning: listening on {host}, anyone who can reach this computer over the network can open the page; "
+        "only those with the room code get to sign-in. Do this on the training room's network only, and stop "
+        "the server with Ctrl+C after the exam.",
+    ),
+    "cli.serve_limits": (
+        "最多 {sessions} 个页面同时在线；{idle}",
+        "At most {sessions} pages at once; {idle}",
+    ),
+    "cli.serve_idle": ("{minutes} 分钟无操作的页面自动断开。", "pages idle for {minutes} minutes are disconnected."),
+    "cli.serve_never_idle": ("无操作的页面不会断开。", "idle pages stay connected."),
+    "cli.serve_port_busy": (
+        "无法监听 {host}:{port}：{reason}。端口可能已被占用，请用 --port 换一个。",
+        "Cannot listen on {host}:{port}: {reason}. The port may be in use; choose another with --port.",
+    ),
+    "serve.title": ("乡镇人大主席培训考试", "Township congress chair training exams"),
+    "serve.code_label": ("请输入考场口令：", "Enter the room code:"),
+    "serve.code_hint": (
+        "口令由培训老师公布，不分大小写。输入后按 Enter 或点“进入考场”。",
+        "The trainer announces the code; any case will do. Press Enter or click Enter the room.",
+    ),
+    "serve.code_button": ("进入考场", "Enter the room"),
+    "serve.code_wrong": (
+        "口令不对，请核对。{seconds} 秒后可以再试。",
+        "That is not the room code. Check it and try again in {seconds} seconds.",
+    ),
+    "serve.code_wait": ("请等 {seconds} 秒后再输入口令。", "Please wait {seconds} seconds before trying again."),
+    "serve.need_code_plain": (
+        "请先打开首页并输入考场口令。",
+        "Open the start page and enter the room code first.",
+    ),
+    "serve.foreign_origin": ("拒绝来自其他网站的连接。", "Connections from another site are refused."),
+    "serve.full_title": ("考场已满", "The room is full"),
+    "serve.full_text": (
+        "现在已经有 {limit} 个考试页面在使用，达到了上限。请稍等，本页每 20 秒自动重试；"
+        "也可以请培训老师关闭不用的页面。",
+        "{limit} exam pages are in use, the most this room allows. Please wait: this page retries every 20 "
+        "seconds, or ask the trainer to close pages not in use.",
+    ),
+    "serve.retry": ("重试", "Try again"),
+    "serve.connecting": ("正在连接……", "Connecting…"),
+    "serve.start": ("开始", "Start"),
+    "serve.closed": (
+        "连接已断开（可能是长时间没有操作，或者服务器已停止）。已答的题都已保存，点“重新连接”继续。",
+        "The connection was closed (left idle too long, or the server stopped). Every answer is saved; click "
+        "Reconnect to go on.",
+    ),
+    "serve.reconnect": ("重新连接", "Reconnect"),
     "cli.plugin_failures": (
         "注意：有 {count} 个插件问题，运行 exam plugins 查看详情。",
         "Note: {count} plugin problem(s); run exam plugins for details.",

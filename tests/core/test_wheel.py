@@ -65,6 +65,9 @@ def test_wheel_contains_the_packages_and_banks_and_nothing_generic(wheel: Path) 
         assert any(name.startswith(f"{package}/") and name.endswith(".paper.yaml") for name in names)
     assert "exam_bank_speech/speech.txt" in names
     assert "exam_final_exam/final.paper.yaml" in names
+    # exam serve's own page and statics (issue 12): the browser page must work from an installed wheel.
+    for served in ("templates/app_index.html", "templates/room.html", "static/js/textual.js", "static/css/xterm.css"):
+        assert f"exam/serve/{served}" in names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[exam]" in text and "speech = exam_bank_speech" in text and "exam = exam.cli:main" in text
