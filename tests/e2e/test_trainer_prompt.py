@@ -58,7 +58,7 @@ def test_trainer_command_prompts_with_hidden_input_in_a_terminal(tmp_path: Path,
     env = {"EXAM_DB": str(store), "EXAM_CONFIG": str(tmp_path / "none.yaml"), "EXAM_LANG": "zh", "LANG": "C.UTF-8"}
     binary, socket = tmux
     command = " ".join(f"{k}='{v}'" for k, v in env.items())
-    grant = f"env {command} '{exam}' extra-time --paper speech --trainee 320101 --minutes 600"
+    grant = f"env {command} '{exam}' extra-time --paper speech --trainee 320101 --minutes 600 --allow-new"
     script = f"{grant}; echo EXIT-A=$?; {grant}; echo EXIT-B=$?; sleep 600"
     subprocess.run(
         [binary, "-L", socket, "-u", "new-session", "-d", "-s", "exam", "-x", "120", "-y", "30", "sh", "-c", script],
