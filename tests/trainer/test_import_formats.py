@@ -104,15 +104,15 @@ def test_gift_titles_are_titles_and_ids_are_generated() -> None:
     assert escapes["stem"] == "花括号 { } 和冒号 : 及等号 = 波浪号 ~ 井号 # 在文中。____"
 
 
-def test_moodles_own_gift_fixture_imports(registry: Registry) -> None:
-    """Moodle's own GIFT test fixture (text from outside the project): the essay without a key, the matching and the
-    numerical questions are reported, the other six converted, and the converted bank loads (unsourced: GIFT cannot
-    say 出处 or 原文)."""
+def test_a_gift_file_in_the_shapes_of_moodles_fixture_imports_and_loads(registry: Registry) -> None:
+    """A file in the shapes of Moodle's own GIFT test fixture (written by the team; the original is Moodle's): the essay
+    without a key, the matching and the numerical questions are reported, the other six converted, and the converted
+    bank loads (unsourced: GIFT cannot say 出处 or 原文)."""
     path = FIXTURES / "moodle-questions.gift.txt"
     imported = gift.parse_gift(read_text(path), str(path))
     assert imported.problems == []
     assert (len(imported.questions), imported.reported) == (6, 3)
-    assert [(p.line, p.item) for p in imported.skipped] == [(6, "Q8"), (9, "Moodle activities"), (35, "Q5")]
+    assert [(p.line, p.item) for p in imported.skipped] == [(6, "Q8"), (9, "职权配对"), (35, "Q5")]
     bank = validate_document(imported.document("moodle", "Moodle"), str(path), registry.types, registry.sources)
     assert len(bank.questions) == 6 and all(q.source is None for q in bank.questions)
 
