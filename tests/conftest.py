@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from exam.i18n import set_language
 from exam.models import Trainee
 from exam.plugins import Registry, load_registry
 from exam.service import ExamService
@@ -80,7 +81,11 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXAM_CONFIG", str(tmp_path / "no-config.yaml"))
     monkeypatch.setenv("EXAM_LANG", "zh")
+    # The language in force is process-wide (exam.i18n): a test that switched to English (directly, or through
+    # ``main([... "--lang", "en"])``) must not leave later tests in the same worker reading English messages.
+    set_language("zh")
     yield
+    set_language("zh")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
