@@ -162,10 +162,7 @@ def write_paper(printed: Sequence[PrintedPaper], type_labels: Mapping[str, str],
         paper = copy.paper
         if copy_index:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        title = document.add_paragraph()
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = title.add_run(paper.title)
-        run.bold, run.font.size = True, Pt(18)
+        _heading(document, paper.title, 18)
         rules = document.add_paragraph(
             t("print.rules", minutes=paper.time_limit, total=_num(paper.max_score), pass_mark=_num(paper.pass_mark),
               code=copy.code)
@@ -194,14 +191,10 @@ def _identity_line(trainee: Trainee | None) -> str:
 
 def _answer_sheet(document: Any, copy: PrintedPaper, type_labels: Mapping[str, str]) -> None:
     """答题卡: the trainee's details, then a grid of numbered cells for every choice, judge and blank question."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Pt
+    from docx.enum.text import WD_BREAK
 
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(t("print.sheet_title", title=copy.paper.title))
-    run.bold, run.font.size = True, Pt(16)
+    _heading(document, t("print.sheet_title", title=copy.paper.title), 16)
     document.add_paragraph(t("print.sheet_code", code=copy.code))
     document.add_paragraph(_identity_line(copy.trainee))
     columns = 5
@@ -255,7 +248,7 @@ def write_key(
         ExamError: the file cannot be written.
     """
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_BREAK
     from docx.shared import Pt
 
     document = Document()
@@ -264,10 +257,7 @@ def write_key(
         paper = copy.paper
         if copy_index:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        title = document.add_paragraph()
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = title.add_run(t("print.key_title", title=paper.title))
-        run.bold, run.font.size = True, Pt(16)
+        _heading(document, t("print.key_title", title=paper.title), 16)
         document.add_paragraph(t("print.sheet_code", code=copy.code))
         rules = t(
             "print.key_rules",
@@ -293,6 +283,17 @@ def write_key(
                     points = document.add_paragraph(t("print.key_keywords", keywords=keywords))
                     points.paragraph_format.left_indent = Pt(21)
     _save(document, path)
+
+
+def _heading(document: Any, text: str, size: int) -> None:
+    """A centred bold line of ``size`` points: a paper's, its answer sheet's or its key's title."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(text)
+    run.bold, run.font.size = True, Pt(size)
 
 
 def _use_chinese_font(document: Any) -> None:
