@@ -13,7 +13,7 @@ import secrets
 import socket
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,6 +105,15 @@ class PaperStatus:
         return max(0, self.spec.attempts - self.attempts_used)
 
 
+@dataclass(frozen=True)
+class HomeData:
+    """What the home screen shows for one trainee (from :meth:`ExamService.home`)."""
+
+    papers: list[PaperStatus]
+    open_attempt: Attempt | None
+    wrong_book_count: int
+
+
 @dataclass
 class ExamSession:
     """One window's hold on one in-progress attempt (from :meth:`ExamService.open_attempt`).
@@ -184,6 +193,12 @@ class ExamService:
             open_ = next((a.attempt_id for a in used if not a.closed), None)
             result.append(PaperStatus(spec, len(used), open_))
         return result
+
+    def home(self, trainee: Trainee) -> HomeData:
+        """The home screen's data: every paper with the trainee's attempts at it, the trainee's open attempt (after
+        closing any whose time ran out while nobody held it) and the size of the 错题本."""
+        open_attempt = self.in_progress_for(trainee)
+        return HomeData(self.papers_for(trainee), open_attempt, len(self.wrong_book(trainee)))
 
     # -- starting and opening ---------------------------------------------------------------------------------------
 
@@ -547,6 +562,12 @@ class ExamService:
     ) -> list[Attempt]:
         """Summaries of the stored attempts, oldest first (see :meth:`AttemptStore.list_attempts`)."""
         return self.store.list_attempts(paper=paper, trainee_id=trainee_id, status=status)
+
+    def iter_attempts(
+        self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
+    ) -> Iterator[Attempt]:
+        """Whole attempts, oldest first, one at a time (see :meth:`AttemptStore.iter_attempts`)."""
+        return self.store.iter_attempts(paper=paper, trainee_id=trainee_id, status=status)
 
     def update_attempt(self, attempt_id: str, change: Callable[[Attempt], Attempt]) -> Attempt:
         """Apply ``change`` to the stored attempt under its lock (trainer tools: regrading, marking, extra time); a

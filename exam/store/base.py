@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from exam.attempts import Attempt, from_iso, to_iso
+from exam.errors import NotFoundError
 
 EFFECTS = ("seal", "wrong_book", "notify")
 """Side effects of closing an attempt, in the order they are carried out (see :meth:`AttemptStore.finalise`).
@@ -196,6 +197,22 @@ class AttemptStore(ABC):
         self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
     ) -> list[Attempt]:
         """Summaries (no paper, responses or answers), oldest first."""
+
+    def iter_attempts(
+        self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
+    ) -> Iterator[Attempt]:
+        """Whole attempts (paper, responses, answers, history) matching the filters, oldest first, read one at a
+        time so a report over thousands of attempts holds one in memory. An attempt removed between the listing and
+        its reading is left out.
+
+        Raises:
+            StoreError: An attempt cannot be read (damaged file, lost connection).
+        """
+        for summary in self.list_attempts(paper=paper, trainee_id=trainee_id, status=status):
+            try:
+                yield self.get_attempt(summary.attempt_id)
+            except NotFoundError:
+                continue
 
     @abstractmethod
     def import_attempts(self, attempts: Iterable[Attempt]) -> tuple[int, int]:

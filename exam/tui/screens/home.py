@@ -13,7 +13,7 @@ from exam.errors import LeaseHeldError
 from exam.i18n import t
 from exam.models import Question
 from exam.scoring import format_points
-from exam.service import ExamSession, PaperStatus
+from exam.service import ExamSession, HomeData, PaperStatus
 from exam.tui.dialogs.confirm import ConfirmDialog
 from exam.tui.screens.base import ServiceScreen
 from exam.tui.widgets.countdown import format_seconds
@@ -71,18 +71,14 @@ class HomeScreen(ServiceScreen[None]):
         service = self.service
         trainee = self.trainee
 
-        def load() -> tuple[list[PaperStatus], Attempt | None, int]:
-            open_attempt = service.in_progress_for(trainee)
-            return service.papers_for(trainee), open_attempt, len(service.wrong_book(trainee))
-
-        self.writer.run(load, self._show, self._load_failed)
+        self.writer.run(lambda: service.home(trainee), self._show, self._load_failed)
 
     def _load_failed(self, error: Exception) -> None:
         self.load_failed = True
         self.exam_app.show_error(error)
 
-    def _show(self, data: tuple[list[PaperStatus], Attempt | None, int]) -> None:
-        self.papers, open_attempt, wrong = data
+    def _show(self, data: HomeData) -> None:
+        self.papers, open_attempt, wrong = data.papers, data.open_attempt, data.wrong_book_count
         table = self.query_one("#papers", DataTable)
         # The rows are rebuilt whenever the screen comes back (after a dialog, an exam, practice): the cursor stays
         # on the paper it was on, so the next Enter acts on the paper the trainee chose, not on the first row.
