@@ -2,9 +2,11 @@
 
 Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user data dir), created 0700::
 
-    format.json                  {"format": "township-exam-store", "version": 2}
+    format.json                  {"format": "township-exam-store", "version": 3}
     store.lock                   file lock serialising writers across processes
     index/<xx>.json              one summary row per attempt (TinyDB layout), sharded by the id's first two hex digits
+    trainees/<hh>/<hash>.json    the summaries of one trainee's attempts (start, resume and home read only this)
+    in_progress.json             the summaries of the attempts in progress (the expiry sweep reads only this)
     staging/<id>.json            an attempt being created: it becomes real when its index row is written
     attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
@@ -22,6 +24,7 @@ and closing an attempt, and what a crash between any two of them leaves, are in 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -64,7 +67,7 @@ from exam.store.atomic import (
 from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, SealMaker, live_from_json, live_to_json
 
 ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
-FORMAT = {"format": "township-exam-store", "version": 2}
+FORMAT = {"format": "township-exam-store", "version": 3}
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for the store lock before giving up with a message."""
 JOURNAL_LOCK_TIMEOUT = 10.0
@@ -72,6 +75,8 @@ JOURNAL_LOCK_TIMEOUT = 10.0
 SEAL_LATEST = "seal_latest"
 """Records table: attempt id → its last seal record (a lookup for closing; the log is what counts)."""
 SUMMARY_KEYS = frozenset(("attempt_id", "trainee", "paper", "status", "started_at", "deadline"))
+IN_PROGRESS = "in_progress.json"
+"""The in-progress set: ``{"attempts": {attempt id: summary}}`` of every attempt still open."""
 
 
 class Listing(list[Attempt]):
@@ -98,6 +103,15 @@ class RepairReport:
 def _is_shard(data: Any) -> bool:
     rows = data.get("_default") if isinstance(data, dict) else None
     return isinstance(rows, dict) and all(isinstance(r, dict) and r.keys() >= SUMMARY_KEYS for r in rows.values())
+
+
+def _is_summary_map(data: Any) -> bool:
+    """A derived index file (a trainee's attempts, the in-progress set): ``{"attempts": {id: summary row}}``."""
+    rows = data.get("attempts") if isinstance(data, dict) else None
+    return isinstance(rows, dict) and all(
+        ATTEMPT_ID.match(k) and isinstance(r, dict) and r.keys() >= SUMMARY_KEYS and r.get("attempt_id") == k
+        for k, r in rows.items()
+    )
 
 
 def _is_attempt_document(data: Any) -> bool:
@@ -166,7 +180,7 @@ class TinyDBAttemptStore(AttemptStore):
         self.root = Path(root)
         self.journal_lock_timeout = journal_lock_timeout
         make_private_dir(self.root)
-        for sub in ("index", "attempts", "records", "staging", "effects"):
+        for sub in ("index", "trainees", "attempts", "records", "staging", "effects"):
             make_private_dir(self.root / sub)
         self._lock_path = self.root / "store.lock"
         self._lock = FileLock(str(self._lock_path), timeout=lock_timeout, mode=FILE_MODE)
@@ -198,7 +212,9 @@ class TinyDBAttemptStore(AttemptStore):
             raise StoreError(t("store.newer_format", path=self.root, version=found["version"]))
         if found is None or found["version"] < FORMAT["version"]:
             with self.locked():
-                self._migrate_v1()
+                if found is None or found["version"] < 2:
+                    self._migrate_v1()
+                self._migrate_v2()  # also for a damaged format.json: rebuilding the derived indexes is harmless
                 write_json(path, FORMAT)
 
     def _migrate_v1(self) -> None:
@@ -208,6 +224,11 @@ class TinyDBAttemptStore(AttemptStore):
                 live = self._live_path(row["attempt_id"])
                 if row["status"] == AttemptStatus.IN_PROGRESS and not live.exists():
                     write_json(live, {"deadline": row["deadline"], "lease": None})
+
+    def _migrate_v2(self) -> None:
+        """Version 3 adds the derived indexes (each trainee's attempts, the in-progress set): built from the index
+        shards. A crash part-way leaves ``format.json`` at version 2, so the next open builds them again."""
+        self._rebuild_derived(self._rows_from_shards(lambda _row: True))
 
     def _check_id(self, attempt_id: str) -> str:
         if not isinstance(attempt_id, str) or not ATTEMPT_ID.match(attempt_id):
@@ -265,9 +286,105 @@ class TinyDBAttemptStore(AttemptStore):
         return self._shard_rows(self._shard_path(attempt_id)).get(attempt_id)
 
     def _write_index(self, attempt: Attempt) -> None:
+        """Write the attempt's index row, then its rows in the derived indexes (under the lock)."""
         rows = self._shard_rows(self._shard_path(attempt.attempt_id))
-        rows[attempt.attempt_id] = attempt.to_json(summary=True)
+        row = attempt.to_json(summary=True)
+        rows[attempt.attempt_id] = row
         self._write_shard(attempt.attempt_id[:2], rows)
+        self._write_derived(row)
+
+    def _indexed(self, attempt: Attempt) -> bool:
+        """Whether every index holds the attempt's current summary (a crash between their writes leaves one
+        behind; the caller then writes them again)."""
+        row = attempt.to_json(summary=True)
+        in_open = self._open_rows().get(attempt.attempt_id)
+        return (
+            self._index_row(attempt.attempt_id) == row
+            and self._trainee_rows(attempt.trainee.id).get(attempt.attempt_id) == row
+            and (in_open is None if attempt.closed else in_open == row)
+        )
+
+    # -- derived indexes: one trainee's attempts, the attempts in progress ----------------------------------------
+    #
+    # Both hold copies of index rows, written after the row itself (see docs/storage.md for the crash table), so
+    # start, resume and the home screen read one small file however many attempts the store holds. A damaged one
+    # is rebuilt from the index shards (which are rebuilt from the attempt files); `exam store repair` rebuilds all.
+
+    def _trainee_index_path(self, trainee_id: str) -> Path:
+        digest = hashlib.sha256(trainee_id.encode("utf-8")).hexdigest()
+        return self.root / "trainees" / digest[:2] / f"{digest[2:34]}.json"
+
+    def _summary_map(self, path: Path, rebuild: Callable[[], dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+        try:
+            data = read_json(path, _is_summary_map)
+        except StoreCorruptError:  # a copy is kept; the file holds nothing the index shards do not
+            with self.locked():
+                rows = rebuild()
+                self._write_summary_map(path, rows)
+            return rows
+        return dict(data["attempts"]) if data else {}
+
+    def _write_summary_map(self, path: Path, rows: dict[str, dict[str, Any]]) -> None:
+        make_private_dir(path.parent)
+        write_json(path, {"attempts": rows})
+
+    def _trainee_rows(self, trainee_id: str) -> dict[str, dict[str, Any]]:
+        """The index rows of one trainee's attempts by attempt id (from the trainee's index file)."""
+        return self._summary_map(
+            self._trainee_index_path(trainee_id),
+            lambda: self._rows_from_shards(lambda row: row["trainee"]["id"] == trainee_id),
+        )
+
+    def _open_rows(self) -> dict[str, dict[str, Any]]:
+        """The index rows of the attempts in progress by attempt id (from the in-progress set)."""
+        return self._summary_map(
+            self.root / IN_PROGRESS,
+            lambda: self._rows_from_shards(lambda row: row["status"] == AttemptStatus.IN_PROGRESS.value),
+        )
+
+    def _rows_from_shards(self, keep: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for shard in sorted((self.root / "index").glob("*.json")):
+            for attempt_id, row in self._shard_rows(shard).items():
+                with contextlib.suppress(KeyError, TypeError):  # a malformed row: listed as unreadable elsewhere
+                    if keep(row):
+                        rows[attempt_id] = row
+        return rows
+
+    def _write_derived(self, row: dict[str, Any]) -> None:
+        """Bring the derived indexes in step with one index row (under the lock); writes only what changed."""
+        attempt_id = row["attempt_id"]
+        path = self._trainee_index_path(row["trainee"]["id"])
+        mine = self._trainee_rows(row["trainee"]["id"])
+        if mine.get(attempt_id) != row:
+            mine[attempt_id] = row
+            self._write_summary_map(path, mine)
+        open_rows = self._open_rows()
+        if row["status"] == AttemptStatus.IN_PROGRESS.value:
+            if open_rows.get(attempt_id) != row:
+                open_rows[attempt_id] = row
+                self._write_summary_map(self.root / IN_PROGRESS, open_rows)
+        elif attempt_id in open_rows:
+            del open_rows[attempt_id]
+            self._write_summary_map(self.root / IN_PROGRESS, open_rows)
+
+    def _rebuild_derived(self, rows: dict[str, dict[str, Any]]) -> None:
+        """Write every derived index from ``rows`` (all index rows), removing trainee files nobody has now."""
+        by_trainee: dict[Path, dict[str, dict[str, Any]]] = {}
+        open_rows: dict[str, dict[str, Any]] = {}
+        for attempt_id, row in rows.items():
+            try:
+                by_trainee.setdefault(self._trainee_index_path(str(row["trainee"]["id"])), {})[attempt_id] = row
+                if row["status"] == AttemptStatus.IN_PROGRESS.value:
+                    open_rows[attempt_id] = row
+            except (KeyError, TypeError):
+                continue
+        for old in (self.root / "trainees").glob("*/*.json"):
+            if old not in by_trainee and old.is_file():
+                old.unlink()
+        for path, mine in by_trainee.items():
+            self._write_summary_map(path, mine)
+        self._write_summary_map(self.root / IN_PROGRESS, open_rows)
 
     # -- attempt files --------------------------------------------------------------------------------------------
 
@@ -348,7 +465,9 @@ class TinyDBAttemptStore(AttemptStore):
             if final.exists():  # moved already, and perhaps closed since: the staged copy is stale
                 staged.unlink()
                 continue
-            if self._index_row(attempt_id) is not None:
+            row = self._index_row(attempt_id)
+            if row is not None:
+                self._write_derived(row)  # a crash may have come before the derived indexes were written
                 make_private_dir(final.parent)
                 os.replace(staged, final)
                 fsync_dir(final.parent)
@@ -388,7 +507,7 @@ class TinyDBAttemptStore(AttemptStore):
             except OSError as exc:
                 raise StoreError(os_message(exc, journal)) from exc
             self._write_live(attempt_id, LiveState(attempt.deadline))
-            # 4. the index row: from here on the attempt exists
+            # 4. the index row: from here on the attempt exists; then its rows in the derived indexes
             self._write_index(attempt)
             # 5. move the attempt file into place (a crash before this is finished by _recover_staging)
             os.replace(self._staging_path(attempt_id), final)
@@ -469,7 +588,7 @@ class TinyDBAttemptStore(AttemptStore):
             attempt = self.get_attempt(attempt_id)
             if attempt.closed:
                 # A crash after the closed attempt was written leaves a stale index row or journal: finish the job.
-                if self._index_row(attempt_id) != attempt.to_json(summary=True):
+                if not self._indexed(attempt):
                     self._write_index(attempt)
                 self._drop_open_files(attempt_id)
                 return attempt, False
@@ -561,9 +680,17 @@ class TinyDBAttemptStore(AttemptStore):
     ) -> Listing:
         rows: list[Attempt] = []
         unreadable: list[str] = []
-        for shard in sorted((self.root / "index").glob("*.json")):
+        sources: list[tuple[Path, Callable[[], dict[str, dict[str, Any]]]]]
+        if trainee_id:  # one small file, however many attempts the store holds
+            sources = [(self._trainee_index_path(trainee_id), lambda: self._trainee_rows(trainee_id))]
+        elif status == AttemptStatus.IN_PROGRESS:
+            sources = [(self.root / IN_PROGRESS, self._open_rows)]
+        else:
+            shards = sorted((self.root / "index").glob("*.json"))
+            sources = [(shard, functools.partial(self._shard_rows, shard)) for shard in shards]
+        for shard, read in sources:
             try:
-                found = self._shard_rows(shard)
+                found = read()
             except StoreError:  # cannot be opened (permissions, a folder in its place): say so, go on
                 unreadable.append(str(shard))
                 continue
@@ -811,6 +938,10 @@ class TinyDBAttemptStore(AttemptStore):
                     self._write_shard(prefix, rows)
                 except StoreError:  # a folder in the way, say: reported, the other shards still rebuilt
                     unreadable.append(str(self.root / "index" / f"{prefix}.json"))
+            try:
+                self._rebuild_derived({k: row for rows in shards.values() for k, row in rows.items()})
+            except StoreError as exc:  # reported; the next change of each attempt writes its rows again
+                unreadable.append(str(exc))
             for entry in (self.root / "effects").iterdir():
                 if not entry.is_file():
                     unreadable.append(str(entry))

@@ -315,6 +315,9 @@ def test_a_kill_at_every_write_point_leaves_no_orphan_and_side_effects_happen_on
         files = sorted(p.stem for p in root.glob("attempts/*/*.json"))
         assert files == sorted(a.attempt_id for a in listed), f"orphan after a kill at write {at}"
         assert not [p for p in (root / "staging").iterdir() if TEMP_MARK not in p.name], at  # temps: cleaned later
+        # The derived indexes (the trainee's attempts, the in-progress set) agree with the shards after any kill.
+        assert store.list_attempts(trainee_id=trainee.id) == listed, at
+        assert store.list_attempts(status=AttemptStatus.IN_PROGRESS) == [], at
         assert store.repair().attempts == len(listed)
         closed = [a for a in listed if a.closed]
         assert len([a for a in listed if not a.closed]) == 0, at
@@ -418,8 +421,10 @@ def test_a_first_release_store_is_migrated_and_its_attempts_read(
 ) -> None:
     """A store written by the first release (no format.json, records without ``schema``, no live file for an
     attempt in progress) opens: the attempt is read, answers can be saved against its deadline, and the store is
-    marked version 2."""
+    marked with the current format version."""
     import json
+
+    from exam.store.tinydb_store import FORMAT
 
     attempt = svc.start_attempt(PAPER, trainee)
     path = next(store_dir.glob("attempts/*/*.json"))
@@ -431,7 +436,7 @@ def test_a_first_release_store_is_migrated_and_its_attempts_read(
     (store_dir / "format.json").unlink()
     next(store_dir.glob("attempts/*/*.live")).unlink()
     reopened = ExamService(tiny_registry(), TinyDBAttemptStore(store_dir), clock, clock.monotonic)
-    assert json.loads((store_dir / "format.json").read_bytes())["version"] == 2
+    assert json.loads((store_dir / "format.json").read_bytes())["version"] == FORMAT["version"]
     again = reopened.attempt(attempt.attempt_id)
     assert again.attempt_no == 1 and again.deadline == attempt.deadline
     question = again.paper_snapshot.questions[0].id
@@ -563,7 +568,8 @@ def test_repair_keeps_the_row_of_an_attempt_it_cannot_open_and_start_refuses_to_
     report = store.repair()
     assert str(path) in report.unreadable
     assert [a.attempt_id for a in store.list_attempts()] == [attempt.attempt_id]
-    shard = store_dir / "index" / f"{attempt.attempt_id[:2]}.json"
+    # Start counts from the trainee's own index file (it never reads the shards): that is the one to block.
+    (shard,) = store_dir.glob("trainees/*/*.json")
     shutil.rmtree(path)
     path.write_bytes(saved)
     shard.unlink()
@@ -700,14 +706,16 @@ def test_a_deleted_live_file_is_rebuilt_and_the_attempt_stays_open(
 def test_an_unreadable_attempt_behind_a_damaged_shard_is_never_uncounted(
     svc: ExamService, store_dir: Path, trainee: Trainee
 ) -> None:
-    """An attempt file that cannot be opened and a damaged index shard together: the shard is not rebuilt without
-    the attempt's row, so a start refuses rather than allowing a retake."""
+    """An attempt file that cannot be opened and a damaged index shard together (and the trainee's own index file
+    damaged, so it must be rebuilt from the shards): the shard is not rebuilt without the attempt's row, so a start
+    refuses rather than allowing a retake."""
     attempt = svc.start_attempt(PAPER, trainee)
     svc.submit(attempt.attempt_id)
     path = next(store_dir.glob("attempts/*/*.json"))
     path.unlink()
     path.mkdir()
     (store_dir / "index" / f"{attempt.attempt_id[:2]}.json").write_bytes(b"garbage")
+    next(store_dir.glob("trainees/*/*.json")).write_bytes(b"garbage")
     with pytest.raises(StoreError):
         svc.start_attempt(PAPER, trainee)
 
