@@ -745,6 +745,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "try again shortly.",
     ),
     "pg.failed": ("成绩库数据库 {where} 出错：{error}", "The results database {where} failed: {error}"),
+    # -- content-addressed question snapshots (issue 17, exam/store/snapshots.py) ------------------------------------
+    "store.snapshot_damaged": (
+        "答卷 {attempt} 引用的试题快照 {path} 缺失或已损坏（{error}）。请从备份中恢复这个文件"
+        "（文件名就是其内容的校验值），其他答卷不受影响。",
+        "The question snapshot {path} that attempt {attempt} refers to is missing or damaged ({error}). Restore that"
+        " file from a backup (its name is the checksum of its content); other attempts are not affected.",
+    ),
+    "store.snapshot_missing": ("文件不存在", "the file does not exist"),
     # -- exam store copy (exam/store/copy.py) --
     "copy.help": (
         "把一个成绩库的全部答卷、错题本、名单和培训管理记录复制到另一个（空的）成绩库，并逐份核对。"

@@ -8,7 +8,8 @@ Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user d
     trainees/<hh>/<hash>.json    the summaries of one trainee's attempts (start, resume and home read only this)
     in_progress.json             the summaries of the attempts in progress (the expiry sweep reads only this)
     staging/<id>.json            an attempt being created: it becomes real when its index row is written
-    attempts/<xx>/<id>.json      TinyDB: the whole attempt (paper snapshot, answers, scores, history)
+    attempts/<xx>/<id>.json      TinyDB: the whole attempt (its drawn questions by reference), answers, scores, history
+    questions/<hh>/<sha256>.json a question snapshot as drawn: canonical JSON named by its SHA-256, shared, immutable
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
     attempts/<xx>/<id>.live      while in progress: the stored deadline and the lease (who may write)
     effects/<id>.json            side effects of closing not yet carried out (seal, 错题本, plugin notification)
@@ -48,6 +49,8 @@ from exam.errors import (
     StoreError,
 )
 from exam.i18n import t
+from exam.models import Question
+from exam.store import snapshots
 from exam.store.atomic import (
     CORRUPT_MARK,
     FILE_MODE,
@@ -63,10 +66,12 @@ from exam.store.atomic import (
     read_json,
     set_aside,
     write_json,
+    write_new_files,
 )
 from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, SealMaker, live_from_json, live_to_json
 
 ATTEMPT_ID = re.compile(r"^[0-9a-f]{32}$")
+SNAPSHOT_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 FORMAT = {"format": "township-exam-store", "version": 3}
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for the store lock before giving up with a message."""
@@ -180,10 +185,12 @@ class TinyDBAttemptStore(AttemptStore):
         self.root = Path(root)
         self.journal_lock_timeout = journal_lock_timeout
         make_private_dir(self.root)
-        for sub in ("index", "trainees", "attempts", "records", "staging", "effects"):
+        for sub in ("index", "trainees", "attempts", "questions", "records", "staging", "effects"):
             make_private_dir(self.root / sub)
         self._lock_path = self.root / "store.lock"
         self._lock = FileLock(str(self._lock_path), timeout=lock_timeout, mode=FILE_MODE)
+        self._snapshots_present: set[str] = set()
+        """Digests whose snapshot file this process has seen or written (they are never removed)."""
         cleanup_stale_temps(self.root)
         self._check_format()
 
@@ -352,13 +359,13 @@ class TinyDBAttemptStore(AttemptStore):
         return rows
 
     def _write_derived(self, row: dict[str, Any]) -> None:
-        """Bring the derived indexes in step with one index row (under the lock); writes only what changed."""
+        """Bring the derived indexes in step with one index row (under the lock); writes only what changed.
+
+        The trainee's file is written last: until it holds the new row, the trainee's next start sees the attempt
+        as it was, and finishing that (see :meth:`finalise`) writes every index again. So a crash between these
+        writes never leaves an index behind without something that puts it right.
+        """
         attempt_id = row["attempt_id"]
-        path = self._trainee_index_path(row["trainee"]["id"])
-        mine = self._trainee_rows(row["trainee"]["id"])
-        if mine.get(attempt_id) != row:
-            mine[attempt_id] = row
-            self._write_summary_map(path, mine)
         open_rows = self._open_rows()
         if row["status"] == AttemptStatus.IN_PROGRESS.value:
             if open_rows.get(attempt_id) != row:
@@ -367,6 +374,11 @@ class TinyDBAttemptStore(AttemptStore):
         elif attempt_id in open_rows:
             del open_rows[attempt_id]
             self._write_summary_map(self.root / IN_PROGRESS, open_rows)
+        path = self._trainee_index_path(row["trainee"]["id"])
+        mine = self._trainee_rows(row["trainee"]["id"])
+        if mine.get(attempt_id) != row:
+            mine[attempt_id] = row
+            self._write_summary_map(path, mine)
 
     def _rebuild_derived(self, rows: dict[str, dict[str, Any]]) -> None:
         """Write every derived index from ``rows`` (all index rows), removing trainee files nobody has now."""
@@ -398,7 +410,7 @@ class TinyDBAttemptStore(AttemptStore):
             raise NotFoundError(t("store.attempt_not_found", attempt=attempt_id))
         record = next(iter(data["attempt"].values()))
         try:
-            attempt = Attempt.from_json(record)
+            attempt = snapshots.read_attempt(record, functools.partial(self._load_snapshots, attempt_id))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise corrupt(path, read_bytes(path) or b"", t("store.not_an_attempt", error=exc)) from exc
         if attempt.attempt_id != attempt_id:
@@ -411,8 +423,46 @@ class TinyDBAttemptStore(AttemptStore):
         record = attempt.to_json()
         if not attempt.closed:
             record["responses"] = {}  # the journal holds them while the attempt is open
+        stored, questions = snapshots.split_record(record)
+        # The snapshots first (durable), so an attempt never refers to one that is not there.
+        self._write_snapshots(questions)
         # One atomic write of the whole TinyDB document (table "attempt", doc id 1).
-        write_json(path, {"attempt": {"1": record}})
+        write_json(path, {"attempt": {"1": stored}})
+
+    # -- question snapshots (exam.store.snapshots) ------------------------------------------------------------------
+
+    def _snapshot_path(self, digest: str) -> Path:
+        return self.root / "questions" / digest[:2] / f"{digest}.json"
+
+    def _write_snapshots(self, questions: dict[str, dict[str, Any]]) -> None:
+        """Write the snapshots not stored yet; the file's bytes are the canonical JSON its name is the digest of."""
+        new: dict[Path, bytes] = {}
+        for digest, record in questions.items():
+            if digest in self._snapshots_present:
+                continue
+            path = self._snapshot_path(digest)
+            if not path.is_file():
+                new[path] = snapshots.canonical_json(record)
+        write_new_files(new)
+        self._snapshots_present.update(questions)
+
+    def _load_snapshots(self, attempt_id: str, digests: list[str]) -> dict[str, Question]:
+        """Parse the snapshot files of ``digests`` (checked against their names); a missing or damaged one is one
+        :class:`StoreError` naming the file and the attempt (not a damaged attempt: repair must keep the attempt)."""
+        loaded: dict[str, Question] = {}
+        for digest in digests:
+            if not SNAPSHOT_DIGEST.match(str(digest)):
+                raise ValueError(f"not a snapshot reference: {digest!r}")  # the attempt file itself is damaged
+            path = self._snapshot_path(digest)
+            try:
+                raw = read_bytes(path)
+                if raw is None:
+                    raise ValueError(t("store.snapshot_missing"))
+                loaded[digest] = snapshots.parse_snapshot_bytes(digest, raw)
+            except (ValueError, StoreError) as exc:
+                raise StoreError(t("store.snapshot_damaged", attempt=attempt_id, path=path, error=exc)) from exc
+            self._snapshots_present.add(digest)
+        return loaded
 
     def _read_journal(self, attempt_id: str) -> dict[str, dict[str, Any]]:
         """Replay the journal: last response per question wins; torn or damaged lines are skipped."""

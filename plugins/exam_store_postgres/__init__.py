@@ -13,7 +13,9 @@ Every guarantee of the folder store holds, by the database's own means (docs/sto
 * closing is one transaction: the graded attempt, the pending side effects, and the live row and answers removed;
   the side effects are acknowledged one by one (``DELETE … RETURNING``), so each is carried out once;
 * one writer per attempt: the lease lives in the live row and changes under its lock;
-* the schema is created and migrated by the app (:data:`MIGRATIONS`, versioned, under an advisory lock).
+* the schema is created and migrated by the app (:data:`MIGRATIONS`, versioned, under an advisory lock);
+* each drawn question is stored once (``exam_questions``, keyed by the SHA-256 of its canonical JSON) and written
+  in the same transaction as the first attempt that refers to it (:mod:`exam.store.snapshots`).
 
 A server that cannot be reached, or stops answering, gives a :class:`~exam.errors.StoreError` naming the server
 (never its password) and what to check; nothing is acknowledged that was not stored.
@@ -30,13 +32,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from exam.attempts import Attempt, Response
+from exam.attempts import Attempt, AttemptStatus, Response
 from exam.errors import AttemptClosedError, LeaseHeldError, LeaseLostError, NotFoundError, StoreBusyError, StoreError
 from exam.i18n import t
-from exam.store import redacted
+from exam.models import Question
+from exam.store import redacted, snapshots
 from exam.store.base import EFFECTS, AttemptStore, Lease, LiveState, SealMaker, live_from_json, live_to_json
 
 SCHEMES = ("postgresql", "postgres")
+PAGE_SIZE = 200
+"""Attempts read per query by :meth:`PostgresAttemptStore.iter_attempts` (one page in memory at a time)."""
 LOCK_TIMEOUT_SECONDS = 10
 """How long a start waits for another process starting the same paper for the same trainee (``StoreBusyError``)."""
 CONNECT_TIMEOUT_SECONDS = 10
@@ -101,6 +106,20 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             record      jsonb NOT NULL
         );
         CREATE INDEX exam_seals_by_attempt ON exam_seals (attempt_id, seq DESC);
+        """,
+    ),
+    (
+        3,
+        # Question snapshots stored once by digest (exam.store.snapshots); attempts written from now on refer to
+        # them, older rows keep theirs inline and read as before. The snapshot is the canonical JSON as text, so its
+        # SHA-256 is checked on the very bytes. The (started_at, attempt_id) index serves listings in start order
+        # and the pages of iter_attempts.
+        """
+        CREATE TABLE exam_questions (
+            digest      text PRIMARY KEY,
+            snapshot    text NOT NULL
+        );
+        CREATE INDEX exam_attempts_by_start ON exam_attempts (started_at, attempt_id);
         """,
     ),
 )
@@ -220,7 +239,7 @@ class PostgresAttemptStore(AttemptStore):
                     "INSERT INTO exam_attempts (attempt_id, trainee_id, paper, attempt_no, status, started_at, "
                     "summary, record) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                     (attempt.attempt_id, attempt.trainee.id, attempt.paper, attempt.attempt_no, attempt.status.value,
-                     attempt.started_at, Jsonb(attempt.to_json(summary=True)), Jsonb(attempt.to_json())),
+                     attempt.started_at, Jsonb(attempt.to_json(summary=True)), Jsonb(self._stored(cursor, attempt))),
                 )  # fmt: skip
                 cursor.execute(
                     "INSERT INTO exam_live (attempt_id, state) VALUES (%s, %s)",
@@ -275,7 +294,7 @@ class PostgresAttemptStore(AttemptStore):
         row = cursor.fetchone()
         if row is None:
             raise NotFoundError(t("store.attempt_not_found", attempt=attempt_id))
-        attempt = Attempt.from_json(row[0])
+        attempt = self._attempt(cursor, attempt_id, row[0])
         if attempt.closed:
             return attempt
         cursor.execute(
@@ -290,12 +309,47 @@ class PostgresAttemptStore(AttemptStore):
         with self._transaction() as cursor:
             return self._get(cursor, attempt_id)
 
+    # -- question snapshots (exam.store.snapshots) --------------------------------------------------------------------
+
+    def _stored(self, cursor: Any, attempt: Attempt) -> dict[str, Any]:
+        """The attempt's record as stored, its question snapshots written first (in the same transaction)."""
+        record = attempt.to_json()
+        if not attempt.closed:
+            record["responses"] = {}  # exam_answers holds them while the attempt is open
+        stored, questions = snapshots.split_record(record)
+        if questions:
+            cursor.executemany(
+                "INSERT INTO exam_questions (digest, snapshot) VALUES (%s, %s) ON CONFLICT (digest) DO NOTHING",
+                [(digest, snapshots.canonical_json(q).decode("utf-8")) for digest, q in questions.items()],
+            )
+        return stored
+
+    def _attempt(self, cursor: Any, attempt_id: str, record: dict[str, Any]) -> Attempt:
+        """The attempt a stored record describes, its drawn questions joined from ``exam_questions`` (parsed once
+        per process: :data:`exam.store.snapshots.SHARED`)."""
+
+        def load(digests: list[str]) -> dict[str, Question]:
+            cursor.execute("SELECT digest, snapshot FROM exam_questions WHERE digest = ANY(%s)", (digests,))
+            found = dict(cursor.fetchall())
+            loaded: dict[str, Question] = {}
+            for digest in digests:
+                where = f"{self.where} exam_questions[{digest}]"
+                try:
+                    if digest not in found:
+                        raise ValueError(t("store.snapshot_missing"))
+                    loaded[digest] = snapshots.parse_snapshot_bytes(digest, str(found[digest]).encode("utf-8"))
+                except ValueError as exc:
+                    raise StoreError(t("store.snapshot_damaged", attempt=attempt_id, path=where, error=exc)) from exc
+            return loaded
+
+        return snapshots.read_attempt(record, load)
+
     def _write(self, cursor: Any, attempt: Attempt) -> None:
         from psycopg.types.json import Jsonb
 
         cursor.execute(
             "UPDATE exam_attempts SET status = %s, summary = %s, record = %s WHERE attempt_id = %s",
-            (attempt.status.value, Jsonb(attempt.to_json(summary=True)), Jsonb(attempt.to_json()),
+            (attempt.status.value, Jsonb(attempt.to_json(summary=True)), Jsonb(self._stored(cursor, attempt)),
              attempt.attempt_id),
         )  # fmt: skip
 
@@ -392,6 +446,43 @@ class PostgresAttemptStore(AttemptStore):
         listing.unreadable = tuple(unreadable)
         return listing
 
+    def iter_attempts(
+        self, paper: str | None = None, trainee_id: str | None = None, status: str | None = None
+    ) -> Iterator[Attempt]:
+        """Whole attempts in start order, read in pages of :data:`PAGE_SIZE` (one short transaction each, resumed
+        after the last attempt read: keyset paging on the ``(started_at, attempt_id)`` index), so the connection is
+        never held between pages and one page is in memory at a time. Question snapshots are parsed once."""
+        clauses, values = [], []
+        for column, value in (("paper", paper), ("trainee_id", trainee_id), ("status", status)):
+            if value:
+                clauses.append(f"{column} = %s")
+                values.append(str(value))
+        after: tuple[Any, str] | None = None
+        while True:
+            where = list(clauses)
+            params: list[Any] = list(values)
+            if after is not None:
+                where.append("(started_at, attempt_id) > (%s, %s)")
+                params.extend(after)
+            sql = (
+                "SELECT attempt_id, started_at, status, record FROM exam_attempts"
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " ORDER BY started_at, attempt_id LIMIT %s"
+            )
+            with self._transaction() as cursor:
+                cursor.execute(sql, (*params, PAGE_SIZE))
+                rows = cursor.fetchall()
+                page = [
+                    self._get(cursor, attempt_id)  # in progress: its answers and live deadline too
+                    if row_status == AttemptStatus.IN_PROGRESS.value
+                    else self._attempt(cursor, attempt_id, record)
+                    for attempt_id, _started, row_status, record in rows
+                ]
+            yield from page
+            if len(rows) < PAGE_SIZE:
+                return
+            after = (rows[-1][1], rows[-1][0])
+
     def import_attempts(self, attempts: Iterable[Attempt]) -> tuple[int, int]:
         from psycopg.types.json import Jsonb
 
@@ -405,7 +496,7 @@ class PostgresAttemptStore(AttemptStore):
                     "imported, summary, record) VALUES (%s, %s, %s, %s, %s, %s, true, %s, %s) "
                     "ON CONFLICT (attempt_id) DO NOTHING",
                     (attempt.attempt_id, attempt.trainee.id, attempt.paper, attempt.attempt_no, attempt.status.value,
-                     attempt.started_at, Jsonb(attempt.to_json(summary=True)), Jsonb(attempt.to_json())),
+                     attempt.started_at, Jsonb(attempt.to_json(summary=True)), Jsonb(self._stored(cursor, attempt))),
                 )  # fmt: skip
                 if cursor.rowcount:
                     added += 1
