@@ -100,7 +100,7 @@ def test_a_crash_after_the_snapshots_before_the_attempt_leaves_a_usable_store(
 
     root = tmp_path / "store"
     service = ExamService(tiny, TinyDBAttemptStore(root), clock, clock.monotonic)
-    real = tinydb_store.write_json
+    from exam.store.atomic import write_json as real
 
     class Killed(BaseException):
         pass
