@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -76,29 +75,25 @@ def references(record: Mapping[str, Any]) -> list[str]:
 
 
 class SnapshotCache:
-    """Parsed questions by digest: bounded, least recently used dropped, safe to share between threads.
+    """Parsed questions by digest: bounded (the oldest entries dropped first), safe to share between threads.
 
-    The questions are frozen dataclasses, so attempts may share one object.
+    Reads take no lock (a dict lookup is atomic); only adding does. The questions are frozen dataclasses, so
+    attempts may share one object.
     """
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[str, Question] = OrderedDict()
+        self._items: dict[str, Question] = {}
         self._lock = threading.Lock()
 
     def get(self, digest: str) -> Question | None:
-        with self._lock:
-            question = self._items.get(digest)
-            if question is not None:
-                self._items.move_to_end(digest)
-            return question
+        return self._items.get(digest)
 
     def put(self, digest: str, question: Question) -> None:
         with self._lock:
             self._items[digest] = question
-            self._items.move_to_end(digest)
             while len(self._items) > self.size:
-                self._items.popitem(last=False)
+                del self._items[next(iter(self._items))]
 
     def clear(self) -> None:
         """Forget every parsed question (the next read parses the stored snapshot again)."""
@@ -106,8 +101,7 @@ class SnapshotCache:
             self._items.clear()
 
     def __contains__(self, digest: object) -> bool:
-        with self._lock:
-            return digest in self._items
+        return digest in self._items
 
 
 SHARED = SnapshotCache()
@@ -160,22 +154,23 @@ def read_attempt(
     Raises:
         KeyError, ValueError, TypeError: Not an attempt record (as :meth:`Attempt.from_json`).
     """
-    digests = references(record)
-    if not digests:
-        return Attempt.from_json(record)
-    drawn = record["drawn"]
-    missing = [d for d in dict.fromkeys(digests) if d not in cache]
-    loaded = dict(load(missing)) if missing else {}
-    for digest, question in loaded.items():
-        cache.put(digest, question)
+    drawn = record.get("drawn")
+    items = drawn.get("questions") if isinstance(drawn, dict) else None
+    if not isinstance(drawn, dict) or not items or not any(isinstance(item, dict) and REF in item for item in items):
+        return Attempt.from_json(record)  # a summary, or questions stored inline (format 2)
     questions = []
-    for item in drawn["questions"]:
+    for item in items:
         if not isinstance(item, dict) or REF not in item:
             questions.append(DrawnQuestion.from_dict(item))
             continue
-        found = loaded.get(item[REF]) or cache.get(item[REF])
-        # None: dropped from a full cache between the check and here, so read again.
-        question = found if found is not None else load([item[REF]])[item[REF]]
+        digest = item[REF]
+        question = cache.get(digest)
+        if question is None:
+            missing = [d for d in dict.fromkeys(references(record)) if cache.get(d) is None]
+            loaded = load(missing)
+            for key, parsed in loaded.items():
+                cache.put(key, parsed)
+            question = loaded[digest]
         questions.append(
             DrawnQuestion(
                 question=question,

@@ -16,7 +16,7 @@ from exam.attempts import Attempt, AttemptStatus
 from exam.models import Trainee
 from exam.plugins import Registry
 from exam.service import ExamService
-from exam.store import TinyDBAttemptStore
+from exam.store import TinyDBAttemptStore, snapshots
 from exam.store.atomic import CORRUPT_MARK
 from exam.store.tinydb_store import FORMAT
 from tests.conftest import FakeClock
@@ -81,6 +81,7 @@ def test_start_resume_and_home_read_the_same_files_with_10_or_200_stored(
         root = tmp_path / f"store-{count}"
         service = _store_with(tiny, root, clock, count)
         trainee = Trainee("张三", "320101")
+        snapshots.SHARED.clear()  # the same cold start for both sizes
         with monkeypatch.context() as patch:
             files = FilesRead(patch, root)
             attempt = service.start_attempt(PAPER, trainee)
