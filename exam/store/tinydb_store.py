@@ -9,7 +9,7 @@ Layout of the store folder (``--db``/``EXAM_DB``, default: the platform's user d
     in_progress.json             the summaries of the attempts in progress (the expiry sweep reads only this)
     staging/<id>.json            an attempt being created: it becomes real when its index row is written
     attempts/<xx>/<id>.json      TinyDB: the whole attempt (its drawn questions by reference), answers, scores, history
-    questions/<hh>/<sha256>.json a question snapshot as drawn: canonical JSON named by its SHA-256, shared, immutable
+    questions/<sha256>.json      a question snapshot as drawn: canonical JSON named by its SHA-256, shared, immutable
     attempts/<xx>/<id>.journal   while in progress: one JSON line per answer, appended and fsynced
     attempts/<xx>/<id>.live      while in progress: the stored deadline and the lease (who may write)
     effects/<id>.json            side effects of closing not yet carried out (seal, 错题本, plugin notification)
@@ -432,7 +432,9 @@ class TinyDBAttemptStore(AttemptStore):
     # -- question snapshots (exam.store.snapshots) ------------------------------------------------------------------
 
     def _snapshot_path(self, digest: str) -> Path:
-        return self.root / "questions" / digest[:2] / f"{digest}.json"
+        # One flat folder (at most one file per bank question ever drawn): a start's new snapshots cost one folder
+        # sync, not one per hash-prefix folder.
+        return self.root / "questions" / f"{digest}.json"
 
     def _write_snapshots(self, questions: dict[str, dict[str, Any]]) -> None:
         """Write the snapshots not stored yet; the file's bytes are the canonical JSON its name is the digest of."""

@@ -52,7 +52,7 @@ def test_attempts_read_back_field_for_field_and_share_one_file_per_question(
     still_open = _answered(service, Trainee("李四", "320102"), close=False, seed="same")
     drawn = [item.question.id for item in closed.paper_snapshot.questions]
     assert drawn == [item.question.id for item in still_open.paper_snapshot.questions]
-    files = sorted((tmp_path / "store" / "questions").glob("*/*.json"))
+    files = sorted((tmp_path / "store" / "questions").glob("*.json"))
     assert len(files) == len(drawn)
     for path in files:  # named by the SHA-256 of its own bytes
         assert hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
@@ -73,7 +73,7 @@ def test_a_damaged_snapshot_is_one_clear_error_naming_the_file_and_the_attempt(
     root = tmp_path / "store"
     service = ExamService(tiny, TinyDBAttemptStore(root), clock, clock.monotonic)
     attempt = _answered(service, Trainee("张三", "320101"), close=True)
-    victim = next((root / "questions").glob("*/*.json"))
+    victim = next((root / "questions").glob("*.json"))
     data = json.loads(victim.read_bytes())
     data["stem"] = "被改过的题干"
     victim.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -114,7 +114,7 @@ def test_a_crash_after_the_snapshots_before_the_attempt_leaves_a_usable_store(
     with pytest.raises(Killed):
         service.start_attempt(PAPER, Trainee("张三", "320101"))
     monkeypatch.undo()
-    assert list((root / "questions").glob("*/*.json"))
+    assert list((root / "questions").glob("*.json"))
     snapshot_module.SHARED.clear()
     again = ExamService(tiny, TinyDBAttemptStore(root), clock, clock.monotonic)
     attempt = again.start_attempt(PAPER, Trainee("张三", "320101"))
@@ -137,7 +137,7 @@ def test_attempts_stored_inline_by_the_previous_format_read_as_before_and_their_
         if not attempt.closed:
             record["responses"] = {}
         path.write_text(json.dumps({"attempt": {"1": record}}, ensure_ascii=False), encoding="utf-8")
-    for path in (root / "questions").glob("*/*.json"):
+    for path in (root / "questions").glob("*.json"):
         path.unlink()
     for path in (root / "trainees").glob("*/*.json"):
         path.unlink()
@@ -153,5 +153,5 @@ def test_attempts_stored_inline_by_the_previous_format_read_as_before_and_their_
     # A change to an old attempt writes it in the new form; it still reads back and verifies.
     upgraded.submit(attempts[2].attempt_id)
     snapshot_module.SHARED.clear()
-    assert list((root / "questions").glob("*/*.json"))
+    assert list((root / "questions").glob("*.json"))
     assert upgraded.verify_seals().ok
