@@ -168,6 +168,8 @@ class ExamService:
         self.clock = clock
         self.monotonic = monotonic
         self._papers: dict[str, DrawnPaper] = {}
+        self._question_index: dict[str, tuple[DrawnPaper, dict[str, Question]]] = {}
+        """Per attempt: its drawn paper and that paper's questions by id (a save looks one up in O(1))."""
 
     # -- catalogue --------------------------------------------------------------------------------------------------
 
@@ -393,10 +395,14 @@ class ExamService:
         """
         if session is not None and not session.writable:
             raise LeaseLostError(session.lost_reason or t("lease.read_only"))
-        try:
-            question = self.drawn(attempt_id).get(question_id).question
-        except KeyError:
-            raise NotFoundError(t("service.no_question", question=question_id)) from None
+        paper = self.drawn(attempt_id)
+        index = self._question_index.get(attempt_id)
+        if index is None or index[0] is not paper:
+            index = (paper, {item.id: item.question for item in paper.questions})
+            self._question_index[attempt_id] = index
+        question = index[1].get(question_id)
+        if question is None:
+            raise NotFoundError(t("service.no_question", question=question_id))
         value = self.check_response(question, response)
         now = session.now() if session is not None else self.clock()
 
@@ -477,6 +483,7 @@ class ExamService:
         attempt, closed_now = self.store.finalise(attempt_id, finish, check if session is not None else None)
         if attempt.closed:
             self._papers.pop(attempt_id, None)
+            self._question_index.pop(attempt_id, None)
             if effects:
                 self.complete_pending_effects(only=attempt_id)
         return attempt, closed_now

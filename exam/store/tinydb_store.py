@@ -75,6 +75,8 @@ SNAPSHOT_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 FORMAT = {"format": "township-exam-store", "version": 3}
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for the store lock before giving up with a message."""
+PATH_CACHE_SIZE = 4096
+"""Attempt paths remembered per store object (cleared when full)."""
 JOURNAL_LOCK_TIMEOUT = 10.0
 """Seconds to wait for one attempt's journal lock (an answer being written, or a close in progress)."""
 SEAL_LATEST = "seal_latest"
@@ -189,6 +191,7 @@ class TinyDBAttemptStore(AttemptStore):
             make_private_dir(self.root / sub)
         self._lock_path = self.root / "store.lock"
         self._lock = FileLock(str(self._lock_path), timeout=lock_timeout, mode=FILE_MODE)
+        self._paths: dict[str, Path] = {}
         self._snapshots_present: set[str] = set()
         """Digests whose snapshot file this process has seen or written (they are never removed)."""
         cleanup_stale_temps(self.root)
@@ -243,7 +246,13 @@ class TinyDBAttemptStore(AttemptStore):
         return attempt_id
 
     def _attempt_path(self, attempt_id: str) -> Path:
-        return self.root / "attempts" / attempt_id[:2] / f"{self._check_id(attempt_id)}.json"
+        path = self._paths.get(attempt_id)
+        if path is None:  # made once per attempt: every answer save needs it (and the journal and live paths)
+            path = self.root / "attempts" / attempt_id[:2] / f"{self._check_id(attempt_id)}.json"
+            if len(self._paths) >= PATH_CACHE_SIZE:
+                self._paths.clear()
+            self._paths[attempt_id] = path
+        return path
 
     def _journal_path(self, attempt_id: str) -> Path:
         return self._attempt_path(attempt_id).with_suffix(".journal")
