@@ -801,15 +801,17 @@ class ExamService:
         type_labels: Mapping[str, str] | None = None,
         progress: Any = None,
         sort: str = "rank",
+        sheets: bool = True,
     ) -> ScoreReport:
         """Everything a score sheet and ``exam stats`` show for ``selection``, after closing attempts whose time ran
-        out while nobody held them (they belong in the sheet). See :func:`exam.trainer.scoresheet.build_report`."""
+        out while nobody held them (they belong in the sheet); ``sheets=False`` for the statistics alone. See
+        :func:`exam.trainer.scoresheet.build_report`."""
         from exam.trainer.scoresheet import build_report
 
         self.finalise_expired()
         spec = self.registry.papers.get(selection.paper)
         title = paper_title or (spec.title if spec else "")
-        return build_report(self, selection, title, self.find_question, type_labels, progress, sort)
+        return build_report(self, selection, title, self.find_question, type_labels, progress, sort, sheets)
 
     def export_scores(self, report: ScoreReport, exporter: str, path: Path) -> Path:
         """Write ``report`` as a workbook with the named exporter (``xlsx``, ``csv`` or a plugin's) to ``path``.

@@ -11,18 +11,24 @@ name must not stop the sheet for everyone.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
+import os
+import secrets
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from exam.cellformat import ZH_CN_BUILTIN_FORMATS, display_text
+from exam.errors import StoreError
 from exam.exporters import BarChart, ScoreSheet, SheetTable
 from exam.safetext import safe_text
-from exam.store.atomic import atomic_write_bytes
+from exam.store.atomic import FILE_MODE, TEMP_MARK, fsync_dir, os_message
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -67,13 +73,16 @@ def display_width(text: str) -> int:
 
 
 def write_csv(sheet: ScoreSheet, path: Path) -> None:
-    """The main table as UTF-8 with BOM (so Excel opens Chinese correctly); other sheets need xlsx."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in sheet.headers])
-    for row in sheet.rows:
-        writer.writerow([safe_cell(v) if isinstance(v, str) else text_of(v) for v in row])
-    atomic_write_bytes(Path(path), buffer.getvalue().encode("utf-8-sig"))
+    """The main table as UTF-8 with BOM (so Excel opens Chinese correctly); other sheets need xlsx. Rows are
+    written as they come (a lazy table is never held whole), to a temporary file that replaces ``path`` at the end."""
+    with atomic_output(Path(path)) as out:
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow([safe_cell(h) for h in sheet.headers])
+        for row in sheet.rows:
+            writer.writerow([safe_cell(v) if isinstance(v, str) else text_of(v) for v in row])
+        text.flush()
+        text.detach()
 
 
 def write_xlsx(sheet: ScoreSheet, path: Path) -> None:
@@ -83,16 +92,44 @@ def write_xlsx(sheet: ScoreSheet, path: Path) -> None:
     row (repeated on every printed page and frozen on screen), the rows, then its charts below the table; A4,
     portrait for a narrow table and landscape for a wide one (:data:`PORTRAIT_WIDTH`), scaled to the page width,
     the sheet name in the page header and the page number and count in the footer.
-    Written with openpyxl's write-only mode (one pass, rows streamed to the file).
+    Written with openpyxl's write-only mode: one pass, each row streamed to the file as the table yields it (a
+    :class:`~exam.exporters.LazyRows` table is never held whole), the workbook saved to a temporary file that
+    replaces ``path`` at the end.
     """
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for table in sheet.tables():
         _fill_worksheet(workbook.create_sheet(sheet_title(table.title)), table)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    atomic_write_bytes(Path(path), buffer.getvalue())
+    with atomic_output(Path(path)) as out:
+        workbook.save(out)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through: created beside it (mode 0600), synced and moved over ``path`` when
+    the block ends, removed when it fails (so a half-written sheet never replaces a good one).
+
+    Raises:
+        StoreError: The file cannot be written (disk full, no permission), naming ``path``.
+    """
+    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(os_message(exc, path)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
 
 
 def header_row(table: SheetTable) -> int:
@@ -107,8 +144,10 @@ def _fill_worksheet(ws: Any, table: SheetTable) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
     first = header_row(table)
-    # Column widths and print settings are written before the rows, so they are set first (write-only mode).
-    widths = [_column_width(header, table.rows, index) for index, header in enumerate(table.headers)]
+    # Column widths and print settings are written before the rows, so they are set first (write-only mode), from
+    # the first rows (read once: a lazy table makes its rows again at each reading).
+    head = tuple(islice(table.rows, WIDTH_SAMPLE))
+    widths = [_column_width(header, head, index) for index, header in enumerate(table.headers)]
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.page_setup.orientation = "portrait" if sum(widths) <= PORTRAIT_WIDTH else "landscape"
@@ -141,8 +180,9 @@ def _fill_worksheet(ws: Any, table: SheetTable) -> None:
         cell.font, cell.fill, cell.alignment = header_font, header_fill, centred
         headers.append(cell)
     ws.append(headers)
+    texts: dict[str, str] = {}
     for row in table.rows:
-        ws.append([_xlsx_cell(ws, WriteOnlyCell, value) for value in row])
+        ws.append([_xlsx_cell(ws, WriteOnlyCell, value, texts) for value in row])
     for chart in table.charts:
         _add_bar_chart(ws, table, chart, first)
 
@@ -153,18 +193,48 @@ PAGE_FOOTER = "&P / &N"
 """The printed page footer, ``3 / 7``: page number and page count (Excel's ``&P`` and ``&N`` codes)."""
 
 
-def _xlsx_cell(ws: Any, cell_type: Any, value: Any) -> Any:
-    value = _xlsx_value(value)
-    if value is None:
-        return None
-    cell = cell_type(ws, value)
+def _xlsx_cell(ws: Any, cell_type: Any, value: Any, texts: dict[str, str] | None = None) -> Any:
+    """What to append for one value: the value itself when openpyxl stores it as it is (a number, or text that
+    cannot be read as a formula or an error code), else a cell that says how (text kept text, a date format).
+
+    ``texts`` remembers the cleaned form of each text already seen in the sheet (a name or a chapter repeats on
+    every row of 明细数据; cleaning is the costly part of a cell).
+    """
     if isinstance(value, str):
+        if texts is not None and value in texts:
+            cleaned = texts[value]
+        else:
+            cleaned = _xlsx_value(value)
+            if texts is not None:
+                if len(texts) >= TEXT_CACHE:
+                    texts.clear()
+                texts[value] = cleaned
+        if not cleaned.startswith(FORMULA_START) and cleaned not in _error_codes():
+            return cleaned  # openpyxl stores it as a string, exactly as a text cell would be
+        cell = cell_type(ws, cleaned)
         _make_text(cell)
-    elif isinstance(value, datetime):
+        return cell
+    if value is None or type(value) in (int, float):
+        return value
+    value = _xlsx_value(value)
+    cell = cell_type(ws, value)
+    if isinstance(value, datetime):
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, timedelta):
         cell.number_format = DURATION_FORMAT
     return cell
+
+
+TEXT_CACHE = 100_000
+"""At most this many cleaned texts are remembered per sheet (then the memory starts afresh)."""
+
+
+@functools.cache
+def _error_codes() -> frozenset[str]:
+    """Texts openpyxl would store as an error value (``#N/A``) rather than as text."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return frozenset(ERROR_CODES)
 
 
 def _make_text(cell: Any) -> None:
@@ -186,9 +256,13 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def _column_width(header: str, rows: tuple[tuple[Any, ...], ...], index: int) -> float:
+WIDTH_SAMPLE = 500
+"""Column widths are fitted to the header and this many first rows."""
+
+
+def _column_width(header: str, rows: Sequence[tuple[Any, ...]], index: int) -> float:
     widths = [min(display_width(str(header)), HEADER_WRAP_WIDTH)]
-    for row in rows[:500]:
+    for row in rows[:WIDTH_SAMPLE]:
         if index < len(row) and row[index] is not None:
             value = row[index]
             widths.append(19 if isinstance(value, datetime) else display_width(text_of(value)))

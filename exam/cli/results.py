@@ -5,6 +5,8 @@ The file format and the merge rules live in :mod:`exam.trainer.results_io`.
 
 from __future__ import annotations
 
+import math
+import shlex
 from pathlib import Path
 
 import click
@@ -25,13 +27,21 @@ from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
 
+PAGE_SIZE = 50
+"""Attempts per page of the ``exam results`` table: one screen's worth (a 10,000-row table takes seconds to draw
+and nobody reads it in a terminal; ``--all`` prints it anyway, ``--format jsonl`` is for programs)."""
+
 
 @click.group("results", cls=Group, invoke_without_command=True, help="cli.results_help")
 @option("--paper", help="cli.opt_paper")
 @option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="results.opt_page")
+@option("--page-size", type=click.IntRange(1, 1000), default=PAGE_SIZE, show_default=True, help="results.opt_page_size")
+@option("--all", "show_all", is_flag=True, help="results.opt_all")
 @pass_app
-def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
-    """``exam results`` alone lists attempts, oldest first: a table for people or one JSON object per line."""
+def results_group(app: AppContext, paper: str | None, fmt: str, page: int, page_size: int, show_all: bool) -> None:
+    """``exam results`` alone lists attempts: a table for people, newest first, one page at a time (``--page``,
+    ``--page-size``, ``--all``), or every attempt oldest first as one JSON object per line (``--format jsonl``)."""
     from exam.safetext import safe_json
     from exam.scoring import format_points
     from exam.service import public_attempt, to_iso
@@ -73,18 +83,46 @@ def results_group(app: AppContext, paper: str | None, fmt: str) -> None:
             return text + t("seal.row_mark", kind=t(f"seal.kind_{marks[s.attempt_id]}"))
         return text + (t("seal.unverified_mark") if s.attempt_id in unverified else "")
 
+    newest_first = list(reversed(summaries))
+    pages = max(1, math.ceil(len(newest_first) / page_size))
+    if show_all:
+        shown = newest_first
+    elif page > pages:
+        raise ExamError(t("results.no_such_page", page=page, pages=pages, count=f"{len(newest_first):,}"))
+    else:
+        shown = newest_first[(page - 1) * page_size : page * page_size]
     rows = [
         [s.attempt_id[:8], s.trainee.name, s.trainee.id, s.trainee.unit, s.paper,
          status(s), format_points(s.score), format_points(s.max_score),
          t("cli.yes") if s.passed else (t("cli.no") if s.passed is not None else ""), to_iso(s.started_at)]
-        for s in summaries
+        for s in shown
     ]  # fmt: skip
     print_table(
         [t("col.attempt"), t("col.name"), t("col.trainee_id"), t("col.unit"), t("col.paper"), t("col.status"),
          t("col.score"), t("col.max_score"), t("col.passed"), t("col.started")],
         rows,
     )  # fmt: skip
+    if not show_all and pages > 1:
+        click.echo(page_footer(page, pages, len(newest_first), paper, page_size))
     click.secho(report.status_line(), fg=None if report.ok else "red")
+
+
+def page_footer(page: int, pages: int, count: int, paper: str | None, page_size: int) -> str:
+    """``第 1/200 页，共 10,000 份答卷（最新的在前）；下一页：exam results --page 2``; on the last page, the way
+    back to the first. The command repeats the options in force (store, paper, page size) so it can be pasted."""
+    root = click.get_current_context().find_root()
+    words = ["exam"]
+    if root.params.get("db"):
+        words += ["--db", str(root.params["db"])]
+    words.append("results")
+    if paper is not None:
+        words += ["--paper", paper]
+    if page_size != PAGE_SIZE:
+        words += ["--page-size", str(page_size)]
+    if page < pages:
+        command = shlex.join([*words, "--page", str(page + 1)])
+        return t("results.page_footer_next", page=page, pages=pages, count=f"{count:,}", command=command)
+    return t("results.page_footer_last", page=page, pages=pages, count=f"{count:,}", command=shlex.join(words))
 
 
 @results_group.command("export", cls=Command, help="results.export_help", short_help="results.export_short")

@@ -133,6 +133,7 @@ def stats_command(
         _paper_title(app, paper),
         _type_labels(app),
         ProgressBar(t("scores.progress_reading")),
+        sheets=False,
     )
     stats = report.statistics
     if not stats.attempts:

@@ -62,8 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "List every plugin with version, hooks, contributions and status (failed plugins show why).",
     ),
     "cli.results_help": (
-        "查看答卷。--format jsonl 每行一份答卷（字段见 docs/cli.md）。",
-        "Show attempts. --format jsonl writes one attempt per line (fields in docs/cli.md).",
+        "查看答卷：表格按页显示，最新的在前（--page 翻页，--all 全部显示）；"
+        "--format jsonl 从最早的起每行一份答卷，全部输出（字段见 docs/cli.md）。",
+        "Show attempts: a table a page at a time, newest first (--page to turn pages, --all for every one); "
+        "--format jsonl writes every attempt, oldest first, one per line (fields in docs/cli.md).",
     ),
     "cli.store_help": ("成绩数据库维护。", "Results store maintenance."),
     "cli.store_repair_help": (
@@ -905,4 +907,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "metavar.points": ("分数", "POINTS"),
     "metavar.trainee_id": ("考号", "TRAINEE_ID"),
     "metavar.url": ("地址", "URL"),
+    # -- exam results, paged (issue 17: a 10,000-row table took seconds to draw) ----------------------------------
+    "results.opt_page": ("显示第几页（最新的答卷在第 1 页）。", "Which page to show (the newest attempts are on page 1)."),
+    "results.opt_page_size": ("每页显示多少份答卷。", "Attempts per page."),
+    "results.opt_all": ("不分页，一次显示全部答卷。", "Show every attempt at once, without pages."),
+    "results.page_footer_next": (
+        "第 {page}/{pages} 页，共 {count} 份答卷（最新的在前）；下一页：{command}",
+        "Page {page} of {pages}, {count} attempts (newest first); next page: {command}",
+    ),
+    "results.page_footer_last": (
+        "第 {page}/{pages} 页（最后一页），共 {count} 份答卷（最新的在前）；第一页：{command}",
+        "Page {page} of {pages} (the last), {count} attempts (newest first); first page: {command}",
+    ),
+    "results.no_such_page": (
+        "没有第 {page} 页：共 {count} 份答卷，{pages} 页。",
+        "There is no page {page}: {count} attempts make {pages} pages.",
+    ),
 }

@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from exam.attempts import Attempt
 from exam.models import OPTION_LETTERS, Question
@@ -53,6 +54,7 @@ MIN_RESPONSES_TO_FLAG = 20
 FLAG_SIGNIFICANCE = 0.05
 """One-sided significance level of the "check the key" tests."""
 _EPSILON = 1e-12
+_LETTERS = frozenset(OPTION_LETTERS)
 
 
 @dataclass(frozen=True)
@@ -193,64 +195,284 @@ def coefficient_of_internal_consistency(
 # -- putting it together ----------------------------------------------------------------------------------------
 
 
-def analyse(attempts: Sequence[ScoredAttempt], questions: Mapping[str, Question]) -> PaperStatistics:
-    """Moodle's statistics of ``attempts`` of one paper.
+def analyse(attempts: Iterable[ScoredAttempt], questions: Mapping[str, Question]) -> PaperStatistics:
+    """Moodle's statistics of ``attempts`` of one paper (one pass: see :class:`PaperAnalysis`).
 
     Args:
-        attempts: The closed attempts to analyse.
+        attempts: The closed attempts to analyse; read once, so a generator streaming them from the store is fine.
         questions: The questions by id (for the key and options used in the option spread); a question missing
             here still gets its score statistics.
     """
-    totals = [a.total for a in attempts]
-    sd_value = sample_variance(totals)
-    sd = math.sqrt(sd_value) if sd_value is not None else None
-    cic = coefficient_of_internal_consistency(_position_scores(attempts), totals)
-    error_ratio = 100 * math.sqrt(max(0.0, 1 - cic / 100)) if cic is not None else None
-    standard_error = error_ratio / 100 * sd if error_ratio is not None and sd is not None else None
-    return PaperStatistics(
-        attempts=len(attempts),
-        mean=sum(totals) / len(totals) if totals else None,
-        median=statistics.median(totals) if totals else None,
-        sd=sd,
-        cic=cic,
-        error_ratio=error_ratio,
-        standard_error=standard_error,
-        items=tuple(_item_statistics(qid, rows, questions.get(qid)) for qid, rows in _by_question(attempts).items()),
-    )
-
-
-def _by_question(attempts: Iterable[ScoredAttempt]) -> dict[str, list[tuple[ItemScore, float]]]:
-    """Each question's ``(score, total of its attempt)`` pairs, questions in order of first appearance."""
-    rows: dict[str, list[tuple[ItemScore, float]]] = {}
+    analysis = PaperAnalysis()
     for attempt in attempts:
-        total = attempt.total
-        for item in attempt.items:
-            rows.setdefault(item.question_id, []).append((item, total))
-    return rows
+        analysis.add(attempt.items)
+    return analysis.result(questions)
 
 
-def _position_scores(attempts: Sequence[ScoredAttempt]) -> list[list[float]]:
-    """Scores by question position; empty when the attempts' papers differ in length (the spec changed)."""
-    if not attempts or len({len(a.items) for a in attempts}) != 1:
-        return []
-    return [[a.items[p].points for a in attempts] for p in range(len(attempts[0].items))]
+class RunningMoments:
+    """Running sums of pairs ``(x, y)`` from which the sample variances and covariance follow, in one pass.
+
+    Moodle computes them from sums (``Σx``, ``Σx²``, ``Σxy``); here the sums are of the data shifted by the first
+    pair (``x - x₁``), which leaves variance and covariance unchanged and keeps the subtraction
+    ``Σx² - (Σx)²/n`` from losing digits when the values are large next to their spread (the "shifted data"
+    algorithm: Chan, Golub and LeVeque, *Algorithms for computing the sample variance*, 1983).
+    """
+
+    __slots__ = ("kx", "ky", "n", "sx", "sxx", "sxy", "sy", "syy")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.kx = self.ky = 0.0
+        self.sx = self.sy = self.sxx = self.syy = self.sxy = 0.0
+
+    def add(self, x: float, y: float = 0.0) -> None:
+        """Take one pair into the sums."""
+        if not self.n:
+            self.kx, self.ky = x, y
+        dx, dy = x - self.kx, y - self.ky
+        self.n += 1
+        self.sx += dx
+        self.sy += dy
+        self.sxx += dx * dx
+        self.syy += dy * dy
+        self.sxy += dx * dy
+
+    @property
+    def mean_x(self) -> float:
+        """``x̄`` (0 before any pair)."""
+        return self.kx + self.sx / self.n if self.n else 0.0
+
+    @property
+    def variance_x(self) -> float | None:
+        """``V(x) = Σ (x - x̄)² / (n - 1)``; ``None`` for fewer than two pairs."""
+        return max(0.0, self.sxx - self.sx * self.sx / self.n) / (self.n - 1) if self.n >= 2 else None
+
+    @property
+    def variance_y(self) -> float | None:
+        """``V(y)``; ``None`` for fewer than two pairs."""
+        return max(0.0, self.syy - self.sy * self.sy / self.n) / (self.n - 1) if self.n >= 2 else None
+
+    @property
+    def covariance(self) -> float | None:
+        """``C(x, y) = Σ (x - x̄)(y - ȳ) / (n - 1)``; ``None`` for fewer than two pairs."""
+        return (self.sxy - self.sx * self.sy / self.n) / (self.n - 1) if self.n >= 2 else None
 
 
-def _item_statistics(
-    question_id: str, rows: list[tuple[ItemScore, float]], question: Question | None
-) -> ItemStatistics:
-    max_points = max(item.max_points for item, _ in rows)
-    fractions = [item.points / max_points if max_points else 0.0 for item, _ in rows]
-    scores = [item.points for item, _ in rows]
-    rest = [total - item.points for item, total in rows]
-    variance = sample_variance(fractions)
-    options, unanswered = option_spread(question, [item.response for item, _ in rows])
+class ScoredItem(Protocol):
+    """One question of one attempt as the analysis reads it: an :class:`ItemScore`, or a stored
+    :class:`~exam.attempts.GradedAnswer` as it comes (no copy made per answer)."""
+
+    @property
+    def question_id(self) -> str: ...
+
+    @property
+    def points(self) -> float: ...
+
+    @property
+    def max_points(self) -> float: ...
+
+    @property
+    def response(self) -> Any: ...
+
+
+class ResponseTally:
+    """How often each option was chosen in the responses to one question, counted as they stream by; the spread
+    itself (:meth:`spread`) needs the question, which may be known only at the end (the current bank's key)."""
+
+    __slots__ = ("falses", "letters", "trues", "unanswered")
+
+    def __init__(self) -> None:
+        self.unanswered = 0
+        self.trues = self.falses = 0
+        self.letters: dict[str, int] = {}
+
+    def add(self, response: Any) -> None:
+        """Count one stored response."""
+        if type(response) is str and len(response) == 1:  # the common case, a 单选题 letter
+            letter = response.upper()
+            if letter in _LETTERS:
+                self.letters[letter] = self.letters.get(letter, 0) + 1
+            return
+        if response is None or response == [] or response == "":
+            self.unanswered += 1
+        if isinstance(response, bool):
+            if response:
+                self.trues += 1
+            else:
+                self.falses += 1
+            return
+        chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
+        for letter in {str(c).upper() for c in chosen}:
+            if letter in _LETTERS:  # a typed answer is not an option: counting it would grow without bound
+                self.letters[letter] = self.letters.get(letter, 0) + 1
+
+    def spread(self, question: Question | None) -> tuple[tuple[OptionCount, ...], int]:
+        """``(option counts, unanswered)`` as :func:`option_spread` gives them."""
+        if question is None:
+            return (), self.unanswered
+        key = question.answer
+        if isinstance(key, bool):
+            counts = {"true": self.trues, "false": self.falses}
+            return tuple(OptionCount(opt, n, (opt == "true") is key) for opt, n in counts.items()), self.unanswered
+        if not question.options:
+            return (), self.unanswered
+        if isinstance(key, str):
+            keys = {key}
+        else:
+            keys = {k for k in key if isinstance(k, str)} if isinstance(key, tuple) else set()
+        letters = OPTION_LETTERS[: len(question.options)]
+        return (
+            tuple(OptionCount(letter, self.letters.get(letter, 0), letter in keys) for letter in letters),
+            self.unanswered,
+        )
+
+
+class _QuestionTotals:
+    """The running figures of one question: sums of (points, rest of the test), the largest maximum, the response
+    tally, and the points and rests themselves as compact arrays (the discriminative efficiency needs them sorted:
+    the one figure that is not a running sum). ``place`` is where it first appeared (see :class:`PaperAnalysis`)."""
+
+    __slots__ = ("max_points", "moments", "place", "points", "position", "rests", "tally")
+
+    def __init__(self, place: float, position: int) -> None:
+        self.place = place
+        self.position = position
+        self.max_points = -math.inf
+        self.moments = RunningMoments()
+        self.points = array("d")
+        self.rests = array("d")
+        self.tally = ResponseTally()
+
+
+class PaperAnalysis:
+    """Moodle's statistics of one paper, computed as the attempts stream by, one at a time.
+
+    Memory: per question a few running sums and two arrays of 8-byte floats (its points and the rest of the test
+    in each attempt that drew it); per attempt one float (its total, for the median). 10,000 attempts × 100
+    questions is about 16 MB, whatever the attempts themselves hold.
+
+    Usage: :meth:`add` each attempt's items, then :meth:`result`. The questions are listed in order of first
+    appearance; ``order`` in :meth:`add` says where an attempt stands when they arrive in another order than the
+    report lists them (a score sheet reads the store oldest first and lists the best first).
+    """
+
+    def __init__(self) -> None:
+        self._questions: dict[str, _QuestionTotals] = {}
+        self._totals = array("d")
+        self._total_moments = RunningMoments()
+        self._positions: list[RunningMoments] = []
+        self._lengths: set[int] = set()
+
+    def add(self, items: Sequence[ScoredItem], order: float | None = None) -> None:
+        """Take one closed attempt into the statistics.
+
+        Args:
+            items: Its questions in paper order (:attr:`ScoredAttempt.items`, or the attempt's answers).
+            order: Its place in the report's order (default: the order of the calls).
+        """
+        place = float(len(self._totals)) if order is None else order
+        total = sum(item.points for item in items)
+        self._totals.append(total)
+        self._total_moments.add(total)
+        self._lengths.add(len(items))
+        positions = self._positions
+        while len(positions) < len(items):
+            positions.append(RunningMoments())
+        questions = self._questions
+        # The hot loop (a million items for 10,000 attempts × 100 questions): the sums are updated inline.
+        for position, item in enumerate(items):
+            points = item.points
+            at = positions[position]
+            if not at.n:
+                at.kx = points
+            shifted = points - at.kx
+            at.n += 1
+            at.sx += shifted
+            at.sxx += shifted * shifted
+            question_id = item.question_id
+            totals = questions.get(question_id)
+            if totals is None:
+                totals = questions[question_id] = _QuestionTotals(place, position)
+            elif place < totals.place:  # a question is drawn once per paper: the place alone decides
+                totals.place, totals.position = place, position
+            if item.max_points > totals.max_points:
+                totals.max_points = item.max_points
+            rest = total - points
+            sums = totals.moments
+            if not sums.n:
+                sums.kx, sums.ky = points, rest
+            dx, dy = points - sums.kx, rest - sums.ky
+            sums.n += 1
+            sums.sx += dx
+            sums.sy += dy
+            sums.sxx += dx * dx
+            sums.syy += dy * dy
+            sums.sxy += dx * dy
+            totals.points.append(points)
+            totals.rests.append(rest)
+            totals.tally.add(item.response)
+
+    @property
+    def attempts(self) -> int:
+        """How many attempts were added."""
+        return len(self._totals)
+
+    def result(self, questions: Mapping[str, Question]) -> PaperStatistics:
+        """The statistics of the attempts added so far (see :func:`analyse` for ``questions``)."""
+        count = len(self._totals)
+        variance = self._total_moments.variance_x
+        sd = math.sqrt(variance) if variance is not None else None
+        cic = self._internal_consistency()
+        error_ratio = 100 * math.sqrt(max(0.0, 1 - cic / 100)) if cic is not None else None
+        standard_error = error_ratio / 100 * sd if error_ratio is not None and sd is not None else None
+        ordered = sorted(self._questions.items(), key=lambda pair: (pair[1].place, pair[1].position))
+        return PaperStatistics(
+            attempts=count,
+            mean=sum(self._totals) / count if count else None,
+            median=statistics.median(self._totals) if count else None,
+            sd=sd,
+            cic=cic,
+            error_ratio=error_ratio,
+            standard_error=standard_error,
+            items=tuple(_item_statistics(qid, totals, questions.get(qid)) for qid, totals in ordered),
+        )
+
+    def _internal_consistency(self) -> float | None:
+        """The CIC over question positions; ``None`` when the papers differ in length (the spec changed)."""
+        if len(self._lengths) != 1:
+            return None
+        count = len(self._positions)
+        total_variance = self._total_moments.variance_x
+        if count < 2 or total_variance is None or total_variance < _EPSILON:
+            return None
+        item_variances = [p.variance_x for p in self._positions]
+        if any(v is None for v in item_variances):
+            return None
+        return 100 * count / (count - 1) * (1 - sum(v for v in item_variances if v is not None) / total_variance)
+
+
+def _item_statistics(question_id: str, totals: _QuestionTotals, question: Question | None) -> ItemStatistics:
+    moments = totals.moments
+    count = moments.n
+    max_points = totals.max_points
+    # Facility and SD are of the fractions points / max_points: the mean and variance of the points scaled.
+    facility = 100 * moments.mean_x / max_points if max_points else 0.0
+    variance_points = moments.variance_x
+    variance = None if variance_points is None else variance_points / max_points**2 if max_points else 0.0
+    options, unanswered = totals.tally.spread(question)
+    cov, vx, vr = moments.covariance, moments.variance_x, moments.variance_y
+    discrimination = None
+    if cov is not None and vx is not None and vr is not None and vx >= _EPSILON and vr >= _EPSILON:
+        discrimination = 100 * cov / math.sqrt(vx * vr)
+    efficiency = None
+    cov_max = covariance(sorted(totals.points), sorted(totals.rests))
+    if cov is not None and cov_max is not None and cov_max >= _EPSILON:
+        efficiency = 100 * cov / cov_max
     flags: list[str] = []
     p_values: list[tuple[str, float]] = []
-    discrimination = discrimination_index(scores, rest)
-    enough = len(rows) >= MIN_RESPONSES_TO_FLAG
+    enough = count >= MIN_RESPONSES_TO_FLAG
     if enough and discrimination is not None and discrimination < -_EPSILON:
-        p = negative_correlation_p(discrimination / 100, len(rows))
+        p = negative_correlation_p(discrimination / 100, count)
         if p < FLAG_SIGNIFICANCE:
             flags.append(NEGATIVE_DISCRIMINATION)
             p_values.append((NEGATIVE_DISCRIMINATION, p))
@@ -263,11 +485,11 @@ def _item_statistics(
     return ItemStatistics(
         question_id=question_id,
         type=question.type if question else "",
-        attempts=len(rows),
-        facility=100 * sum(fractions) / len(fractions),
-        sd=100 * math.sqrt(variance) if variance is not None else None,
+        attempts=count,
+        facility=facility,
+        sd=100 * math.sqrt(max(0.0, variance)) if variance is not None else None,
         discrimination=discrimination,
-        efficiency=discriminative_efficiency(scores, rest),
+        efficiency=efficiency,
         options=options,
         unanswered=unanswered,
         flags=tuple(flags),
@@ -276,37 +498,17 @@ def _item_statistics(
     )
 
 
-def option_spread(question: Question | None, responses: Sequence[Any]) -> tuple[tuple[OptionCount, ...], int]:
+def option_spread(question: Question | None, responses: Iterable[Any]) -> tuple[tuple[OptionCount, ...], int]:
     """How many responses chose each option, and how many were left blank.
 
     Responses are stored as canonical option letters (the letters of the bank, whatever order the trainee saw the
     options in), so counts from differently shuffled papers add up. Questions without options (other than 判断题)
     have no spread.
     """
-    unanswered = sum(1 for r in responses if r is None or r == [] or r == "")
-    if question is None:
-        return (), unanswered
-    key = question.answer
-    if isinstance(key, bool):
-        counts = {"true": 0, "false": 0}
-        for response in responses:
-            if isinstance(response, bool):
-                counts["true" if response else "false"] += 1
-        return tuple(OptionCount(opt, n, (opt == "true") is key) for opt, n in counts.items()), unanswered
-    if not question.options:
-        return (), unanswered
-    letters = OPTION_LETTERS[: len(question.options)]
-    if isinstance(key, str):
-        keys = {key}
-    else:
-        keys = {k for k in key if isinstance(k, str)} if isinstance(key, tuple) else set()
-    letter_counts = dict.fromkeys(letters, 0)
+    tally = ResponseTally()
     for response in responses:
-        chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
-        for letter in {str(c).upper() for c in chosen}:
-            if letter in letter_counts:
-                letter_counts[letter] += 1
-    return tuple(OptionCount(letter, n, letter in keys) for letter, n in letter_counts.items()), unanswered
+        tally.add(response)
+    return tally.spread(question)
 
 
 def distractors_over_key(

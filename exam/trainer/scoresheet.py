@@ -8,21 +8,29 @@ with a chart) and 明细数据 (one row per trainee × question, the long format
 with a title block: paper, period, head counts, when it was made.
 
 The data is built here as a :class:`~exam.exporters.ScoreSheet`; an exporter (:mod:`exam.sheets`: csv, xlsx, or a
-plugin's) writes it. One row per trainee: the best closed attempt (highest score, then the earliest), or every
+plugin's) writes it. The store is read once (:func:`read_attempts`), one whole attempt in memory at a time: what the
+sheets need of it goes into summaries, running totals (:class:`~exam.trainer.analysis.PaperAnalysis`, per-question
+tallies) and, for 答题明细 and 明细数据, an :class:`AnswerSpool` on disk read back row by row as the sheet is written
+(issue 17: 10,000 attempts × 100 questions took gigabytes when every attempt was held).
+
+One row per trainee: the best closed attempt (highest score, then the earliest), or every
 closed attempt with ``all_attempts``. A trainee with an attempt under way and none closed is listed as 在考; roster
 members (``exam roster import``) with neither are 缺考. Column names follow the language of the catalogue.
 """
 
 from __future__ import annotations
 
+import marshal
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from exam.attempts import Attempt, AttemptStatus
-from exam.exporters import BarChart, ScoreSheet, SheetTable
+from exam.exporters import BarChart, LazyRows, ScoreSheet, SheetTable
 from exam.i18n import t
 from exam.models import Question
 from exam.service import ExamService
@@ -31,9 +39,8 @@ from exam.trainer.analysis import (
     DISTRACTOR_OVER_KEY,
     NEGATIVE_DISCRIMINATION,
     ItemStatistics,
+    PaperAnalysis,
     PaperStatistics,
-    ScoredAttempt,
-    analyse,
 )
 
 BANDS = ((0, 59), (60, 69), (70, 79), (80, 89), (90, 100))
@@ -87,6 +94,8 @@ class ScoreReport:
     selection: Selection
     paper_title: str
     attempts: list[Attempt]
+    """The chosen closed attempts ranked best first, as *summaries* (no paper, responses, answers or history: the
+    sheets take what they need of those from :attr:`facts`, :attr:`knowledge` and :attr:`spool`)."""
     absent: list[dict[str, str]]
     statistics: PaperStatistics
     questions: dict[str, Question] = field(default_factory=dict)
@@ -104,15 +113,28 @@ class ScoreReport:
     closed_count: int | None = None
     """Closed attempts in the selection, every one (``attempts`` holds each trainee's best unless ``all_attempts``)."""
     sort: str = "rank"
+    facts: dict[str, AttemptFacts] = field(default_factory=dict)
+    """attempt id → what 成绩单 needs of its answers and history."""
+    knowledge: dict[str, QuestionTally] = field(default_factory=dict)
+    """question id → points earned and possible over the chosen attempts (知识点掌握)."""
+    spool: AnswerSpool | None = None
+    """Each chosen attempt's answers, on disk, for 答题明细 and 明细数据; ``None``: those sheets are empty."""
 
     def to_sheet(self) -> ScoreSheet:
-        """The workbook: 成绩单 first, then 答题明细, 试题分析, 单位统计, 知识点掌握, 汇总 and 明细数据."""
-        main = score_table(self.attempts, self.absent, self.type_labels, self.sitting, self.sort, self.seal_notes)
+        """The workbook: 成绩单 first, then 答题明细, 试题分析, 单位统计, 知识点掌握, 汇总 and 明细数据.
+
+        答题明细 and 明细数据 are produced row by row as the exporter writes them (read back from :attr:`spool`),
+        so a sheet of 10,000 attempts × 100 questions is never in memory whole.
+        """
+        spool = self.spool or AnswerSpool()
+        main = score_table(
+            self.attempts, self.facts, self.absent, self.type_labels, self.sitting, self.sort, self.seal_notes
+        )
         tables = (
-            detail_table(self.attempts, self.type_labels),
+            detail_table(self.attempts, spool),
             analysis_table(self.statistics, self.questions, self.type_labels),
             unit_table(self.attempts, self.absent, self.sitting),
-            knowledge_table(self.attempts, self.questions, self.chapters),
+            knowledge_table(self.knowledge, self.questions, self.chapters),
             summary_table(
                 self.paper_title,
                 self.attempts,
@@ -122,7 +144,7 @@ class ScoreReport:
                 self.closed_count,
                 self.seal_line,
             ),
-            long_table(self.attempts, self.questions, self.chapters, self.type_labels),
+            long_table(self.attempts, spool, self.questions, self.chapters, self.type_labels),
         )
         return ScoreSheet(
             main.title,
@@ -163,16 +185,6 @@ class ScoreReport:
 # -- choosing the attempts ----------------------------------------------------------------------------------------
 
 
-def collect_attempts(service: ExamService, selection: Selection, progress: Progress | None = None) -> list[Attempt]:
-    """The full attempts of the selection (each trainee's best unless ``all_attempts``), ranked best first."""
-    summaries = [s for s in service.attempts(paper=selection.paper) if selection.matches(s)]
-    if not selection.all_attempts:
-        summaries = best_per_trainee(summaries)
-    loading = progress(summaries) if progress else summaries
-    attempts = [service.attempt(s.attempt_id) for s in loading]
-    return sorted(attempts, key=_rank_key)
-
-
 def best_per_trainee(attempts: Iterable[Attempt]) -> list[Attempt]:
     """Each trainee's highest-scoring attempt; between equal scores the earlier one."""
     best: dict[str, Attempt] = {}
@@ -201,8 +213,154 @@ def absentees(roster: Mapping[str, Any], attempts: Iterable[Attempt], unit: str 
     return absent
 
 
-def scored_attempts(attempts: Iterable[Attempt]) -> list[ScoredAttempt]:
-    return [ScoredAttempt.from_attempt(a) for a in attempts]
+@dataclass(frozen=True, slots=True)
+class AttemptFacts:
+    """What 成绩单 needs of one attempt beyond its summary (a few hundred bytes; the whole attempt holds its paper).
+
+    Attributes:
+        type_points: Points per question type, types in the order the paper has them.
+        note: 备注 from the answers and history (:func:`attempt_note`).
+        on_paper: Sat on paper and entered by a trainer (:func:`is_paper_entry`).
+    """
+
+    type_points: tuple[tuple[str, float], ...]
+    note: str
+    on_paper: bool
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> AttemptFacts:
+        """The facts of a whole attempt."""
+        by_type: dict[str, float] = {}
+        for answer in attempt.answers:
+            by_type[answer.type] = by_type.get(answer.type, 0.0) + answer.points
+        return cls(tuple(by_type.items()), attempt_note(attempt), is_paper_entry(attempt))
+
+
+@dataclass(slots=True)
+class QuestionTally:
+    """Points earned and possible on one question over the chosen attempts, and how many responses (answers with
+    points possible) they come from: the running sums behind 知识点掌握."""
+
+    earned: float = 0.0
+    possible: float = 0.0
+    responses: int = 0
+
+
+SpooledAnswer = tuple[str, str, str, float, float]
+"""One answer as 明细数据 needs it: question id, type, the response as text, points, points possible."""
+
+
+class AnswerSpool:
+    """Each attempt's answers in an anonymous temporary file (removed when closed or collected), read back one
+    attempt at a time in whatever order a sheet lists them.
+
+    A score sheet reads the store once, oldest first, but lists the attempts best first; keeping the answers of
+    10,000 attempts in memory until the ranking is known would take gigabytes, re-reading them from the store
+    would take a second pass over it. Records are :mod:`marshal` data (plain tuples of text and numbers: nothing
+    in them can run code when read back).
+    """
+
+    def __init__(self) -> None:
+        self._file: Any = None
+        self._where: dict[str, tuple[int, int, int]] = {}  # attempt id → (offset, bytes, answers)
+
+    def add(self, attempt_id: str, marks: tuple[str, ...], answers: tuple[SpooledAnswer, ...]) -> None:
+        """Keep one attempt's 答题明细 marks and its answers."""
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="exam-report-")  # noqa: SIM115  # lives as long as the report
+        data = marshal.dumps((marks, answers))
+        self._file.seek(0, os.SEEK_END)
+        self._where[attempt_id] = (self._file.tell(), len(data), len(answers))
+        self._file.write(data)
+
+    def get(self, attempt_id: str) -> tuple[tuple[str, ...], tuple[SpooledAnswer, ...]]:
+        """The marks and answers kept for ``attempt_id``; empty for one never added."""
+        where = self._where.get(attempt_id)
+        if where is None or self._file is None:
+            return (), ()
+        self._file.seek(where[0])
+        marks, answers = marshal.loads(self._file.read(where[1]))  # marshal gives tuples back as tuples
+        return marks, answers
+
+    def answer_count(self, attempt_id: str) -> int:
+        """How many answers are kept for ``attempt_id`` (without reading them)."""
+        where = self._where.get(attempt_id)
+        return where[2] if where is not None else 0
+
+    def close(self) -> None:
+        """Remove the file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._where.clear()
+
+
+class _Reading:
+    """The running totals of a report, fed one whole attempt at a time (:meth:`take`)."""
+
+    def __init__(self, places: Mapping[str, int], spool: AnswerSpool | None) -> None:
+        self.places = places
+        self.spool = spool
+        self.analysis = PaperAnalysis()
+        self.summaries: list[Attempt] = []
+        self.facts: dict[str, AttemptFacts] = {}
+        self.knowledge: dict[str, QuestionTally] = {}
+        self.questions: dict[str, tuple[tuple[int, int], Question]] = {}
+
+    def take(self, attempt: Attempt) -> None:
+        place = self.places[attempt.attempt_id]
+        self.summaries.append(attempt.summary())
+        self.facts[attempt.attempt_id] = AttemptFacts.of(attempt)
+        self.analysis.add(attempt.answers, order=place)
+        for position, drawn in enumerate(attempt.drawn.questions if attempt.drawn else ()):
+            known = self.questions.get(drawn.id)
+            if known is None or (place, position) < known[0]:  # as the best-ranked attempt saw it
+                self.questions[drawn.id] = ((place, position), drawn.question)
+        for answer in attempt.answers:
+            if answer.max_points:
+                tally = self.knowledge.setdefault(answer.question_id, QuestionTally())
+                tally.earned += answer.points
+                tally.possible += answer.max_points
+                tally.responses += 1
+        if self.spool is not None:
+            self.spool.add(
+                attempt.attempt_id,
+                tuple(response_mark(a.type, a.response, a.points, a.max_points) for a in attempt.answers),
+                tuple(
+                    (a.question_id, a.type, format_response(a.type, a.response), a.points, a.max_points)
+                    for a in attempt.answers
+                ),
+            )
+
+
+def read_attempts(
+    service: ExamService, selection: Selection, progress: Progress | None = None, spool: bool = True
+) -> tuple[list[Attempt], _Reading]:
+    """Stream the selection's attempts from the store once (:meth:`ExamService.iter_attempts`), one whole attempt
+    in memory at a time, into running totals.
+
+    Which attempts (each trainee's best unless ``all_attempts``) and their rank are decided first from the
+    summaries, so the statistics list questions in the ranked order and the spool can be read back best first.
+
+    Returns:
+        ``(closed summaries in the selection, the totals)``.
+    """
+    matching = [s for s in service.attempts(paper=selection.paper) if selection.matches(s)]
+    chosen = matching if selection.all_attempts else best_per_trainee(matching)
+    places = {s.attempt_id: place for place, s in enumerate(sorted(chosen, key=_rank_key))}
+    reading = _Reading(places, AnswerSpool() if spool else None)
+    wanted = [s for s in matching if s.attempt_id in places]
+    ticks = iter(progress(wanted)) if progress else None
+    for attempt in service.iter_attempts(paper=selection.paper):
+        if attempt.attempt_id not in places or attempt.attempt_id in reading.facts:
+            continue
+        reading.take(attempt)
+        if ticks is not None:
+            next(ticks, None)
+    for _ in ticks or ():
+        pass
+    reading.summaries.sort(key=_rank_key)
+    return matching, reading
 
 
 def build_report(
@@ -213,8 +371,9 @@ def build_report(
     type_labels: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     sort: str = "rank",
+    sheets: bool = True,
 ) -> ScoreReport:
-    """Everything a score sheet and ``exam stats`` show, read from the store.
+    """Everything a score sheet and ``exam stats`` show, read from the store in one pass (:func:`read_attempts`).
 
     Args:
         service: Where the attempts and the roster come from.
@@ -225,16 +384,17 @@ def build_report(
         type_labels: Display name of each question type (``单选题``).
         progress: Wraps the loading of attempts (a progress bar).
         sort: 成绩单 order, one of :data:`SORTS`.
+        sheets: Keep each attempt's answers for 答题明细 and 明细数据 (``False`` for the statistics alone).
     """
-    closed_count = sum(1 for s in service.attempts(paper=selection.paper) if selection.matches(s))
-    attempts = collect_attempts(service, selection, progress)
+    matching, reading = read_attempts(service, selection, progress, spool=sheets)
+    attempts = reading.summaries
     sitting = sitting_attempts(service, selection, attempts)
     absent = absentees(service.roster_records(), [*attempts, *sitting], selection.unit)
     verification = service.verify_seals()
     seal_notes = {a: t("scores.note_unverified") for a in verification.unverified}
     for attempt_id, kind in verification.problems_by_attempt().items():
         seal_notes[attempt_id] = t("scores.note_tampered", kind=t(f"seal.kind_{kind}"))
-    questions = snapshot_questions(attempts)
+    questions = {qid: question for qid, (_, question) in sorted(reading.questions.items(), key=lambda i: i[1][0])}
     if find_question is not None:
         for qid in list(questions):
             current = find_question(qid)
@@ -245,16 +405,19 @@ def build_report(
         paper_title=paper_title or (attempts[0].paper_title if attempts else selection.paper),
         attempts=attempts,
         absent=absent,
-        statistics=analyse(scored_attempts(attempts), questions),
+        statistics=reading.analysis.result(questions),
         questions=questions,
         type_labels=dict(type_labels or {}),
         sitting=sitting,
         chapters=chapter_labels(questions.values(), service.registry.sources),
         made_at=service.clock(),
         sort=sort,
-        closed_count=closed_count,
+        closed_count=len(matching),
         seal_line=verification.status_line(),
         seal_notes=seal_notes,
+        facts=reading.facts,
+        knowledge=reading.knowledge,
+        spool=reading.spool,
     )
 
 
@@ -295,20 +458,12 @@ def chapter_label(citation: Citation | None, library: SourceLibrary) -> str:
     return t("scores.chapter", doc=title, chapter=part) if part else title
 
 
-def snapshot_questions(attempts: Iterable[Attempt]) -> dict[str, Question]:
-    """The questions as stored with the attempts (what the trainees saw), by id, in paper order."""
-    questions: dict[str, Question] = {}
-    for attempt in attempts:
-        for drawn in attempt.drawn.questions if attempt.drawn else ():
-            questions.setdefault(drawn.id, drawn.question)
-    return questions
-
-
 # -- the sheets ---------------------------------------------------------------------------------------------------
 
 
 def score_table(
     attempts: Sequence[Attempt],
+    facts: Mapping[str, AttemptFacts],
     absent: Sequence[Mapping[str, str]],
     type_labels: Mapping[str, str],
     sitting: Sequence[Attempt] = (),
@@ -316,10 +471,12 @@ def score_table(
     seal_notes: Mapping[str, str] | None = None,
 ) -> SheetTable:
     """成绩单: one row per attempt (ranked best first, or by 单位 then rank), then one 在考 row per trainee still
-    sitting the paper and one 缺考 row per absent roster member. ``seal_notes`` (attempt id → text) adds the tamper
+    sitting the paper and one 缺考 row per absent roster member. ``attempts`` are summaries; ``facts`` (attempt id →
+    :class:`AttemptFacts`) give the points per type and the 备注; ``seal_notes`` (attempt id → text) adds the tamper
     check's word on an attempt to its 备注."""
     seal_notes = seal_notes or {}
-    types = question_types(attempts)
+    nothing = AttemptFacts((), "", False)
+    types = question_types(facts.get(a.attempt_id, nothing) for a in attempts)
     headers = tuple(
         [t(f"scores.col_{c}") for c in ("seq", "name", "id", "unit", "position", "score", "max_score", "passed",
                                         "duration", "started", "submitted", "how", "rank")]
@@ -335,10 +492,10 @@ def score_table(
         trainee = attempt.trainee
         started = _local(attempt.started_at)
         submitted = _local(attempt.submitted_at) if attempt.submitted_at else None
+        fact = facts.get(attempt.attempt_id, nothing)
         by_type = dict.fromkeys(types, 0.0)
-        for answer in attempt.answers:
-            by_type[answer.type] = by_type.get(answer.type, 0.0) + answer.points
-        on_paper = is_paper_entry(attempt)
+        by_type.update(fact.type_points)
+        on_paper = fact.on_paper
         if on_paper:
             how = t("scores.how_paper")
         elif attempt.status == AttemptStatus.AUTO_SUBMITTED:
@@ -361,7 +518,7 @@ def score_table(
                 how,
                 rank,
                 *[number(round(by_type[name], 2)) for name in types],
-                t("scores.note_sep").join(n for n in (seal_notes.get(attempt.attempt_id), attempt_note(attempt)) if n),
+                t("scores.note_sep").join(n for n in (seal_notes.get(attempt.attempt_id), fact.note) if n),
             )
         )
     for attempt in sitting:
@@ -383,21 +540,24 @@ MARK_RIGHT, MARK_PARTIAL, MARK_WRONG, MARK_BLANK = "✓", "◐", "✗", "—"
 """How 答题明细 marks a response: full points, some points, none; and an unanswered question."""
 
 
-def detail_table(attempts: Sequence[Attempt], type_labels: Mapping[str, str]) -> SheetTable:
+def detail_table(attempts: Sequence[Attempt], spool: AnswerSpool) -> SheetTable:
     """答题明细: one row per attempt, one column per drawn position (第1题…第N题) holding the response and a mark
-    (✓ ◐ ✗, — unanswered). Each trainee drew their own paper, so the question ids are in 明细数据."""
-    length = max((len(a.answers) for a in attempts), default=0)
+    (✓ ◐ ✗, — unanswered). Each trainee drew their own paper, so the question ids are in 明细数据. The columns are
+    as many as the longest paper (not one per question drawn by anyone); the rows are read back from ``spool`` as
+    the sheet is written."""
+    length = max((spool.answer_count(a.attempt_id) for a in attempts), default=0)
     headers = [t("scores.col_name"), t("scores.col_id"), t("scores.col_unit"), t("scores.col_score")]
     headers += [t("scores.col_drawn", number=n) for n in range(1, length + 1)]
-    rows = []
-    for attempt in attempts:
-        row: list[Any] = [attempt.trainee.name, attempt.trainee.id, attempt.trainee.unit, number(attempt.score)]
-        for answer in attempt.answers:
-            row.append(response_mark(answer.type, answer.response, answer.points, answer.max_points))
-        row += [None] * (length - len(attempt.answers))
-        rows.append(tuple(row))
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for attempt in attempts:
+            marks = spool.get(attempt.attempt_id)[0]
+            trainee = attempt.trainee
+            yield (trainee.name, trainee.id, trainee.unit, number(attempt.score), *marks,
+                   *[None] * (length - len(marks)))  # fmt: skip
+
     note = t("scores.detail_note", right=MARK_RIGHT, partial=MARK_PARTIAL, wrong=MARK_WRONG, blank=MARK_BLANK)
-    return SheetTable(t("scores.sheet_detail"), tuple(headers), tuple(rows), preamble=(note,))
+    return SheetTable(t("scores.sheet_detail"), tuple(headers), LazyRows(len(attempts), rows), preamble=(note,))
 
 
 def response_mark(qtype: str, response: Any, points: float, max_points: float) -> str:
@@ -414,30 +574,31 @@ def response_mark(qtype: str, response: Any, points: float, max_points: float) -
 
 def long_table(
     attempts: Sequence[Attempt],
+    spool: AnswerSpool,
     questions: Mapping[str, Question],
     chapters: Mapping[str, str],
     type_labels: Mapping[str, str],
 ) -> SheetTable:
     """明细数据: one row per trainee × drawn question with every field filled, the long format that a pivot table
-    (数据透视表) reads: who, which position and question, its type, tags and chapter, the response and points."""
+    (数据透视表) reads: who, which position and question, its type, tags and chapter, the response and points.
+    The rows are read back from ``spool`` one attempt at a time as the sheet is written."""
     headers = tuple(
         t(f"scores.col_{c}")
         for c in ("name", "id", "unit", "position", "attempt", "number", "question", "type", "tags", "chapter",
                   "answer", "earned", "possible", "right")
     )  # fmt: skip
-    rows = []
-    for attempt in attempts:
-        trainee = attempt.trainee
-        for index, answer in enumerate(attempt.answers, 1):
-            question = questions.get(answer.question_id)
-            rows.append(
-                (trainee.name, trainee.id, trainee.unit, trainee.position, attempt.attempt_id[:8], index,
-                 answer.question_id, type_labels.get(answer.type, answer.type),
-                 "、".join(question.tags) if question else "", chapters.get(answer.question_id, ""),
-                 format_response(answer.type, answer.response), number(answer.points), number(answer.max_points),
-                 1 if answer.max_points and math.isclose(answer.points, answer.max_points) else 0)
-            )  # fmt: skip
-    return SheetTable(t("scores.sheet_long"), headers, tuple(rows), preamble=(t("scores.long_note"),))
+    tags = {qid: "、".join(question.tags) for qid, question in questions.items()}
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for attempt in attempts:
+            trainee = attempt.trainee
+            for index, (qid, qtype, text, points, possible) in enumerate(spool.get(attempt.attempt_id)[1], 1):
+                yield (trainee.name, trainee.id, trainee.unit, trainee.position, attempt.attempt_id[:8], index, qid,
+                       type_labels.get(qtype, qtype), tags.get(qid, ""), chapters.get(qid, ""), text, number(points),
+                       number(possible), 1 if possible and math.isclose(points, possible) else 0)  # fmt: skip
+
+    count = sum(spool.answer_count(a.attempt_id) for a in attempts)
+    return SheetTable(t("scores.sheet_long"), headers, LazyRows(count, rows), preamble=(t("scores.long_note"),))
 
 
 def unit_table(
@@ -489,23 +650,23 @@ def unit_table(
 
 
 def knowledge_table(
-    attempts: Sequence[Attempt], questions: Mapping[str, Question], chapters: Mapping[str, str]
+    tallies: Mapping[str, QuestionTally], questions: Mapping[str, Question], chapters: Mapping[str, str]
 ) -> SheetTable:
     """知识点掌握: the score rate (得分率 = points earned / points possible, %) per cited chapter and per tag, with
-    the number of questions and responses behind it, lowest rate first within each part; a chart of the chapters."""
+    the number of questions and responses behind it, lowest rate first within each part; a chart of the chapters.
+    ``tallies`` are the running sums per question (:class:`QuestionTally`)."""
     by_chapter: dict[str, list[float]] = {}
     by_tag: dict[str, list[float]] = {}
     seen_chapter: dict[str, set[str]] = {}
     seen_tag: dict[str, set[str]] = {}
-    for attempt in attempts:
-        for answer in attempt.answers:
-            if not answer.max_points:
-                continue
-            chapter = chapters.get(answer.question_id, t("scores.unsourced"))
-            _tally(by_chapter, seen_chapter, chapter, answer.question_id, answer.points, answer.max_points)
-            question = questions.get(answer.question_id)
-            for tag in question.tags if question else ():
-                _tally(by_tag, seen_tag, tag, answer.question_id, answer.points, answer.max_points)
+    for qid, tally in tallies.items():
+        if not tally.responses:
+            continue
+        chapter = chapters.get(qid, t("scores.unsourced"))
+        _tally(by_chapter, seen_chapter, chapter, qid, tally)
+        question = questions.get(qid)
+        for tag in question.tags if question else ():
+            _tally(by_tag, seen_tag, tag, qid, tally)
     headers = tuple(t(f"scores.know_{c}") for c in ("kind", "name", "questions", "responses", "rate"))
     rows: list[tuple[Any, ...]] = []
     least = listing_threshold((int(entry[2]) for entry in by_tag.values()), PRINTED_TAGS)
@@ -531,13 +692,11 @@ def knowledge_table(
     return SheetTable(t("scores.sheet_knowledge"), headers, tuple(rows), charts, preamble=notes)
 
 
-def _tally(
-    table: dict[str, list[float]], seen: dict[str, set[str]], key: str, qid: str, points: float, max_points: float
-) -> None:
+def _tally(table: dict[str, list[float]], seen: dict[str, set[str]], key: str, qid: str, tally: QuestionTally) -> None:
     entry = table.setdefault(key, [0.0, 0.0, 0.0])
-    entry[0] += points
-    entry[1] += max_points
-    entry[2] += 1
+    entry[0] += tally.earned
+    entry[1] += tally.possible
+    entry[2] += tally.responses
     seen.setdefault(key, set()).add(qid)
 
 
@@ -647,26 +806,14 @@ def summary_table(
 # -- helpers ------------------------------------------------------------------------------------------------------
 
 
-def question_types(attempts: Iterable[Attempt]) -> list[str]:
+def question_types(facts: Iterable[AttemptFacts]) -> list[str]:
     """Question types in the order they first appear on the papers (sections come in paper order)."""
     types: list[str] = []
-    for attempt in attempts:
-        for answer in attempt.answers:
-            if answer.type not in types:
-                types.append(answer.type)
+    for fact in facts:
+        for name, _ in fact.type_points:
+            if name not in types:
+                types.append(name)
     return types
-
-
-def paper_order(attempts: Iterable[Attempt]) -> list[str]:
-    """Every question id drawn in ``attempts``, by section then id (each trainee's paper is its own draw)."""
-    sections: dict[str, int] = {}
-    keys: dict[str, tuple[int, str]] = {}
-    for attempt in attempts:
-        for drawn in attempt.drawn.questions if attempt.drawn else ():
-            section = drawn.section or drawn.question.type
-            order = sections.setdefault(section, len(sections))
-            keys.setdefault(drawn.id, (order, drawn.id))
-    return sorted(keys, key=lambda qid: keys[qid])
 
 
 def competition_ranks(scores: Sequence[float]) -> list[int]:
