@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 import pluggy
 
 from exam import PROJECT_NAME, __version__, hookspecs
+from exam.bankcache import default_cache
 from exam.banks import load_bank_file
 from exam.errors import BankFormatError, ExamError
 from exam.exporters import Exporter
@@ -408,9 +409,12 @@ def _register_all(
 
 
 def _read_bank(loading: _Loading) -> Callable[[str | Path], Bank]:
+    cache = default_cache()  # a bank validated before from the same bytes is not parsed again (exam.bankcache)
+
     def read(path: str | Path) -> Bank:
         try:
-            return load_bank_file(path, loading.items(Kind.TYPE), SourceLibrary(loading.items(Kind.SOURCE)))
+            types, sources = loading.items(Kind.TYPE), SourceLibrary(loading.items(Kind.SOURCE))
+            return load_bank_file(path, types, sources, cache=cache)
         except BankFormatError as exc:
             first = exc.problems[0]
             raise ExamError(t("plugin.bank_invalid", bank=path, count=len(exc.problems), first=first)) from None
