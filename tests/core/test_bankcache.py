@@ -12,18 +12,20 @@ import os
 import shutil
 import stat
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 import yaml
 
+from exam import hookimpl
 from exam.bankcache import ContentCache, default_cache
 from exam.banks import load_bank_file
 from exam.errors import BankFormatError
 from exam.models import Bank
 from exam.plugins import Registry, load_registry
-from exam.sources import SourceDocument, SourceLibrary, load_statute, parse_speech
+from exam.sources import Article, SourceDocument, SourceLibrary, load_statute, parse_speech
 from exam.textnorm import chinese_numeral
 from exam.yamlsafe import MAX_BYTES, PARSES, load_yaml, unsafe_text_problems
 from tests.core._support import PROJECT_ROOT
@@ -371,3 +373,33 @@ def test_a_bank_over_the_cap_is_refused_naming_file_and_limit(
     monkeypatch.setenv("EXAM_CACHE_DIR", str(cache_dir))
     failures = load_registry(banks_dirs=[tmp_path]).failures
     assert len(failures) == 1 and str(huge) in failures[0].reason and str(MAX_BYTES + 1) in failures[0].reason
+
+
+class _SourcePlugin:
+    """Registers one source document, as a plugin that builds its text in code does."""
+
+    def __init__(self, doc: SourceDocument) -> None:
+        self.doc = doc
+
+    @hookimpl
+    def exam_register_sources(self, register: Callable[[SourceDocument], None]) -> None:
+        register(self.doc)
+
+
+def test_a_plugin_source_is_checked_in_one_scan_and_refused_naming_the_field() -> None:
+    """A source document a plugin builds is admitted after one scan of its whole text; one with an escape sequence
+    in a 款 is refused, naming the field, and a subclass always gets the field-by-field walk."""
+    clean = SourceDocument("rules", "本镇制度", "制度", articles={1: Article(1, "第一章 总则", None, ("甲乙丙",))})
+    dirty = SourceDocument("rules", "本镇制度", "制度", articles={1: Article(1, "第一章", None, ("甲\x1b[5m乙",))})
+
+    @dataclass
+    class Richer(SourceDocument):
+        note: str = "\x1b]0;title\x07"  # a field to_data() does not know
+
+    for doc, admitted in ((clean, True), (dirty, False), (Richer("rules", "本镇制度", "制度"), False)):
+        built = load_registry(extra_plugins=[("rules-plugin", _SourcePlugin(doc))])
+        assert ("rules" in built.sources) is admitted
+        reasons = [f.reason for f in built.failures if f.plugin == "rules-plugin"]
+        assert reasons == ([] if admitted else [reasons[0]])
+        if doc is dirty:
+            assert "articles[1].paragraphs[0]" in reasons[0] and "U+001B" in reasons[0]
