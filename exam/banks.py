@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from exam.bankcache import ContentCache, paused_gc
 from exam.errors import BankFormatError, Problem
 from exam.i18n import t
-from exam.models import Bank, Equivalents, Question, ShortAnswer
-from exam.qtypes import BLANK_MARK, AnswerFormatError, QuestionType, type_label
+from exam.models import JSON, Bank, Equivalents, Question, ShortAnswer, answer_from_json, answer_to_json
+from exam.qtypes import BLANK_MARK, BUILTIN_TYPES, AnswerFormatError, QuestionType, type_label
 from exam.sources import PREAMBLE, Citation, SourceLibrary
 from exam.textnorm import answer_form, contains, normalize_answer
-from exam.yamlsafe import LineDict, LineList, load_yaml, unsafe_text_problems
+from exam.yamlsafe import (
+    LineDict,
+    LineList,
+    decode_utf8,
+    load_yaml,
+    load_yaml_text,
+    read_bytes_capped,
+    unsafe_text_problems,
+)
 
 BANK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
@@ -368,23 +377,216 @@ def load_bank_file(
     path: str | Path,
     types: Mapping[str, QuestionType],
     sources: SourceLibrary | None = None,
+    cache: ContentCache | None = None,
 ) -> Bank:
     """Read and validate one ``*.bank.yaml`` file (safe YAML, see :mod:`exam.yamlsafe`, then :func:`parse_bank`).
+
+    Args:
+        path: The file.
+        types: The registered question types by name.
+        sources: The source texts citations are checked against (see :func:`parse_bank`).
+        cache: When given, a bank validated before from the same bytes, with the same types and cited texts, is
+            taken from it without parsing (:mod:`exam.bankcache`), and a newly validated bank is stored in it.
 
     Raises:
         BankFormatError: Listing every problem, YAML-level and bank-level together, in line order.
     """
+    with paused_gc():
+        return _load_bank_file(path, types, sources, cache)
+
+
+def _load_bank_file(
+    path: str | Path, types: Mapping[str, QuestionType], sources: SourceLibrary | None, cache: ContentCache | None
+) -> Bank:
+    name = str(path)
+    text: str | None = None
+    key = ""
+    if cache is not None and cache.folder is not None:
+        content = read_bytes_capped(path)
+        key = cache.key("bank", content)
+        cached = cache.get("bank", key)
+        from_cache = bank_from_cache(cached, name, types, sources) if cached is not None else None
+        if from_cache is not None:
+            return from_cache
+        text = decode_utf8(name, content)
     found: list[Problem] = []
-    data = load_yaml(path, collect=found)  # a key written twice must not hide the file's other problems
+    # a key written twice must not hide the file's other problems
+    data = load_yaml(path, collect=found) if text is None else load_yaml_text(name, text, collect=found)
     found += unsafe_text_problems(data, path)  # refused, not cleaned: the author should see and fix the text
     found = _name_questions(data, found)
     try:
-        bank = parse_bank(data, str(path), types, sources)
+        bank = parse_bank(data, name, types, sources)
     except BankFormatError as exc:
         found.extend(exc.problems)
     if found:
         raise BankFormatError(sorted(found, key=lambda p: p.line or 0))
+    if key and cache is not None:
+        entry = bank_to_cache(bank, types, sources)
+        if entry is not None:
+            cache.put("bank", key, entry)
     return bank
+
+
+# -- the validated-bank cache (issue 17): a bank as plain JSON data, and back ----------------------------------------
+
+_BUILTIN_TYPES = {qtype.name: qtype for qtype in BUILTIN_TYPES}
+
+
+def _source_fingerprints(bank: Bank, sources: SourceLibrary | None) -> dict[str, str | None]:
+    """What the bank's check read of each document its questions cite: its fingerprint, or ``None`` when the
+    document was not there (its citations were then not checked)."""
+    cited = {q.source.doc for q in bank.questions if q.source is not None}
+    return {doc: sources[doc].fingerprint() if sources is not None and doc in sources else None for doc in cited}
+
+
+def bank_to_cache(bank: Bank, types: Mapping[str, QuestionType], sources: SourceLibrary | None) -> JSON | None:
+    """A validated bank as the plain data :func:`bank_from_cache` reads back, with what its check depended on.
+
+    ``None`` when the bank uses a question type a plugin supplied: its key is whatever that plugin's
+    ``parse_answer`` returned, which need not be plain data, so such a bank is always read from its file.
+    """
+    used = sorted({q.type for q in bank.questions})
+    if any(types.get(name) is not _BUILTIN_TYPES.get(name) for name in used):
+        return None
+    questions = [
+        [
+            q.id, q.type, q.stem, answer_to_json(q.answer), q.explanation,
+            None if q.source is None else [q.source.doc, q.source.article, q.source.paragraph, q.source.section],
+            q.quote, list(q.options), q.difficulty, list(q.tags), q.points, q.negated, q.group, q.application,
+            [list(terms) for terms in q.equivalents], q.title, q.line,
+        ]
+        for q in bank.questions
+    ]  # fmt: skip
+    return {
+        "types": used,
+        "sources": _source_fingerprints(bank, sources),
+        "bank": [bank.id, bank.title, bank.version, bank.description, list(bank.sources)],
+        "equivalents": [list(terms) for terms in bank.equivalents],
+        "questions": questions,
+    }
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if type(value) is not list:
+        raise TypeError("not a list of text")
+    for item in value:
+        if type(item) is not str:
+            raise TypeError("not a list of text")
+    return tuple(value)
+
+
+def _classes(value: Any) -> Equivalents:
+    if type(value) is not list:
+        raise TypeError("not a list of classes")
+    return tuple(_strings(terms) for terms in value)
+
+
+_QUESTION_FIELDS = tuple(f.name for f in fields(Question))
+
+
+def _question_from_cache(row: Any, bank_id: str) -> Question:
+    """One question of a cache entry; ``TypeError``/``ValueError``/``KeyError`` when the row is not what
+    :func:`bank_to_cache` writes."""
+    (qid, qtype, stem, answer, explanation, source, quote, options, difficulty, tags, points, negated, group,
+     application, equivalents, title, line) = row  # fmt: skip
+    # Plain chains of type checks: a 10,000-question bank is read back in well under a tenth of a second.
+    if not (
+        type(qid) is str and type(qtype) is str and type(stem) is str and type(explanation) is str
+        and type(quote) is str and type(title) is str and qid.startswith(bank_id) and qid[len(bank_id)] == ":"
+        and type(difficulty) is int and type(negated) is bool and type(application) is bool
+        and (type(points) is int or type(points) is float) and (group is None or type(group) is str)
+        and (line is None or type(line) is int)
+    ):  # fmt: skip
+        raise TypeError("question fields")
+    citation = None
+    if source is not None:
+        doc, article, paragraph, section = source
+        if not (
+            type(doc) is str and (article is None or type(article) is int)
+            and (paragraph is None or type(paragraph) is int) and (section is None or type(section) is str)
+        ):  # fmt: skip
+            raise TypeError("question source")
+        citation = Citation(doc=doc, article=article, paragraph=paragraph, section=section)
+    key = answer_from_json(qtype, answer)
+    if not _answer_shape_ok(qtype, key):
+        raise TypeError("question answer")
+    values = (
+        qid, bank_id, qtype, stem, key, explanation, citation, quote, _strings(options), difficulty, _strings(tags),
+        points, negated, group, application, _classes(equivalents) if equivalents else (), title, line,
+    )  # fmt: skip
+    # Every field is checked above, and Question's __init__ only assigns them (a frozen dataclass, no
+    # __post_init__): filling its __dict__ makes the same object four times faster (tests/core/test_bankcache.py
+    # compares every question with one read from the file).
+    question: Question = object.__new__(Question)
+    question.__dict__.update(zip(_QUESTION_FIELDS, values, strict=True))
+    return question
+
+
+def _answer_shape_ok(qtype: str, answer: Any) -> bool:
+    """Whether a key read back from a cache entry has the shape the built-in type ``qtype`` gives a key."""
+    if qtype == "single":
+        return type(answer) is str
+    if qtype == "judge":
+        return type(answer) is bool
+    if qtype == "multiple":
+        return type(answer) is tuple and all(type(letter) is str for letter in answer)
+    if qtype == "short":
+        return (
+            isinstance(answer, ShortAnswer)
+            and type(answer.reference) is str
+            and all(type(word) is str for group in answer.keywords for word in group)
+        )
+    if qtype == "blank":
+        return type(answer) is tuple and all(
+            type(accepted) is tuple and all(isinstance(text, str) for text in accepted) for accepted in answer
+        )
+    return False
+
+
+def bank_from_cache(
+    entry: Any, path: str, types: Mapping[str, QuestionType], sources: SourceLibrary | None
+) -> Bank | None:
+    """The bank a cache entry holds, or ``None`` when the entry cannot be used.
+
+    It cannot be used when it is not what :func:`bank_to_cache` writes (damaged or foreign: never trusted), when a
+    type it uses is no longer the built-in one, or when a source text it cites changed or came or went since the
+    entry was written (its citations must then be checked again).
+
+    Args:
+        entry: The entry's data, as :meth:`exam.bankcache.ContentCache.get` returns it.
+        path: The file name, stored as ``Bank.path`` (the same bytes may be at another path now).
+        types: The registered question types.
+        sources: The source texts the bank would be checked against.
+    """
+    try:
+        used = entry["types"]
+        if any(types.get(name) is not _BUILTIN_TYPES.get(name) for name in _strings(used)):
+            return None
+        cited = entry["sources"]
+        if type(cited) is not dict:
+            return None
+        for doc, fingerprint in cited.items():
+            now = sources[doc].fingerprint() if sources is not None and doc in sources else None
+            if now != fingerprint:
+                return None
+        bank_id, title, version, description, declared = entry["bank"]
+        if not all(type(text) is str for text in (bank_id, title, version, description)):
+            return None
+        questions = tuple(_question_from_cache(row, bank_id) for row in entry["questions"])
+        if not {q.type for q in questions} <= set(used):
+            return None
+        return Bank(
+            id=bank_id,
+            title=title,
+            version=version,
+            questions=questions,
+            description=description,
+            sources=_strings(declared),
+            path=path,
+            equivalents=_classes(entry["equivalents"]),
+        )
+    except Exception:  # not the shape bank_to_cache writes (any way at all): a miss, the file is read instead
+        return None
 
 
 def _name_questions(data: Any, problems: list[Problem]) -> list[Problem]:

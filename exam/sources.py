@@ -5,16 +5,20 @@ A :class:`SourceLibrary` answers "what does the cited place say?" for grounding 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
+from exam.bankcache import ContentCache, default_cache
 from exam.errors import BankFormatError, NotFoundError
 from exam.i18n import t
 from exam.textnorm import chinese_numeral
-from exam.yamlsafe import load_yaml, unsafe_text_problems
+from exam.yamlsafe import decode_utf8, load_yaml, load_yaml_text, read_bytes_capped, unsafe_text_problems
 
 PREAMBLE = "序言"
 
@@ -97,6 +101,46 @@ class SourceDocument:
             raise NotFoundError(t("source.no_section", doc=self.short_title, section=citation.section))
         raise NotFoundError(t("source.no_place", doc=self.short_title))
 
+    def to_data(self) -> dict[str, Any]:
+        """The document as plain JSON data (what :meth:`from_data` reads back and :meth:`fingerprint` hashes)."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "short_title": self.short_title,
+            "version": self.version,
+            "articles": [[a.no, a.chapter, a.section, list(a.paragraphs)] for a in self.articles.values()],
+            "preamble": list(self.preamble),
+            "sections": [[name, body] for name, body in self.sections.items()],
+        }
+
+    @classmethod
+    def from_data(cls, data: Any) -> SourceDocument:
+        """The document :meth:`to_data` wrote.
+
+        Raises:
+            TypeError, ValueError, KeyError: ``data`` is not what :meth:`to_data` writes.
+        """
+        texts = (data["doc_id"], data["title"], data["short_title"], data["version"])
+        if not all(type(text) is str for text in texts):
+            raise TypeError("source document text")
+        doc = cls(doc_id=texts[0], title=texts[1], short_title=texts[2], version=texts[3])
+        doc.preamble = _texts(data["preamble"])
+        for no, chapter, section, paragraphs in data["articles"]:
+            if type(no) is not int or type(chapter) is not str or (section is not None and type(section) is not str):
+                raise TypeError("source article")
+            doc.articles[no] = Article(no, chapter, section, _texts(paragraphs))
+        for name, body in data["sections"]:
+            if type(name) is not str or type(body) is not str:
+                raise TypeError("source section")
+            doc.sections[name] = body
+        return doc
+
+    def fingerprint(self) -> str:
+        """Hex SHA-256 of the whole document (:meth:`to_data`): a validated bank kept in the cache
+        (:mod:`exam.bankcache`) is used again only while the texts it cites have the fingerprint they had."""
+        data = json.dumps(self.to_data(), ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
     def article_text(self, no: int) -> str:
         """The whole article ``no``, 款 by 款 joined with newlines, for the review screen.
 
@@ -106,12 +150,20 @@ class SourceDocument:
         return self.text(Citation(self.doc_id, article=no))
 
 
+def _texts(value: Any) -> tuple[str, ...]:
+    if type(value) is not list or not all(type(item) is str for item in value):
+        raise TypeError("not a list of text")
+    return tuple(value)
+
+
 def section_key(name: str) -> str:
     """Section ids compare after NFKC, so ``一（二）`` and ``一(二)`` are the same."""
     return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
-def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
+def load_statute(
+    path: Path, doc_id: str, short_title: str, cache: ContentCache | None | Literal["default"] = "default"
+) -> SourceDocument:
     """Read a statute file (``title``, optional ``version`` and ``preamble``, ``articles`` of ``no``, ``chapter``,
     optional ``section`` and ``paragraphs``) with the safe loader of :mod:`exam.yamlsafe`.
 
@@ -119,6 +171,8 @@ def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
         path: The ``*.yaml`` file.
         doc_id: The id questions cite it by (``source.doc``).
         short_title: The name shown in citation labels (``宪法``).
+        cache: Where a statute read before from the same bytes is taken from, and a newly read one stored
+            (:mod:`exam.bankcache`); ``"default"``: the user's cache folder (``EXAM_CACHE_DIR``); ``None``: none.
 
     Returns:
         The document, articles by number, each article's 款 in order.
@@ -129,7 +183,23 @@ def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
         KeyError, TypeError, ValueError: A required key is missing or of the wrong kind (the statute files ship
             with their plugin and are checked by the bank tests).
     """
-    data = load_yaml(path)
+    store = default_cache() if cache == "default" else cache
+    if store is None or store.folder is None:
+        return _read_statute(path, load_yaml(path), doc_id, short_title)
+    content = read_bytes_capped(path)
+    key = store.key("statute", content + f"\0{doc_id}\0{short_title}".encode())
+    cached = store.get("statute", key)
+    if cached is not None:
+        try:
+            return SourceDocument.from_data(cached)
+        except Exception:  # not what to_data writes (any way at all): read the file instead
+            pass
+    doc = _read_statute(path, load_yaml_text(str(path), decode_utf8(str(path), content)), doc_id, short_title)
+    store.put("statute", key, doc.to_data())
+    return doc
+
+
+def _read_statute(path: Path, data: Any, doc_id: str, short_title: str) -> SourceDocument:
     unsafe = unsafe_text_problems(data, path)
     if unsafe:
         raise BankFormatError(unsafe)

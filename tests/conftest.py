@@ -43,6 +43,19 @@ class FakeClock:
         self.now += timedelta(**kwargs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_bank_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The validated-bank cache (exam.bankcache) of this test process: never the developer's own cache folder.
+
+    One folder for the whole session (and per xdist worker), set before any registry is built, so the first load
+    of the built-in banks fills it and later ones are warm, as on a trainer's machine.
+    """
+    folder = tmp_path_factory.mktemp("bank-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EXAM_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     """The built-in plugins, banks and papers, loaded once."""

@@ -43,6 +43,8 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env.update(
         EXAM_CONFIG=str(tmp_path / "no-config.yaml"),
         EXAM_DB=str(tmp_path / "child-store"),
+        # the session's bank cache (tests/conftest.py), never the developer's own cache folder
+        EXAM_CACHE_DIR=os.environ.get("EXAM_CACHE_DIR") or str(tmp_path / "bank-cache"),
         EXAM_LANG="zh",
         PYTHONIOENCODING="utf-8",
         COLUMNS="200",
