@@ -9,20 +9,22 @@ from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.geometry import Region
 from textual.widget import Widget
 
 from exam.service import ExamService
 from exam.tui.screens.exam import ExamScreen
 from exam.tui.screens.practice import PracticeScreen
-from exam.tui.widgets.answer_card import CardCell
+from exam.tui.widgets.answer_card import CardGrid
 from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 from tests.tui.conftest import make_app, on_top, settle, sign_in, start_first_paper
 from tests.tui.test_question_keys import expected_answer
 
 
-def post_click(app: App[Any], widget: Widget) -> None:
-    """A mouse press and release on ``widget`` as the terminal driver posts them (the app makes the Click)."""
-    x, y = widget.region.offset + (1, 0)
+def post_click(app: App[Any], target: Widget | Region) -> None:
+    """A mouse press and release on ``target`` (a widget, or a region of the screen such as an answer-card cell) as
+    the terminal driver posts them (the app makes the Click)."""
+    x, y = (target if isinstance(target, Region) else target.region).offset + (1, 0)
     for kind in (events.MouseDown, events.MouseUp):
         app.post_message(
             kind(widget=None, x=x, y=y, delta_x=0, delta_y=0, button=1, shift=False, meta=False, ctrl=False,
@@ -48,7 +50,8 @@ async def test_a_card_click_and_an_option_key_with_no_pause_answer_the_question_
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         keys: dict[int, list[int]] = {i: [] for i in range(len(screen.paper.questions))}
-        cells = list(screen.query(CardCell))
+        grid = screen.query_one(CardGrid)
+        cells = [grid.cell_region(i) for i in range(grid.count)]
         for _ in range(200):
             target = rng.randrange(len(cells))
             key = rng.choice("12")

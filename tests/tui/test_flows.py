@@ -90,7 +90,7 @@ async def test_exam_flow_answers_every_type_flags_submits_and_reviews(mini_servi
         await pilot.press("f")
         await settle(pilot)
         card = screen.query_one(AnswerCard)
-        assert card.query_one(f"#card-{screen.current}").has_class("flagged")
+        assert "card-grid--flagged" in card.grid.states(screen.current)
 
         stored = mini_service.store.get_attempt(screen.attempt_id).responses
         assert set(stored) == {q.id for q in paper.questions}, "every answer is on disk before submitting"
@@ -120,10 +120,11 @@ async def test_answer_card_click_moves_to_question(mini_service: ExamService) ->
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
         await start_first_paper(pilot)
-        await pilot.click("#card-3")
+        grid = app.screen.query_one(AnswerCard).grid
+        await pilot.click(grid, offset=grid.cell_region(3).offset - grid.region.offset + (1, 0))
         await settle(pilot)
         assert isinstance(app.screen, ExamScreen) and app.screen.current == 3
-        assert app.screen.query_one(AnswerCard).query_one("#card-3").has_class("current")
+        assert "card-grid--current" in grid.states(3) and "card-grid--current" not in grid.states(0)
 
 
 async def test_auto_submit_at_deadline_exactly_once(mini_service: ExamService, clock: FakeClock) -> None:

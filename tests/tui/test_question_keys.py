@@ -21,7 +21,7 @@ from exam.plugins import Registry
 from exam.service import ExamService
 from exam.tui.screens.exam import ExamScreen
 from exam.tui.screens.practice import PracticeScreen
-from exam.tui.widgets.answer_card import AnswerCard, CardCell
+from exam.tui.widgets.answer_card import AnswerCard
 from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 from tests.tui.conftest import make_app, on_top, settle, sign_in, start_first_paper
 
@@ -222,11 +222,11 @@ async def test_card_click_and_option_key_together_never_crash_or_answer_another_
             choose(index)
 
         screen.action_choose = recording_choose  # type: ignore[method-assign]
-        cells = list(screen.query(CardCell))
+        grid = screen.query_one(AnswerCard).grid
         for _ in range(200):
-            target = rng.randrange(len(cells))
+            target = rng.randrange(grid.count)
             key = rng.choice("12")
-            cells[target].post_message(AnswerCard.Selected(target))  # what CardCell's click handler posts
+            grid.post_message(AnswerCard.Selected(target))  # what a click on a cell posts
             for _ in range(rng.randrange(6)):  # let the selection get a few steps ahead (no wait for idle)
                 await asyncio.sleep(0)
             app.post_message(events.Key(key, key))

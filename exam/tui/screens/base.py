@@ -7,12 +7,14 @@ so the UI thread never waits for a file.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.dom import DOMNode
 from textual.errors import NoWidget
+from textual.geometry import Offset
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button
@@ -101,13 +103,25 @@ class ServiceScreen(Screen[ResultT]):
             except NoWidget:
                 widget = None
             if widget is not None:
-                self.click_in_input_order(widget)
+                self.click_in_input_order(widget, Offset(event.x, event.y))
         super()._forward_event(event)
 
-    def click_in_input_order(self, widget: Widget) -> None:
-        """A click on ``widget`` (the innermost widget under the pointer), in input order: called before any key
-        that came after it. A screen whose keys act on what a click changes (the exam's answer card) acts on the
-        click here and then ignores the widget's own click message, which comes later. Nothing by default."""
+    def act_in_input_order(self, callback: Callable[..., object], *args: object) -> None:
+        """Run ``callback(*args)`` where a key binding typed now would run: after the keys that came before it and
+        before those that come after it.
+
+        A key is forwarded by the app to this screen's queue, and from there it bubbles back to the app's queue,
+        where its (non-priority) binding runs. A click's act takes the same two hops: a callback on this screen's
+        queue that queues the act on the app's. Acting at once, while the app forwards the click, would come before
+        the bindings of keys typed earlier whose second hop is still to come.
+        """
+        self.call_later(self.app.call_later, callback, *args)
+
+    def click_in_input_order(self, widget: Widget, at: Offset) -> None:
+        """A click on ``widget`` (the innermost widget under the pointer, at ``at`` on the screen), in input order:
+        called before any key that came after it. A screen whose keys act on what a click changes (the exam's answer
+        card) acts on the click here and then ignores the widget's own click message, which comes later. Nothing by
+        default."""
 
 
 class ExamDialog(ModalScreen[ResultT]):

@@ -8,15 +8,16 @@ zero the service closes the attempt only if the *stored* deadline has passed.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Offset
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Footer, Static
 
 from exam.attempts import Attempt
@@ -26,7 +27,7 @@ from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession, Heartbeat
 from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
 from exam.tui.screens.base import ServiceScreen
-from exam.tui.widgets.answer_card import AnswerCard, CardCell
+from exam.tui.widgets.answer_card import AnswerCard, CardGrid
 from exam.tui.widgets.countdown import DANGER_SECONDS, WARN_SECONDS, Countdown
 from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 
@@ -67,13 +68,16 @@ class ExamScreen(ServiceScreen[None]):
         self.shown: dict[str, Any] = dict(self.responses)
         """The answers as last given, saved or not yet: a question shown again shows these."""
         self._view: QuestionView | None = None
-        self._swap_lock = asyncio.Lock()
+        self._view_mounting: AwaitMount | None = None
+        self._progress_text = ""
         self.flags: set[int] = set()
         self.submitting = False
         self.finished = False
         self.close_failure_told = False
         self._clicked: set[Widget] = set()
-        """Cells and buttons whose click was acted on in input order; their own click message is then ignored."""
+        """Buttons whose click was acted on in input order; their own click message is then ignored."""
+        self._cells_clicked: list[int] = []
+        """Card cells whose click was acted on in input order; the card's own message for each is then ignored."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="exam-bar"):
@@ -149,46 +153,55 @@ class ExamScreen(ServiceScreen[None]):
 
     @property
     def view(self) -> QuestionView:
-        """The question shown: switched at once by :meth:`select_question`, before its widgets are mounted."""
+        """The question view: one for the whole attempt, showing each question in turn (see :meth:`select_question`)."""
         assert self._view is not None
         return self._view
 
     def select_question(self, index: int) -> QuestionView:
-        """Make question ``index`` the one shown, synchronously: from here on every key acts on it (its view holds
-        the answer as state), whether or not its widgets are mounted yet. :meth:`_mount_view` puts it on screen."""
+        """Make question ``index`` the one shown, synchronously: from here on every key acts on it (the view holds
+        the answer as state), whether or not its widgets have been updated yet."""
         index = max(0, min(len(self.paper.questions) - 1, index))
-        self.current = index
+        previous, self.current = self.current, index
         drawn = self.paper.questions[index]
-        self._view = QuestionView(
-            drawn, index + 1, self.service.question_type(drawn.question.type), self.shown.get(drawn.id)
-        )
+        qtype = self.service.question_type(drawn.question.type)
+        if self._view is None:
+            self.set_focus(None)  # the keys are the screen's until Tab enters a blank
+            self._view = QuestionView(drawn, index + 1, qtype, self.shown.get(drawn.id))
+            self._view_mounting = self.query_one("#question-pane", VerticalScroll).mount(self._view)
+        elif index != previous or self._view.drawn.id != drawn.id:
+            self.set_focus(None)  # a blank or text box of the question left must not take the keys
+            self._view.show(drawn, index + 1, qtype, self.shown.get(drawn.id))
+            self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False, immediate=True)
         self.refresh_card()
         return self._view
 
-    async def _mount_view(self, view: QuestionView) -> None:
-        """Replace the pane's view with ``view`` unless another question was selected meanwhile."""
-        async with self._swap_lock:
-            if view is not self._view:
-                return
-            self.set_focus(None)  # the old view's input is going away
-            pane = self.query_one("#question-pane", VerticalScroll)
-            await pane.remove_children()
-            await pane.mount(view)
-            pane.scroll_home(animate=False)
-
     async def show_question(self, index: int) -> None:
-        await self._mount_view(self.select_question(index))
+        """Show question ``index`` and wait until its widgets are on the screen."""
+        self.select_question(index)
+        if self._view_mounting is not None:
+            await self._view_mounting
+            self._view_mounting = None
+        await self.view.replaced()
 
     def answered(self) -> set[int]:
         return {i for i, q in enumerate(self.paper.questions) if self.responses.get(q.id) is not None}
 
     def refresh_card(self) -> None:
+        """Show the current question, the answered ones and the flags on the card and in the bar; only what changed
+        is redrawn (each of these lines has a fixed size, so nothing is laid out anew)."""
         answered = self.answered()
         self.query_one(AnswerCard).show(self.current, answered, self.flags)
-        self.query_one("#exam-progress", Static).update(
-            t("exam.progress", answered=len(answered), total=len(self.paper.questions), flagged=len(self.flags))
-        )
-        self.query_one("#flag", Button).label = t("key.unflag") if self.current in self.flags else t("key.flag")
+        progress = t("exam.progress", answered=len(answered), total=len(self.paper.questions), flagged=len(self.flags))
+        bar = self.query_one("#exam-progress", Static)
+        if progress != self._progress_text:
+            # The bar's width follows its text: lay out again only when the width changes.
+            same_width = cell_len(progress) == cell_len(self._progress_text)
+            self._progress_text = progress
+            bar.update(progress, layout=not same_width)
+        label = t("key.unflag") if self.current in self.flags else t("key.flag")
+        flag = self.query_one("#flag", Button)
+        if str(flag.label) != label:
+            flag.label = label
 
     # -- answering ---------------------------------------------------------------------------------------------------
 
@@ -232,14 +245,14 @@ class ExamScreen(ServiceScreen[None]):
 
     # -- keys --------------------------------------------------------------------------------------------------------
 
-    async def action_move(self, step: int) -> None:
-        await self.show_question(self.current + step)
+    def action_move(self, step: int) -> None:
+        self.select_question(self.current + step)
 
-    async def action_n_key(self) -> None:
+    def action_n_key(self) -> None:
         if self.view.kind == "judge":
             self._answer_by_key(self.view.choose(1))
         else:
-            await self.show_question(self.current + 1)
+            self.select_question(self.current + 1)
 
     def action_judge(self, value: bool) -> None:
         if self.view.kind == "judge":
@@ -282,43 +295,52 @@ class ExamScreen(ServiceScreen[None]):
     def action_leave_input(self) -> None:
         self.set_focus(None)
 
-    def click_in_input_order(self, widget: Widget) -> None:
-        """A click on a card cell, a button or an option of the question shown acts now, before any key typed after
-        it: a cell clicked and an option key in one burst answer the question clicked to, never the one being left.
-        The widget's own click message, which comes later, is then ignored."""
+    def click_in_input_order(self, widget: Widget, at: Offset) -> None:
+        """A click on a card cell, a button or an option of the question shown acts before any key typed after it:
+        a cell clicked and an option key in one burst answer the question clicked to, never the one being left.
+
+        The act takes the path of a key's binding (:meth:`act_in_input_order`); focus leaves a blank at once, so the
+        keys typed after the click come to this screen. The widget's own click message, which comes later, is then
+        ignored."""
         target = next(
             (
                 node
                 for node in widget.ancestors_with_self
-                if isinstance(node, (CardCell, Button, OptionButton, OptionBox))
+                if isinstance(node, (CardGrid, Button, OptionButton, OptionBox))
             ),
             None,
         )
         if not isinstance(target, Widget) or target.disabled:
             return
-        if isinstance(target, CardCell):
-            self._clicked.add(target)
-            self.run_worker(self._mount_view(self.select_question(target.index)), group="navigate")
+        if isinstance(target, CardGrid):
+            cell = target.cell_at_screen(at)
+            if cell is not None:
+                self._cells_clicked.append(cell)
+                self.set_focus(None)
+                self.act_in_input_order(self.select_question, cell)
         elif isinstance(target, Button) and target.id in ("prev", "next", "flag", "submit"):
             self._clicked.add(target)
-            self._press(target.id)
-        elif isinstance(target, (OptionButton, OptionBox)) and target.parent is self.view:
+            self.act_in_input_order(self._press, target.id)
+        elif isinstance(target, (OptionButton, OptionBox)) and target in self.view.option_widgets:
             target.click_taken = True
-            self._answer_by_key(self.view.choose(target.index))
+            self.act_in_input_order(self._option_clicked, target)
+
+    def _option_clicked(self, option: OptionButton | OptionBox) -> None:
+        if option in self.view.option_widgets:  # its question's input widgets were not replaced meanwhile
+            self._answer_by_key(self.view.choose(option.index))
 
     def on_answer_card_selected(self, event: AnswerCard.Selected) -> None:
-        taken = next((w for w in self._clicked if isinstance(w, CardCell) and w.index == event.index), None)
-        if taken is not None:  # already selected when the click came in
-            self._clicked.discard(taken)
+        if event.index in self._cells_clicked:  # already selected when the click came in
+            self._cells_clicked.remove(event.index)
             return
-        # Selected at once, so a key handled before the widgets are swapped already acts on the new question.
-        self.run_worker(self._mount_view(self.select_question(event.index)), group="navigate")
+        # Selected at once, so a key handled next already acts on the new question.
+        self.select_question(event.index)
 
     def _press(self, button_id: str | None) -> None:
         """What the exam's buttons do; the question to show is selected at once (see :meth:`select_question`)."""
         if button_id in ("prev", "next"):
             step = -1 if button_id == "prev" else 1
-            self.run_worker(self._mount_view(self.select_question(self.current + step)), group="navigate")
+            self.select_question(self.current + step)
         elif button_id == "flag":
             self.action_flag()
         elif button_id == "submit":

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Offset
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
@@ -141,15 +142,20 @@ class PracticeScreen(ServiceScreen[None]):
         return self._view
 
     async def show(self, index: int) -> None:
+        """Show question ``index`` in the one question view (made for the first question), without its verdict."""
         self.index, self.checked, self.feedback_shown = index, False, False
         drawn = self.paper.questions[index]
-        view = QuestionView(drawn, index + 1, self.service.question_type(drawn.question.type))
-        self._view = view
-        self.set_focus(None)  # the old view's input is going away
+        qtype = self.service.question_type(drawn.question.type)
+        self.set_focus(None)  # a blank or text box of the question left must not take the keys
         pane = self.query_one("#question-pane", VerticalScroll)
-        await pane.remove_children()
+        if self._view is None:
+            self._view = QuestionView(drawn, index + 1, qtype)
+            await pane.mount(self._view)
+        else:
+            self._view.show(drawn, index + 1, qtype)
+            pane.scroll_home(animate=False, immediate=True)
         await self.query_one("#feedback", VerticalScroll).remove_children()
-        await pane.mount(view)
+        await self._view.replaced()
         self.query_one("#practice-progress", Static).update(
             t("practice.progress", n=index + 1, total=len(self.paper.questions), correct=self.correct)
         )
@@ -186,10 +192,10 @@ class PracticeScreen(ServiceScreen[None]):
         position = fields.index(self.focused) if self.focused in fields else -1
         fields[(position + 1) % len(fields)].focus()
 
-    def click_in_input_order(self, widget: Widget) -> None:
-        """A click on an option of the question shown or on 提交本题 / 下一题 acts now, before any key typed after it
-        (an option clicked and Ctrl+S in one burst check the option clicked). The widget's own click message, which
-        comes later, is then ignored."""
+    def click_in_input_order(self, widget: Widget, at: Offset) -> None:
+        """A click on an option of the question shown or on 提交本题 / 下一题 acts before any key typed after it (an
+        option clicked and Ctrl+S in one burst check the option clicked): the act takes the path of a key's binding
+        (:meth:`act_in_input_order`). The widget's own click message, which comes later, is then ignored."""
         target = next(
             (node for node in widget.ancestors_with_self if isinstance(node, (Button, OptionButton, OptionBox))), None
         )
@@ -197,10 +203,14 @@ class PracticeScreen(ServiceScreen[None]):
             return
         if isinstance(target, Button) and target.id in ("check", "next"):
             self._clicked.add(target)
-            self._press(target.id)
-        elif isinstance(target, (OptionButton, OptionBox)) and target.parent is self.view:
+            self.act_in_input_order(self._press, target.id)
+        elif isinstance(target, (OptionButton, OptionBox)) and target in self.view.option_widgets:
             target.click_taken = True
-            self.action_choose(target.index)
+            self.act_in_input_order(self._option_clicked, target)
+
+    def _option_clicked(self, option: OptionButton | OptionBox) -> None:
+        if option in self.view.option_widgets:  # its question's input widgets were not replaced meanwhile
+            self.action_choose(option.index)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button in self._clicked:

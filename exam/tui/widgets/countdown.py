@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -59,6 +60,7 @@ class Countdown(Static):
         self.clock = clock
         self._warned: set[int] = set()
         self._expired = False
+        self._text = ""
 
     def on_mount(self) -> None:
         # A warning is for crossing a threshold: a paper shorter than five minutes does not open with one.
@@ -89,6 +91,12 @@ class Countdown(Static):
         self.tick()
 
     def watch_seconds_left(self, value: float) -> None:
-        self.update(t("exam.time_left", time=format_seconds(value)))
+        text = t("exam.time_left", time=format_seconds(value))
+        if text == self._text:
+            return  # ticks come twice a second; the display changes once
+        # The countdown is as wide as its text: lay the bar out again only when the width changes (at an hour).
+        layout = cell_len(text) != cell_len(self._text)
+        self._text = text
+        self.update(text, layout=layout)
         self.set_class(DANGER_SECONDS < value <= WARN_SECONDS, "warning")
         self.set_class(value <= DANGER_SECONDS, "danger")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from textual import events
@@ -95,11 +96,16 @@ class OptionBox(Checkbox, _Option, can_focus=False):
 
 
 class QuestionView(Vertical):
-    """Shows ``drawn`` (number, type label, points, stem) and the matching input widgets.
+    """Shows ``drawn`` (number, type label, points, stem) and the matching input widgets; :meth:`show` puts another
+    question into the same view.
 
     The answer is state of the view, not of its widgets: :meth:`choose`, :meth:`move_cursor` and
-    :meth:`current_response` work before the widgets are mounted and while they are being removed, so a key handled
+    :meth:`current_response` work before the widgets are mounted and while they are being replaced, so a key handled
     during a question switch acts on the question the screen shows, never on a widget that is not there.
+
+    A question shown after another of the same input kind and size (four options after four, two blanks after two)
+    reuses the widgets with new content; only a change of kind or size replaces the input widgets. Mounting a view
+    per question would lay out and style every widget of the screen on every move.
     """
 
     DEFAULT_CSS = """
@@ -137,6 +143,22 @@ class QuestionView(Vertical):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._meta = Label(classes="q-meta")
+        self._stem = Static(classes="q-stem")
+        self.options: list[tuple[str, str]] = []
+        """The options as displayed: (canonical letter, text)."""
+        self.option_widgets: list[OptionButton | OptionBox] = []
+        """The option rows of the question shown, by displayed index (empty for typed answers)."""
+        self._fields: list[Input] = []
+        self._area: TextArea | None = None
+        self._inputs: list[Widget] = []
+        """Every widget below the stem: what a change of input kind or size replaces."""
+        self._inputs_for: tuple[str, int] | None = None
+        """The (input kind, size) that the widgets in :attr:`_inputs` were made for."""
+        self._replacing: list[Awaitable[Any]] = []
+        self._set_question(drawn, number, qtype, response)
+
+    def _set_question(self, drawn: DrawnQuestion, number: int, qtype: QuestionType, response: Any) -> None:
         self.drawn = drawn
         self.number = number
         self.qtype = qtype
@@ -160,34 +182,96 @@ class QuestionView(Vertical):
             return len(self.options)
         return 2 if self.kind == "judge" else 0
 
+    def _input_shape(self) -> tuple[str, int]:
+        return self.kind, self.option_count or len(self.blanks)
+
     def compose(self) -> ComposeResult:
-        question = self.drawn.question
-        label = type_label(self.qtype)
-        meta = t("exam.meta", number=self.number, type=label, points=format_points(self.drawn.points))
-        yield Label(Content(meta), classes="q-meta")
-        stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
-        yield Static(typeset(stem), classes="q-stem")
-        # Options start in the state of the view (chosen, cursor): a key handled before they are mounted is shown.
-        state = [{"value": on, "cursor": i == self.cursor} for i, on in enumerate(self.chosen)]
-        if self.kind == "choice":
-            for i, (_, text) in enumerate(self.options):
-                yield OptionButton(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}", **state[i])
-        elif self.kind == "choices":
-            for i, (_, text) in enumerate(self.options):
-                yield OptionBox(Content(f"{OPTION_LETTERS[i]}. {text}"), i, id=f"opt-{i}", **state[i])
-        elif self.kind == "judge":
-            yield OptionButton(t("exam.true"), 0, id="opt-0", **state[0])
-            yield OptionButton(t("exam.false"), 1, id="opt-1", **state[1])
-        elif self.kind == "blanks":
-            for i, value in enumerate(self.blanks):
-                yield Label(t("exam.blank", n=i + 1), classes="blank-label")
-                yield Input(value, placeholder=t("exam.blank_placeholder"), id=f"blank-{i}")
-        else:
-            yield Label(t("exam.short_hint"))
-            yield TextArea(self.text, id="text", soft_wrap=True)
+        self._show_text()
+        yield self._meta
+        yield self._stem
+        yield from self._make_inputs()
 
     def on_mount(self) -> None:
         self._show_options()
+
+    def show(self, drawn: DrawnQuestion, number: int, qtype: QuestionType, response: Any = None) -> None:
+        """Show another question in this view, with ``response`` as its answer (no :class:`Answered` is posted).
+
+        The state switches at once; the widgets follow: updated in place when the input kind and size are those
+        shown, replaced otherwise (their removal and mounting then finish after this returns)."""
+        self._set_question(drawn, number, qtype, response)
+        if not self.is_mounted:  # compose makes the widgets from the state
+            return
+        self._show_text()
+        if self._input_shape() == self._inputs_for:
+            self._fill_inputs()
+        else:
+            old = self._inputs
+            removing = self.remove_children(old) if old else None
+            mounting = self.mount_all(self._make_inputs())
+            self._replacing = [step for step in (removing, mounting) if step is not None]
+
+    async def replaced(self) -> None:
+        """Wait until the input widgets replaced by the last :meth:`show` are gone and the new ones mounted."""
+        replacing, self._replacing = self._replacing, []
+        for step in replacing:
+            await step
+
+    def _show_text(self) -> None:
+        """Put the number, type, points and stem of the question into their widgets."""
+        label = type_label(self.qtype)
+        meta = t("exam.meta", number=self.number, type=label, points=format_points(self.drawn.points))
+        self._meta.update(Content(meta))
+        question = self.drawn.question
+        stem = numbered_blanks(question.stem) if self.kind == "blanks" else question.stem
+        self._stem.update(typeset(stem))
+
+    def _option_label(self, index: int) -> Content:
+        if self.kind == "judge":
+            return Content(t("exam.true") if index == 0 else t("exam.false"))
+        return Content(f"{OPTION_LETTERS[index]}. {self.options[index][1]}")
+
+    def _make_inputs(self) -> list[Widget]:
+        """New input widgets for the question's kind, in the state of the view (a key handled before they are
+        mounted is shown)."""
+        self.option_widgets, self._fields, self._area = [], [], None
+        widgets: list[Widget] = []
+        if self.kind in ("choice", "judge"):
+            self.option_widgets = [
+                OptionButton(self._option_label(i), i, value=self.chosen[i], cursor=i == self.cursor)
+                for i in range(self.option_count)
+            ]
+        elif self.kind == "choices":
+            self.option_widgets = [
+                OptionBox(self._option_label(i), i, value=self.chosen[i], cursor=i == self.cursor)
+                for i in range(self.option_count)
+            ]
+        elif self.kind == "blanks":
+            for i, value in enumerate(self.blanks):
+                widgets.append(Label(t("exam.blank", n=i + 1), classes="blank-label"))
+                field = Input(value, placeholder=t("exam.blank_placeholder"), classes="blank")
+                self._fields.append(field)
+                widgets.append(field)
+        else:
+            widgets.append(Label(t("exam.short_hint")))
+            self._area = TextArea(self.text, soft_wrap=True)
+            widgets.append(self._area)
+        widgets.extend(self.option_widgets)
+        self._inputs = widgets
+        self._inputs_for = self._input_shape()
+        return widgets
+
+    def _fill_inputs(self) -> None:
+        """Show the question's options or typed answer in the input widgets already there (same kind and size)."""
+        for i, button in enumerate(self.option_widgets):
+            button.label = self._option_label(i)
+        self._show_options()
+        with self.prevent(Input.Changed, TextArea.Changed):
+            for field, value in zip(self._fields, self.blanks, strict=False):
+                field.value = value
+                field.cursor_position = len(value)
+            if self._area is not None:
+                self._area.load_text(self.text)
 
     # -- state ------------------------------------------------------------------------------------------------------
 
@@ -212,14 +296,11 @@ class QuestionView(Vertical):
 
         Typed text is read from the boxes themselves when they are mounted: a key typed just before is in the box
         even if the box's ``Changed`` message is still on its way."""
-        if self.is_mounted and self.kind == "blanks":
-            for field in self.query(Input):
-                index = int((field.id or "blank-0").removeprefix("blank-"))
-                if 0 <= index < len(self.blanks):
-                    self.blanks[index] = field.value
-        elif self.is_mounted and self.kind == "text":
-            for area in self.query(TextArea):
-                self.text = area.text
+        if self.kind == "blanks" and len(self._fields) == len(self.blanks):
+            for index, field in enumerate(self._fields):
+                self.blanks[index] = field.value
+        elif self.kind == "text" and self._area is not None:
+            self.text = self._area.text
         if self.kind == "choice":
             return next((self.options[i][0] for i, on in enumerate(self.chosen) if on), None)
         if self.kind == "choices":
@@ -229,17 +310,6 @@ class QuestionView(Vertical):
         if self.kind == "blanks":
             return list(self.blanks) if any(v.strip() for v in self.blanks) else None
         return self.text if self.text.strip() else None
-
-    def set_response(self, response: Any) -> None:
-        """Show a saved response without posting :class:`Answered`."""
-        self._load(response)
-        self._show_options()
-        if self.is_mounted:
-            with self.prevent(Input.Changed, TextArea.Changed):
-                for i, field in enumerate(self.query(Input)):
-                    field.value = self.blanks[i]
-                for area in self.query(TextArea):
-                    area.text = self.text
 
     def choose(self, index: int) -> bool:
         """Select (single/judge) or toggle (multiple) displayed option ``index``; ``True`` if the answer changed.
@@ -272,22 +342,23 @@ class QuestionView(Vertical):
         return True
 
     def _show_options(self) -> None:
-        """Make the option widgets (if mounted) show the state."""
-        if not self.is_mounted:
-            return
-        for button in [*self.query(OptionButton), *self.query(OptionBox)]:
-            index = button.index
-            if 0 <= index < len(self.chosen):
-                with self.prevent(RadioButton.Changed, Checkbox.Changed):
-                    button.value = self.chosen[index]
-                button.set_class(index == self.cursor, "-cursor")
-                button.refresh()
+        """Make the option widgets show the state; only a row whose state changed is redrawn."""
+        for index, button in enumerate(self.option_widgets):
+            if index >= len(self.chosen):
+                break
+            cursor = index == self.cursor
+            if button.value == self.chosen[index] and button.has_class("-cursor") == cursor:
+                continue
+            with self.prevent(RadioButton.Changed, Checkbox.Changed):
+                button.value = self.chosen[index]
+            button.set_class(cursor, "-cursor")
+            button.refresh()
 
     # -- typed answers ----------------------------------------------------------------------------------------------
 
     def input_widgets(self) -> list[Widget]:
-        """The blanks or the text box, in order."""
-        return [*self.query(Input), *self.query(TextArea)]
+        """The blanks or the text box of the question shown, in order."""
+        return [*self._fields, *([self._area] if self._area is not None else [])]
 
     def focus_input(self) -> bool:
         """Move focus to the first blank or the text box; ``False`` for choice questions."""
@@ -312,13 +383,15 @@ class QuestionView(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        index = int((event.input.id or "blank-0").removeprefix("blank-"))
-        if 0 <= index < len(self.blanks) and self.blanks[index] != event.value:
+        if event.input not in self._fields or event.value != event.input.value:
+            return  # a box of a question no longer shown, or a change superseded since (a question shown in it)
+        index = self._fields.index(event.input)
+        if index < len(self.blanks) and self.blanks[index] != event.value:
             self.blanks[index] = event.value
             self._changed()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        if event.text_area.text != self.text:
+        if event.text_area is self._area and event.text_area.text != self.text:
             self.text = event.text_area.text
             self._changed()
