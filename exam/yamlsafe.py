@@ -1,5 +1,7 @@
 """Safe YAML reading for files that trainers write (banks, papers).
 
+* one pass of the parser (the C one where PyYAML has it) gives the data, its lines and every check below: the data
+  is built straight from the event stream, so nothing hostile is composed before it is refused;
 * only the safe loader, and no anchors or aliases at all (no alias bombs);
 * nesting depth and file size are capped;
 * scalars follow YAML 1.2's core schema: ``no``/``on`` stay strings and ``1:30`` stays ``"1:30"``;

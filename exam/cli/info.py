@@ -39,10 +39,13 @@ def plugins_command(app: AppContext, fmt: str) -> None:
 @click.command("info", cls=Command, help="cli.info_help")
 @pass_app
 def info_command(app: AppContext) -> None:
-    """The version, the store folder, the config file and the plugins folder in use."""
+    """The version, the store folder, the config file, the plugins folder and the bank cache folder in use."""
     click.echo(f"exam {__version__}")
     from exam.store import redacted
 
     click.echo(f"{t('cli.info_db')}: {redacted(app.settings.db)}")
     click.echo(f"{t('cli.info_config')}: {config_file()}")
     click.echo(f"{t('cli.info_plugins_dir')}: {app.settings.plugins_dir or '-'}")
+    from exam.bankcache import default_cache_dir
+
+    click.echo(f"{t('cli.info_bank_cache')}: {default_cache_dir() or t('cli.info_bank_cache_off')}")

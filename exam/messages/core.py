@@ -77,6 +77,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.info_db": ("成绩数据目录", "Results store"),
     "cli.info_config": ("配置文件", "Config file"),
     "cli.info_plugins_dir": ("插件目录", "Plugins folder"),
+    # -- issue 17: the validated-bank cache (exam/bankcache.py) --
+    "cli.info_bank_cache": ("题库缓存目录（可随时删除）", "Bank cache folder (always safe to delete)"),
+    "cli.info_bank_cache_off": ("未启用", "off"),
     "cli.serve_help": (
         "在浏览器中提供同一个考试界面（本机访问 http://127.0.0.1:8000）。学员先输入考场口令，再登录。",
         "Serve the same exam app in a web browser (http://127.0.0.1:8000 by default). Trainees enter the room "

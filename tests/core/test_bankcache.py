@@ -403,3 +403,17 @@ def test_a_plugin_source_is_checked_in_one_scan_and_refused_naming_the_field() -
         assert reasons == ([] if admitted else [reasons[0]])
         if doc is dirty:
             assert "articles[1].paragraphs[0]" in reasons[0] and "U+001B" in reasons[0]
+
+
+def test_exam_info_names_the_cache_folder(
+    monkeypatch: pytest.MonkeyPatch, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``exam info`` says where the bank cache is (a trainer may delete it), or that it is off."""
+    from exam.cli import main
+
+    monkeypatch.setenv("EXAM_CACHE_DIR", str(cache_dir))
+    assert main(["info"]) == 0
+    assert f"题库缓存目录（可随时删除）: {cache_dir}" in capsys.readouterr().out
+    monkeypatch.setenv("EXAM_CACHE_DIR", "")
+    assert main(["info"]) == 0
+    assert "题库缓存目录（可随时删除）: 未启用" in capsys.readouterr().out
