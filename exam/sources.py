@@ -14,7 +14,6 @@ from pathlib import Path
 from exam.errors import BankFormatError, NotFoundError
 from exam.i18n import t
 from exam.textnorm import chinese_numeral
-from exam.yamlsafe import load_yaml, unsafe_text_problems
 
 PREAMBLE = "序言"
 
@@ -129,6 +128,8 @@ def load_statute(path: Path, doc_id: str, short_title: str) -> SourceDocument:
         KeyError, TypeError, ValueError: A required key is missing or of the wrong kind (the statute files ship
             with their plugin and are checked by the bank tests).
     """
+    from exam.yamlsafe import load_yaml, unsafe_text_problems  # here: a Citation (models, the CLI) needs no YAML
+
     data = load_yaml(path)
     unsafe = unsafe_text_problems(data, path)
     if unsafe:

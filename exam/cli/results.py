@@ -6,10 +6,10 @@ The file format and the merge rules live in :mod:`exam.trainer.results_io`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from exam.attempts import Attempt
 from exam.cli.base import (
     Command,
     Group,
@@ -24,6 +24,9 @@ from exam.cli.base import (
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
+
+if TYPE_CHECKING:
+    from exam.attempts import Attempt
 
 
 @click.group("results", cls=Group, invoke_without_command=True, help="cli.results_help")
