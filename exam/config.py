@@ -20,7 +20,6 @@ import platformdirs
 
 from exam.errors import ExamError
 from exam.i18n import t
-from exam.yamlsafe import load_yaml
 
 APP_NAME = "township-exam"
 
@@ -69,6 +68,8 @@ def load_settings(
     settings = Settings()
     path = config_file()
     if path.exists():
+        from exam.yamlsafe import load_yaml  # only with a config file: starting without one reads no YAML
+
         data = load_yaml(path)
         if not isinstance(data, dict):
             raise ExamError(t("config.bad_file", path=path))

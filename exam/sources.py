@@ -18,7 +18,6 @@ from exam.bankcache import ContentCache, default_cache
 from exam.errors import BankFormatError, NotFoundError
 from exam.i18n import t
 from exam.textnorm import chinese_numeral
-from exam.yamlsafe import decode_utf8, load_yaml, load_yaml_text, read_bytes_capped, unsafe_text_problems
 
 PREAMBLE = "序言"
 
@@ -183,6 +182,8 @@ def load_statute(
         KeyError, TypeError, ValueError: A required key is missing or of the wrong kind (the statute files ship
             with their plugin and are checked by the bank tests).
     """
+    from exam.yamlsafe import decode_utf8, load_yaml, load_yaml_text, read_bytes_capped  # a Citation needs no YAML
+
     store = default_cache() if cache == "default" else cache
     if store is None or store.folder is None:
         return _read_statute(path, load_yaml(path), doc_id, short_title)
@@ -200,6 +201,8 @@ def load_statute(
 
 
 def _read_statute(path: Path, data: Any, doc_id: str, short_title: str) -> SourceDocument:
+    from exam.yamlsafe import unsafe_text_problems
+
     unsafe = unsafe_text_problems(data, path)
     if unsafe:
         raise BankFormatError(unsafe)

@@ -3,7 +3,8 @@
 One module per command group (:mod:`exam.cli.banks`, :mod:`exam.cli.papers`, :mod:`exam.cli.results`,
 :mod:`exam.cli.trainer`, :mod:`exam.cli.roster`, :mod:`exam.cli.store`, :mod:`exam.cli.serve`,
 :mod:`exam.cli.info`), each importing only the shared plumbing in :mod:`exam.cli.base` and the core; this module
-assembles them under :data:`cli` and runs it in :func:`main`.
+names them in :data:`COMMANDS` under :data:`cli`, which imports a command's module only when it is used, and runs it
+in :func:`main`.
 
 User errors are one message and a non-zero exit, never a traceback (``--debug`` shows one).
 """
@@ -16,23 +17,7 @@ import sys
 import click
 
 from exam import __version__
-from exam.cli.banks import banks_group
-from exam.cli.base import Group, Option, option
-from exam.cli.info import info_command, plugins_command
-from exam.cli.papers import papers_group
-from exam.cli.results import results_group
-from exam.cli.roster import roster_group
-from exam.cli.serve import serve_command
-from exam.cli.store import store_group
-from exam.cli.trainer import (
-    export_group,
-    extra_time_command,
-    mark_command,
-    pending_command,
-    regrade_command,
-    stats_command,
-    trainer_group,
-)
+from exam.cli.base import LazyGroup, Option, option
 from exam.config import load_settings
 from exam.context import AppContext
 from exam.errors import ExamError
@@ -42,7 +27,29 @@ from exam.safetext import safe_text
 __all__ = ["cli", "main"]
 
 
-@click.group(cls=Group, invoke_without_command=True, help="cli.main_help")
+COMMANDS: dict[str, str] = {
+    "banks": "exam.cli.banks:banks_group",
+    "papers": "exam.cli.papers:papers_group",
+    "plugins": "exam.cli.info:plugins_command",
+    "results": "exam.cli.results:results_group",
+    "export": "exam.cli.trainer:export_group",
+    "stats": "exam.cli.trainer:stats_command",
+    "regrade": "exam.cli.trainer:regrade_command",
+    "mark": "exam.cli.trainer:mark_command",
+    "pending": "exam.cli.trainer:pending_command",
+    "extra-time": "exam.cli.trainer:extra_time_command",
+    "trainer": "exam.cli.trainer:trainer_group",
+    "roster": "exam.cli.roster:roster_group",
+    "store": "exam.cli.store:store_group",
+    "info": "exam.cli.info:info_command",
+    "serve": "exam.cli.serve:serve_command",
+}
+"""Every subcommand of ``exam``, by name: where it is defined (``module:attribute``), imported only when it runs or
+the help page lists it (:class:`~exam.cli.base.LazyGroup`), so that ``exam`` alone reaches the sign-in screen
+without them."""
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS, invoke_without_command=True, help="cli.main_help")
 @option("--db", metavar="PATH", help="cli.opt_db")
 @option("--plugins-dir", metavar="DIR", help="cli.opt_plugins_dir")
 @option("--banks-dir", "banks_dirs", metavar="DIR", multiple=True, help="cli.opt_banks_dir")
@@ -66,26 +73,6 @@ def cli(
         from exam.tui.app import run_app  # only here: the subcommands never import Textual
 
         run_app(ctx.obj)
-
-
-for _command in (
-    banks_group,
-    papers_group,
-    plugins_command,
-    results_group,
-    export_group,
-    stats_command,
-    regrade_command,
-    mark_command,
-    pending_command,
-    extra_time_command,
-    trainer_group,
-    roster_group,
-    store_group,
-    info_command,
-    serve_command,
-):
-    cli.add_command(_command)
 
 
 def _language_before_parsing(args: list[str]) -> str | None:

@@ -11,10 +11,11 @@ modules its commands use inside each command: importing every command module is 
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -27,7 +28,6 @@ import click.parser
 import click.termui
 import click.types
 from click import _textwrap as click_textwrap  # private: the wrapper click's help uses
-from rich.cells import cell_len
 
 from exam.context import AppContext
 from exam.errors import ExamError, Problem
@@ -157,6 +157,8 @@ def _click_ngettext(singular: str, plural: str, n: int) -> str:
 
 def _cell_length(text: str) -> int:
     """Columns ``text`` takes in a terminal: a Chinese character takes two (click counts characters)."""
+    from rich.cells import cell_len  # here: only help pages and tables measure text
+
     return cell_len(click.unstyle(text))
 
 
@@ -289,6 +291,44 @@ class Group(_Localised, click.Group):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group_class = Group
+
+
+class LazyGroup(Group):
+    """A group whose subcommands are imported when they are asked for (click's "lazily loading subcommands").
+
+    ``exam`` alone starts the app and ``exam banks list`` needs only the ``banks`` group, so neither imports the
+    modules of the other commands; the group's own help page imports them all, for their one-line summaries.
+
+    Args:
+        lazy_commands: Subcommand name → ``"module:attribute"`` of its :class:`click.Command`.
+    """
+
+    def __init__(self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module_name, _, attribute = self.lazy_commands[cmd_name].partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command) or command.name != cmd_name:
+            raise TypeError(f"{self.lazy_commands[cmd_name]} is not the command {cmd_name!r}")
+        self.add_command(command)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:  # "did you mean" among every command, not only those loaded
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
 
 pass_app = click.make_pass_decorator(AppContext)

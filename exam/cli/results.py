@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from exam.attempts import Attempt
 from exam.cli.base import (
     Command,
     Group,
@@ -26,6 +26,9 @@ from exam.cli.base import (
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import t
+
+if TYPE_CHECKING:
+    from exam.attempts import Attempt
 
 PAGE_SIZE = 50
 """Attempts per page of the ``exam results`` table: one screen's worth (a 10,000-row table takes seconds to draw

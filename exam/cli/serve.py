@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import shlex
-import socket
 import sys
 
 import click
@@ -34,6 +32,8 @@ def trainee_urls(host: str, port: int) -> list[str]:
     """
     if host not in ("0.0.0.0", "::", ""):
         return [_url(host, port)]
+    import socket
+
     import psutil  # only here: no other command needs the interface list
 
     families = {socket.AF_INET} if host == "0.0.0.0" else {socket.AF_INET, socket.AF_INET6}
@@ -61,6 +61,8 @@ def serve_command(
     app: AppContext, host: str, port: int, room_code: str | None, max_sessions: int, idle_minutes: float
 ) -> None:
     """Serve ``python -m exam`` with this run's settings at ``http://HOST:PORT`` until interrupted."""
+    import shlex
+
     # Only here: they bring in aiohttp, which no other command needs.
     from exam.serve.access import ROOM_CODE_MIN_LENGTH, generate_room_code, valid_room_code
     from exam.serve.server import RoomServer, RoomSettings

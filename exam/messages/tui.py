@@ -259,4 +259,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.dismiss_menu": ("关闭列表", "Close the list"),
     "app.ctrl_c_title": ("要退出吗？", "Quit?"),
     "app.ctrl_c_body": ("按 Ctrl+Q 退出程序。", "Press Ctrl+Q to quit the app."),
+    # -- issue 17 (startup): the sign-in screen is shown before the banks are loaded ----------------------------------
+    "signin.waiting_for_banks": (
+        "正在加载题库，请稍候；加载完成后自动继续登录……",
+        "Loading the question banks; signing in goes on by itself in a moment…",
+    ),
+    "signin.not_loaded": (
+        "考试程序没有加载成功，暂时无法登录，请告诉培训组织者。原因：{error}",
+        "The exam app could not load, so nobody can sign in now; please tell the trainer. Reason: {error}",
+    ),
 }

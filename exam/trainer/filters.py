@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from exam.errors import ExamError, NotFoundError
 from exam.i18n import t
-from exam.service import ExamService
+
+if TYPE_CHECKING:
+    from exam.service import ExamService
 
 MAX_LISTED = 12
 """How many known values an error message lists before it says "…"."""

@@ -1,9 +1,15 @@
-"""The exam app: a thin :class:`App` that owns the service, the signed-in trainee and the store writer."""
+"""The exam app: a thin :class:`App` that owns the service, the signed-in trainee and the store writer.
+
+The sign-in screen comes first and needs nothing loaded to be drawn: the service (the plugins and banks of the
+registry, and the store) is built on a thread worker once that screen is on the terminal, and whatever needs it waits
+for it through :meth:`ExamApp.when_loaded`. So this module imports only Textual and the light parts of the core; the
+service, the plugins and YAML are imported by the worker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import work
 from textual.app import App
@@ -11,15 +17,18 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from exam.config import Settings
 from exam.errors import ExamError
 from exam.i18n import set_language, t
-from exam.models import Trainee
-from exam.service import ExamService
-from exam.signin import SignedIn
-from exam.tui.dialogs.confirm import QuitDialog
-from exam.tui.dialogs.message import MessageDialog
 from exam.tui.saver import StoreWriter
+
+if TYPE_CHECKING:
+    from exam.config import Settings
+    from exam.models import Trainee
+    from exam.service import ExamService
+    from exam.signin import SignedIn
+
+LOAD_WORKER = "load-service"
+"""The name of the thread worker that builds the service (plugins, banks, store)."""
 
 
 class LaunchContext(Protocol):
@@ -60,56 +69,109 @@ class ExamApp(App[None]):
         service_factory: Callable[[], ExamService] | None = None,
         lang: str | None = None,
     ) -> None:
+        """Make the app around a service, or around a factory that builds one once the sign-in screen is shown.
+
+        Args:
+            service: The service, already built (tests); the app is then usable at once.
+            service_factory: Builds the service on a thread worker (the ``exam`` command: it loads the plugins and
+                banks and opens the store). One of the two is needed.
+            lang: ``zh``, ``en`` or ``None`` (see :func:`exam.i18n.set_language`).
+        """
         super().__init__()
         set_language(lang)
         self.title = t("app.title")
         self.service: ExamService | None = service
+        """The service; ``None`` until :attr:`service_factory`'s worker has built it."""
+        self.load_error: BaseException | None = None
+        """Why the service could not be built, once that is known."""
         self._service_factory = service_factory
+        self._waiting: list[tuple[Callable[[ExamService], object], Callable[[BaseException], object] | None]] = []
         self.writer = StoreWriter(self)
 
     def on_mount(self) -> None:
+        from exam.tui.screens.signin import SignInScreen
+
         self.writer.start()
+        self.push_screen(SignInScreen())
         if self.service is None:
-            from exam.tui.screens.loading import LoadingScreen
-
-            self.push_screen(LoadingScreen())
-            self.load_service()
+            # After the sign-in screen's first frame: the worker would otherwise share the interpreter with the
+            # drawing of it and put it off.
+            self.call_after_refresh(self.load_service)
         else:
-            self.service_ready()
+            self._loaded(self.service)
 
-    @work(thread=True, name="load-banks", exit_on_error=False)
+    @work(thread=True, name=LOAD_WORKER, exit_on_error=False)
     def load_service(self) -> ExamService:
-        """Load plugins and banks off the UI thread."""
-        assert self._service_factory is not None
+        """Load plugins and banks and open the store, off the UI thread."""
+        if self._service_factory is None:
+            raise RuntimeError("ExamApp needs a service or a service_factory")
         return self._service_factory()
+
+    def when_loaded(
+        self, ready: Callable[[ExamService], object], failed: Callable[[BaseException], object] | None = None
+    ) -> None:
+        """Call ``ready(service)`` once the service is built, on the UI thread: at once when it already is.
+
+        Callers waiting when it is built are called after the user has closed the plugin-problems dialog, if there
+        is one, so that nothing they open hides it.
+
+        Args:
+            ready: Called with the service.
+            failed: Called with the error instead when the service could not be built (at once when that is already
+                known); the app has shown the error in a dialog by then.
+        """
+        if self.service is not None:
+            ready(self.service)
+        elif self.load_error is not None:
+            if failed is not None:
+                failed(self.load_error)
+        else:
+            self._waiting.append((ready, failed))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are turned into a dialog."""
-        if event.worker.name == "load-banks":
-            if event.state == WorkerState.SUCCESS:
-                self.service = event.worker.result
-                self.pop_screen()
-                self.service_ready()
+        if event.worker.name == LOAD_WORKER:
+            if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+                self._loaded(event.worker.result)
             elif event.state == WorkerState.ERROR and event.worker.error is not None:
-                self.show_error(event.worker.error)
+                self._load_failed(event.worker.error)
         elif event.state == WorkerState.ERROR and event.worker.error is not None:
             self.show_error(event.worker.error)
 
-    def service_ready(self) -> None:
-        from exam.tui.screens.signin import SignInScreen
+    def _loaded(self, service: ExamService) -> None:
+        """The service is built: tell about plugins that failed, then let whatever waited for it go on."""
+        from exam.tui.dialogs.message import MessageDialog
 
-        assert self.service is not None
-        self.push_screen(SignInScreen())
-        failures = self.service.registry.failures
+        self.service = service
+        failures = service.registry.failures
         if failures:
             details = "\n".join(f"• {f.plugin}: {f.reason}" for f in failures)
-            self.push_screen(MessageDialog(t("app.plugin_problems", count=len(failures)), details, error=True))
+            dialog = MessageDialog(t("app.plugin_problems", count=len(failures)), details, error=True)
+            self.push_screen(dialog, lambda _closed: self._release_waiting())
+        else:
+            self._release_waiting()
+
+    def _release_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for ready, _failed in waiting:
+            if self.service is not None:
+                ready(self.service)
+
+    def _load_failed(self, error: BaseException) -> None:
+        """The service could not be built (the store cannot be opened, ...): say so, and tell whoever waits."""
+        self.load_error = error
+        self.show_error(error)
+        waiting, self._waiting = self._waiting, []
+        for _ready, failed in waiting:
+            if failed is not None:
+                failed(error)
 
     def action_ask_quit(self) -> None:
         """Quit; during an exam ask first, saying the answers are saved and the clock keeps running.
 
         Ctrl+Q again while the question is shown quits: a second press is as clear an answer as the button.
         """
+        from exam.tui.dialogs.confirm import QuitDialog
         from exam.tui.screens.exam import ExamScreen
 
         if isinstance(self.screen, QuitDialog) or not any(
@@ -128,12 +190,20 @@ class ExamApp(App[None]):
 
     @property
     def exam(self) -> ExamService:
-        """The service (always set once the sign-in screen is shown)."""
-        assert self.service is not None
+        """The service, for the screens that come after sign-in (the sign-in screen waits for it with
+        :meth:`when_loaded`).
+
+        Raises:
+            RuntimeError: It is not built yet.
+        """
+        if self.service is None:
+            raise RuntimeError("the service is not loaded yet")
         return self.service
 
     def show_error(self, error: BaseException) -> None:
         """Show any error in a dialog; internal errors say so, user errors show their message."""
+        from exam.tui.dialogs.message import MessageDialog
+
         if isinstance(error, ExamError):
             self.push_screen(MessageDialog(t("app.error_title"), str(error), error=True))
         else:
@@ -143,7 +213,8 @@ class ExamApp(App[None]):
 
 
 def run_app(context: LaunchContext) -> None:
-    """Start the TUI for the ``exam`` command; the service (plugins, banks, store) is built off the UI thread."""
+    """Start the TUI for the ``exam`` command; the service (plugins, banks, store) is built off the UI thread once
+    the sign-in screen is shown."""
     lang = context.settings.lang
 
     def factory() -> ExamService:

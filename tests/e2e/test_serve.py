@@ -141,7 +141,7 @@ async def test_an_idle_session_is_ended(tmp_path: Path) -> None:
             await room_cookie(http, room)
             opened = time.monotonic()
             session = await TerminalSession.open(http, room)
-            await session.wait_for("正在加载")  # the app process runs (loading may outlast the idle time)
+            await session.wait_for("学员登录")  # the app process runs: its first screen is drawn
             await asyncio.wait_for(session.closed.wait(), 30)
             assert time.monotonic() - opened >= 3  # closed for being idle, not at once
             deadline = time.monotonic() + 20

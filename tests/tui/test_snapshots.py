@@ -1,4 +1,4 @@
-"""Snapshot tests: every screen in Chinese at 100×30 and 80×24, the loading and trainer screens, and one screen in
+"""Snapshot tests: every screen in Chinese at 100×30 and 80×24, the trainer screen, and one screen in
 English (pytest-textual-snapshot).
 
 Update the stored screenshots after an intended change with ``pytest tests/tui --snapshot-update`` and review
@@ -20,7 +20,6 @@ from exam.service import ExamService
 from exam.tui.app import ExamApp
 from exam.tui.screens.base import exam_app
 from exam.tui.screens.history import HistoryScreen
-from exam.tui.screens.loading import LoadingScreen
 from exam.tui.screens.practice import PracticeScreen, PracticeSetupScreen
 from exam.tui.screens.trainer import TrainerScreen
 from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
@@ -138,11 +137,6 @@ def test_screen_snapshot(
     assert snap_compare(app, terminal_size=size, run_before=steady(SCREENS[screen]))
 
 
-async def at_loading(pilot: Pilot[None]) -> None:
-    pilot.app.push_screen(LoadingScreen())
-    await pilot.pause()
-
-
 async def at_trainer(pilot: Pilot[None]) -> None:
     pilot.app.push_screen(TrainerScreen())
     await settle(pilot)
@@ -165,27 +159,10 @@ def _sit(service: ExamService, name: str, trainee_id: str, right: bool) -> None:
 
 
 @pytest.fixture
-def frozen_loading_indicator(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loading indicator's dots move with the wall clock; stop the clock it reads."""
-    import textual.widgets._loading_indicator as indicator  # private module: the widget reads time() from here
-
-    monkeypatch.setattr(indicator, "time", lambda: 1000.0)
-
-
-@pytest.fixture
 def chinese_afterwards() -> Iterator[None]:
     """An English app sets the process-wide language; put it back for the tests that follow."""
     yield
     set_language("zh")
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_loading_screen_snapshot(
-    size: tuple[int, int], mini_service: ExamService, frozen_loading_indicator: None, snap_compare: Callable[..., bool]
-) -> None:
-    """The screen shown while plugins and banks load renders as approved."""
-    app = make_app(mini_service)
-    assert snap_compare(app, terminal_size=size, run_before=steady(at_loading))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

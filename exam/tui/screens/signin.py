@@ -4,6 +4,7 @@ first sign-in) - or pick one's name from the trainer's roster (which never fills
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -11,16 +12,21 @@ from textual.binding import Binding
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from exam.attempts import Attempt
 from exam.errors import ExamError
 from exam.i18n import t
 from exam.models import Trainee
 from exam.safetext import safe_line
-from exam.scoring import format_points
-from exam.signin import NameMismatchError, PinNotSetError, SignedIn
 from exam.tui.screens.base import ServiceScreen
+
+if TYPE_CHECKING:
+    # The sign-in screen is the first one drawn: what it needs of the service's side is imported once that is loaded.
+    from textual.widgets import Select
+
+    from exam.attempts import Attempt
+    from exam.service import ExamService
+    from exam.signin import SignedIn
 
 MAX_FIELD = 40
 
@@ -44,6 +50,8 @@ class SignInScreen(ServiceScreen[None]):
     """Which sign-in request the fields' settled messages belong to (a newer Enter supersedes an older one)."""
     settle_waiting = 0
     """How many fields have not yet sent back the settled message of the current request."""
+    trainer_waiting = False
+    """Whether the trainer button was pressed before the service was loaded and waits for it."""
     checking = False
     """Whether a sign-in is being checked (the throttle may make it wait): another Enter meanwhile does nothing, so
     an impatient trainee does not count a second wrong try."""
@@ -93,7 +101,7 @@ class SignInScreen(ServiceScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
         self.roster = {}
-        self.writer.run(self.service.roster, self._show_roster)
+        self.exam_app.when_loaded(lambda service: self.writer.run(service.roster, self._show_roster))
 
     def on_screen_resume(self) -> None:
         """Back after signing out: the next trainee starts from an empty form, with no old error."""
@@ -103,6 +111,8 @@ class SignInScreen(ServiceScreen[None]):
 
     def clear_form(self) -> None:
         """Empty every field, the roster choice and the error line; focus the name."""
+        from textual.widgets import Select
+
         for field in self.query("#signin-fields Input").results(Input):
             field.value = ""
         for roster in self.query("#roster").results(Select):
@@ -112,6 +122,8 @@ class SignInScreen(ServiceScreen[None]):
 
     def _show_roster(self, roster: list[Trainee]) -> None:
         """Offer the imported roster (read off the UI thread) above the fields; nothing when none is imported."""
+        from textual.widgets import Select  # only with a roster: the screen is drawn before Select is imported
+
         self.roster = {member.id: member for member in roster}
         if roster:
             options = [(Content(f"{m.name}  {m.unit}  ({m.id})"), m.id) for m in roster]
@@ -127,6 +139,8 @@ class SignInScreen(ServiceScreen[None]):
             select.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        from textual.widgets import Select
+
         if event.value is Select.BLANK:
             return
         member = self.roster[str(event.value)]
@@ -173,12 +187,30 @@ class SignInScreen(ServiceScreen[None]):
             self.action_trainer()
 
     def action_trainer(self) -> None:
-        """Trainer functions, behind the passphrase set with ``exam trainer set-passphrase``."""
+        """Trainer functions, behind the passphrase set with ``exam trainer set-passphrase``; asked for once the
+        service is loaded (a press before that waits for it, and a second press meanwhile does nothing more)."""
+        app = self.exam_app
+        if app.service is None and app.load_error is None:
+            self.notify(t("app.loading"))
+            if self.trainer_waiting:
+                return
+            self.trainer_waiting = True
+
+        def ready(service: ExamService) -> None:
+            self.trainer_waiting = False
+            self._ask_trainer_passphrase(service)
+
+        def failed(exc: BaseException) -> None:
+            self.trainer_waiting = False
+            self._not_loaded(exc)
+
+        app.when_loaded(ready, failed)
+
+    def _ask_trainer_passphrase(self, service: ExamService) -> None:
+        """Ask for the trainer passphrase, check it off the UI thread, and open the trainer screen when it matches."""
         from exam.tui.dialogs.message import MessageDialog
         from exam.tui.dialogs.passphrase import PassphraseDialog
         from exam.tui.screens.trainer import TrainerScreen
-
-        service = self.service
 
         def opened(ok: bool) -> None:
             if ok:
@@ -250,12 +282,27 @@ class SignInScreen(ServiceScreen[None]):
         )
         secret = self.query_one("#secret", Input).value
         self.checking = True
-        error.update(t("signin.checking"))
-        service = self.service
+        app = self.exam_app
+        if app.service is None and app.load_error is None:
+            error.update(t("signin.waiting_for_banks"))  # pressed before the banks are loaded: it goes on by itself
+        app.when_loaded(lambda service: self._check(service, trainee, secret), self._not_loaded)
+
+    def _check(self, service: ExamService, trainee: Trainee, secret: str) -> None:
+        """Check ``trainee``'s secret off the UI thread; then go on (:meth:`_enter`) or say why not."""
+        self.query_one("#signin-error", Static).update(t("signin.checking"))
         self.writer.run(lambda: service.sign_in(trainee, secret), self._enter, lambda exc: self._refused(trainee, exc))
+
+    def _not_loaded(self, exc: BaseException) -> None:
+        """The service could not be built (the app has shown why in a dialog): nobody can sign in, and the error line
+        says so for every later try."""
+        self.checking = False
+        reason = str(exc) if isinstance(exc, ExamError) else f"{type(exc).__name__}: {exc}"
+        self.query_one("#signin-error", Static).update(Content(t("signin.not_loaded", error=safe_line(reason))))
 
     def _refused(self, trainee: Trainee, exc: Exception) -> None:
         """Say why sign-in was refused, empty the secret field and focus it; a 考号 without a secret sets a PIN."""
+        from exam.signin import NameMismatchError, PinNotSetError
+
         self.checking = False
         error = self.query_one("#signin-error", Static)
         if isinstance(exc, PinNotSetError):
@@ -307,6 +354,7 @@ class SignInScreen(ServiceScreen[None]):
         was away, with its score."""
         if not attempts:
             return
+        from exam.scoring import format_points
         from exam.tui.dialogs.message import MessageDialog
 
         body = "\n".join(
