@@ -184,6 +184,8 @@ class Outcome:
         """Why the command did not succeed ("" when it did)."""
         if self.stopped:
             return self.stopped
+        if self.returncode < 0:
+            return f"killed by signal {-self.returncode} after {self.seconds:.0f} s, peak RSS {self.peak_mib:.0f} MiB"
         if self.returncode != 0:
             tail = (self.stderr.strip() or self.stdout.strip()).splitlines()[-3:]
             return f"exit {self.returncode}: " + " / ".join(tail)
@@ -284,8 +286,14 @@ class Stores:
             shutil.rmtree(cached, ignore_errors=True)
             say(f"    generating a store of {count} attempts through ExamService.import_attempts ...")
             began = time.perf_counter()
-            data.build_store(self.registry, cached / "store", count)
-            (cached / "complete").write_text(str(count))
+            building = self.root / f"store-{count}.building-{os.getpid()}"
+            shutil.rmtree(building, ignore_errors=True)
+            data.build_store(self.registry, building / "store", count)
+            (building / "complete").write_text(str(count))
+            try:
+                building.rename(cached)
+            except OSError:  # another run finished the same store first: use that one
+                shutil.rmtree(building, ignore_errors=True)
             say(f"    generated in {time.perf_counter() - began:.1f} s (cached in {cached})")
         began = time.perf_counter()
         copy = self.settings.work / f"store-{count}"
@@ -295,10 +303,12 @@ class Stores:
         return copy
 
     def _prune(self) -> None:
-        """Remove stores cached under other keys (made by other versions of the code)."""
+        """Remove stores cached under other keys (made by other versions of the code) and untouched for an hour (so
+        that a run of another version at the same time keeps its own)."""
         if self.settings.cache.is_dir():
             for other in self.settings.cache.iterdir():
-                if other.is_dir() and other.name != self.key and len(other.name) == 16:
+                stale = time.time() - other.stat().st_mtime > 3600
+                if other.is_dir() and other.name != self.key and len(other.name) == 16 and stale:
                     shutil.rmtree(other, ignore_errors=True)
 
 
