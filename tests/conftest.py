@@ -94,6 +94,10 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EXAM_CONFIG", str(tmp_path / "no-config.yaml"))
     monkeypatch.setenv("EXAM_LANG", "zh")
+    # The default store is in the user's data folder: a test that opens it (no --db) must get its own, never the
+    # developer's (or another test's) — a command run here once upgraded the real store of the machine.
+    for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / "xdg" / name.lower()))
     # The language in force is process-wide (exam.i18n): a test that switched to English (directly, or through
     # ``main([... "--lang", "en"])``) must not leave later tests in the same worker reading English messages.
     set_language("zh")

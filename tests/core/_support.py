@@ -46,6 +46,9 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         # the session's bank cache (tests/conftest.py), never the developer's own cache folder
         EXAM_CACHE_DIR=os.environ.get("EXAM_CACHE_DIR") or str(tmp_path / "bank-cache"),
         EXAM_LANG="zh",
+        XDG_DATA_HOME=str(tmp_path / "xdg" / "xdg_data_home"),
+        XDG_STATE_HOME=str(tmp_path / "xdg" / "xdg_state_home"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg" / "xdg_config_home"),
         PYTHONIOENCODING="utf-8",
         COLUMNS="200",
     )
