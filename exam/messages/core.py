@@ -900,7 +900,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "metavar.trainee_id": ("考号", "TRAINEE_ID"),
     "metavar.url": ("地址", "URL"),
     # -- exam results, paged (issue 17: a 10,000-row table took seconds to draw) ----------------------------------
-    "results.opt_page": ("显示第几页（最新的答卷在第 1 页）。", "Which page to show (the newest attempts are on page 1)."),
+    "results.opt_page": (
+        "显示第几页（最新的答卷在第 1 页）。",
+        "Which page to show (the newest attempts are on page 1).",
+    ),
     "results.opt_page_size": ("每页显示多少份答卷。", "Attempts per page."),
     "results.opt_all": ("不分页，一次显示全部答卷。", "Show every attempt at once, without pages."),
     "results.page_footer_next": (
