@@ -543,7 +543,7 @@ def sign_test_p(successes: int, trials: int) -> float:
     if trials <= 0:
         return 1.0
     tail = sum(math.comb(trials, k) for k in range(successes, trials + 1))
-    return min(1.0, tail / 2.0**trials)
+    return min(1.0, tail / (1 << trials))  # exact integers: 2.0**trials overflows a float beyond 1,023 trials
 
 
 def negative_correlation_p(r: float, n: int) -> float:
