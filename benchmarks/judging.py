@@ -98,8 +98,11 @@ def unmeasured(row: int, label: str, target: str, reason: str) -> Verdict:
 
 
 def exit_status(verdicts: Sequence[Verdict]) -> int:
-    """0 when every verdict is met (and there is at least one), else 1."""
-    return 0 if verdicts and all(v.met for v in verdicts) else 1
+    """0 when every verdict is met (and there is at least one); 2 when a row could not be measured (the suite itself
+    is broken, or what it drives is) or nothing was measured; else 1 (a target was missed)."""
+    if not verdicts or any(v.figure is None for v in verdicts):
+        return 2
+    return 0 if all(v.met for v in verdicts) else 1
 
 
 def format_verdict(verdict: Verdict) -> str:

@@ -12,12 +12,13 @@ import sys
 import sysconfig
 import textwrap
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import click
 import pluggy
 
 from exam import PROJECT_NAME, hookimpl, hookspecs
@@ -308,3 +309,16 @@ def new_attempt_record(registry: Registry, trainee: Trainee, now: datetime, seed
         origin="test",
         drawn=drawn,
     )
+
+
+def command_tree(root: click.Command, path: list[str] | None = None) -> Iterator[tuple[list[str], click.Command]]:
+    """Every command under ``root`` with its path (``["results", "export"]``), hidden ones included, through click's
+    own lookup (``list_commands``/``get_command``), so subcommands the CLI imports lazily are found too."""
+    path = path or []
+    yield path, root
+    if isinstance(root, click.Group):
+        ctx = click.Context(root)
+        for name in root.list_commands(ctx):
+            command = root.get_command(ctx, name)
+            if command is not None:
+                yield from command_tree(command, [*path, name])

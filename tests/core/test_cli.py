@@ -19,7 +19,7 @@ from exam.plugins import Kind, Registry
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
 from tests.conftest import FakeClock
-from tests.core._support import PROJECT_ROOT, builtin_banks_present, clean_env
+from tests.core._support import PROJECT_ROOT, builtin_banks_present, clean_env, command_tree
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DUMP_KEYS = {"id", "bank", "type", "stem", "options", "answer", "explanation", "source", "quote", "difficulty",
@@ -35,9 +35,11 @@ from exam import cli as c
 def walk(cmd, path):
     yield path, cmd
     if isinstance(cmd, click.Group):
-        for name in sorted(cmd.commands):
-            if not cmd.commands[name].hidden:
-                yield from walk(cmd.commands[name], path + [name])
+        ctx = click.Context(cmd)
+        for name in cmd.list_commands(ctx):  # not cmd.commands: the CLI imports its subcommands lazily
+            sub = cmd.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                yield from walk(sub, path + [name])
 
 out = {}
 for path, cmd in walk(c.cli, []):
@@ -253,14 +255,7 @@ def test_every_help_text_comes_from_the_catalogue(capsys: pytest.CaptureFixture[
 
     key_like = re.compile(r"[a-z0-9_]+\.[a-z0-9_.]+")
 
-    def walk(command: click.Command) -> list[click.Command]:
-        found = [command]
-        if isinstance(command, click.Group):
-            for sub in command.commands.values():
-                found += walk(sub)
-        return found
-
-    commands = walk(cli_module.cli)
+    commands = [command for _, command in command_tree(cli_module.cli)]
     assert len(commands) > 20
     try:
         for lang in ("zh", "en"):

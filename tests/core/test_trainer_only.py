@@ -25,7 +25,7 @@ from exam.store import TinyDBAttemptStore
 from exam.trainer.auth import set_passphrase
 from exam.trainer.results_io import export_results
 from tests.conftest import FakeClock
-from tests.core._support import builtin_banks_present
+from tests.core._support import builtin_banks_present, command_tree
 from tests.trainer._support import sit_paper
 
 PASSPHRASE = "培训口令-2026"
@@ -86,17 +86,11 @@ TRAINER_COMMANDS = {
 
 def command_paths() -> list[str]:
     """Every command that runs something: leaf commands, and groups that do something when called alone."""
-    paths: list[str] = []
-
-    def walk(command: click.Command, path: list[str]) -> None:
-        if not isinstance(command, click.Group) or command.invoke_without_command:
-            paths.append(" ".join(path))
-        if isinstance(command, click.Group):
-            for name in sorted(command.commands):
-                walk(command.commands[name], [*path, name])
-
-    walk(cli, [])
-    return paths
+    return [
+        " ".join(path)
+        for path, command in command_tree(cli)
+        if not isinstance(command, click.Group) or command.invoke_without_command
+    ]
 
 
 GUARDED = [p for p in command_paths() if p not in OPEN]
