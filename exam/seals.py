@@ -357,6 +357,8 @@ class VerifyReport:
         legacy: Closed attempts of a store never sealed (not tampered; ``exam results seal --existing``).
         pending: Attempts whose seal is pending (a close was interrupted; the next start completes it).
         unverified: Attempts imported with ``--allow-unverified``.
+        not_read: Sealed attempts whose content this report did not compare (a report that checks only what it
+            shows: :meth:`SealCheck.finish`); the chain, deletions and missing seals were still checked for them.
     """
 
     checked: int = 0
@@ -366,6 +368,7 @@ class VerifyReport:
     legacy: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)
+    not_read: int = 0
 
     @property
     def ok(self) -> bool:
@@ -389,6 +392,8 @@ class VerifyReport:
         line = t("seal.status_ok", count=self.sealed)
         if self.unverified:
             line += t("seal.status_unverified", count=len(self.unverified))
+        if self.not_read:
+            line += t("seal.status_not_read", count=self.not_read)
         return line
 
 
@@ -411,65 +416,114 @@ def verify_store(store: AttemptStore) -> VerifyReport:
     (*deleted*). Closed attempts without a seal are *unsealed* once the store has been sealed; in a store never
     sealed they are listed as legacy.
     """
-    report = VerifyReport()
-    log = store.seal_log()
-    report.chain = len(log)
-    key_path = store.seal_key_path()
-    try:
-        key = read_key(key_path)
-    except SealError as exc:
-        key = None
-        report.findings.append(Finding(KEY_MISSING, detail=str(exc)))
-    else:
-        if key is None and log:
-            report.findings.append(Finding(KEY_MISSING, detail=t("seal.key_missing", path=key_path)))
-        elif key is not None and not log:
-            # The key is made by the first seal: a store with a key and no log had its log removed or emptied.
-            report.findings.append(Finding(DAMAGED, detail=t("seal.log_missing", key=key_path)))
-    seals: dict[str, list[Seal]] = {}
-    previous_mac = GENESIS
-    for line, record in enumerate(log, 1):
-        if not _valid_shape(record):
-            report.findings.append(Finding(DAMAGED, detail=t("seal.bad_record", line=line)))
-            previous_mac = ""
-            continue
-        attempt_id = record["attempt_id"]
-        mac_ok = key is not None and hmac.compare_digest(record_mac(key, record), record["mac"])
-        if key is not None and not mac_ok:
-            report.findings.append(Finding(DAMAGED, attempt_id, detail=t("seal.forged_record", line=line)))
-        elif record["seq"] != line or record["prev"] != previous_mac:
-            report.findings.append(Finding(REORDERED, attempt_id, detail=t("seal.out_of_place", line=line)))
-        if mac_ok or key is None:
-            seals.setdefault(attempt_id, []).append(_as_seal(record))
-        previous_mac = record["mac"]
-    try:
-        pending = {a for a, effects in store.pending_effects().items() if "seal" in effects}
-    except StoreError:
-        pending = set()
-    listing = store.list_attempts()
-    for path in getattr(listing, "unreadable", ()):
-        report.findings.append(Finding(DAMAGED, detail=str(path)))
-    present: set[str] = set()
-    for summary in listing:
-        attempt_id = summary.attempt_id
-        present.add(attempt_id)
-        history = seals.get(attempt_id, [])
-        if not summary.closed and not history:
-            continue
+    return SealCheck(store).finish(read_rest=True)
+
+
+class SealCheck:
+    """:func:`verify_store` in steps, for reports that read attempts anyway or show only some of them.
+
+    Made, it has walked the chain and the index (summaries only): damaged, reordered, deleted and unsealed attempts
+    are found without reading any attempt. :meth:`check` compares one whole attempt, already read by the caller,
+    with its seals; :meth:`finish` reads and checks the rest (``read_rest=True``: the whole store, as
+    ``exam results verify``) or leaves them out and counts them in :attr:`VerifyReport.not_read` (a score sheet
+    checks the attempts it reads; a page of ``exam results`` the attempts it shows), so a report over 10,000
+    attempts reads each once.
+    """
+
+    def __init__(self, store: AttemptStore) -> None:
+        self.store = store
+        report = self.report = VerifyReport()
+        log = store.seal_log()
+        self._chain_started = bool(log)
+        report.chain = len(log)
+        key_path = store.seal_key_path()
         try:
-            attempt = store.get_attempt(attempt_id)
-        except (StoreError, NotFoundError) as exc:
-            report.findings.append(Finding(DAMAGED, attempt_id, _who(summary), str(exc)))
-            continue
+            key = read_key(key_path)
+        except SealError as exc:
+            key = None
+            report.findings.append(Finding(KEY_MISSING, detail=str(exc)))
+        else:
+            if key is None and log:
+                report.findings.append(Finding(KEY_MISSING, detail=t("seal.key_missing", path=key_path)))
+            elif key is not None and not log:
+                # The key is made by the first seal: a store with a key and no log had its log removed or emptied.
+                report.findings.append(Finding(DAMAGED, detail=t("seal.log_missing", key=key_path)))
+        seals: dict[str, list[Seal]] = {}
+        previous_mac = GENESIS
+        for line, record in enumerate(log, 1):
+            if not _valid_shape(record):
+                report.findings.append(Finding(DAMAGED, detail=t("seal.bad_record", line=line)))
+                previous_mac = ""
+                continue
+            attempt_id = record["attempt_id"]
+            mac_ok = key is not None and hmac.compare_digest(record_mac(key, record), record["mac"])
+            if key is not None and not mac_ok:
+                report.findings.append(Finding(DAMAGED, attempt_id, detail=t("seal.forged_record", line=line)))
+            elif record["seq"] != line or record["prev"] != previous_mac:
+                report.findings.append(Finding(REORDERED, attempt_id, detail=t("seal.out_of_place", line=line)))
+            if mac_ok or key is None:
+                seals.setdefault(attempt_id, []).append(_as_seal(record))
+            previous_mac = record["mac"]
+        self._seals = seals
+        try:
+            self._pending = {a for a, effects in store.pending_effects().items() if "seal" in effects}
+        except StoreError:
+            self._pending = set()
+        listing = store.list_attempts()
+        for path in getattr(listing, "unreadable", ()):
+            report.findings.append(Finding(DAMAGED, detail=str(path)))
+        self._to_check: dict[str, Attempt] = {}
+        for summary in listing:
+            history = seals.get(summary.attempt_id, [])
+            if not summary.closed and not history:
+                continue
+            if not history:  # nothing to compare the content with: its verdict needs only the summary
+                if summary.closed:
+                    report.checked += 1
+                _check_attempt(report, summary, summary, history, self._pending, self._chain_started)
+                continue
+            self._to_check[summary.attempt_id] = summary
+        present = {summary.attempt_id for summary in listing}
+        for attempt_id, history in seals.items():
+            if attempt_id not in present:
+                report.findings.append(
+                    Finding(
+                        DELETED, attempt_id, detail=t("seal.deleted_detail", seq=history[-1].seq, at=history[-1].at)
+                    )
+                )
+
+    def check(self, attempt: Attempt) -> None:
+        """Compare ``attempt`` (whole, as just read from this store) with its seals; an attempt already checked, or
+        with nothing to check, is passed over."""
+        summary = self._to_check.pop(attempt.attempt_id, None)
+        if summary is None:
+            return
         if attempt.closed:
-            report.checked += 1
-        _check_attempt(report, summary, attempt, history, pending, bool(log))
-    for attempt_id, history in seals.items():
-        if attempt_id not in present:
-            report.findings.append(
-                Finding(DELETED, attempt_id, detail=t("seal.deleted_detail", seq=history[-1].seq, at=history[-1].at))
-            )
-    return report
+            self.report.checked += 1
+        history = self._seals.get(attempt.attempt_id, [])
+        _check_attempt(self.report, summary, attempt, history, self._pending, self._chain_started)
+
+    def finish(self, read_rest: bool) -> VerifyReport:
+        """The report: with ``read_rest`` the attempts not given to :meth:`check` are read and checked now; without,
+        they are counted in :attr:`VerifyReport.not_read`."""
+        if read_rest:
+            self.read(list(self._to_check))
+        self.report.not_read = len(self._to_check)
+        return self.report
+
+    def read(self, attempt_ids: Iterable[str]) -> None:
+        """Read and check these attempts (those that need it); one that cannot be read is a *damaged* finding."""
+        for attempt_id in attempt_ids:
+            summary = self._to_check.get(attempt_id)
+            if summary is None:
+                continue
+            try:
+                attempt = self.store.get_attempt(attempt_id)
+            except (StoreError, NotFoundError) as exc:
+                self._to_check.pop(attempt_id)
+                self.report.findings.append(Finding(DAMAGED, attempt_id, _who(summary), str(exc)))
+                continue
+            self.check(attempt)
 
 
 def _check_attempt(
@@ -571,5 +625,6 @@ __all__ = [
     "require_intact",
     "seal_attempt",
     "seal_existing",
+    "SealCheck",
     "verify_store",
 ]

@@ -38,7 +38,7 @@ from exam.seals import SealError
 from exam.store.base import AttemptStore, Lease, LiveState
 
 if TYPE_CHECKING:
-    from exam.seals import VerifyReport
+    from exam.seals import SealCheck, VerifyReport
     from exam.signin import SignedIn
     from exam.trainer.roster import RosterImport
     from exam.trainer.scoresheet import ScoreReport
@@ -856,6 +856,13 @@ class ExamService:
         from exam.seals import verify_store
 
         return verify_store(self.store)
+
+    def seal_check(self) -> SealCheck:
+        """The seal check in steps (:class:`exam.seals.SealCheck`): for a report that reads attempts anyway (each
+        then checked as it is read) or shows only some of them."""
+        from exam.seals import SealCheck
+
+        return SealCheck(self.store)
 
     def require_intact(self, attempt: Attempt) -> None:
         """Raise :class:`~exam.seals.TamperedError` when a closed attempt fails its seal (before a trainer changes

@@ -511,6 +511,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "其中 {count} 份是未经验证导入的。",
         " {count} of them were imported unverified.",
     ),
+    # issue 17: a report checks the content of the attempts it reads or shows; the chain covers the rest
+    "seal.status_not_read": (
+        "另有 {count} 份不在本页或本表，未逐份比对内容；全部核对请运行 exam results verify。",
+        " {count} other attempt(s), not on this page or sheet, were not compared one by one; run exam results "
+        "verify to check them all.",
+    ),
     "seal.status_legacy": (
         "防篡改校验：本成绩库还没有封存（{count} 份答卷来自旧版本），运行 exam results seal --existing 补上。",
         "Tamper check: this store has no seals yet ({count} attempt(s) from an older release); run exam results "

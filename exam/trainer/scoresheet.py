@@ -33,6 +33,7 @@ from exam.attempts import Attempt, AttemptStatus
 from exam.exporters import BarChart, LazyRows, ScoreSheet, SheetTable
 from exam.i18n import t
 from exam.models import Question
+from exam.seals import SealCheck
 from exam.service import ExamService
 from exam.sources import PREAMBLE, Citation, SourceLibrary
 from exam.trainer.analysis import (
@@ -334,13 +335,20 @@ class _Reading:
 
 
 def read_attempts(
-    service: ExamService, selection: Selection, progress: Progress | None = None, spool: bool = True
+    service: ExamService,
+    selection: Selection,
+    progress: Progress | None = None,
+    spool: bool = True,
+    seal_check: SealCheck | None = None,
 ) -> tuple[list[Attempt], _Reading]:
     """Stream the selection's attempts from the store once (:meth:`ExamService.iter_attempts`), one whole attempt
     in memory at a time, into running totals.
 
     Which attempts (each trainee's best unless ``all_attempts``) and their rank are decided first from the
     summaries, so the statistics list questions in the ranked order and the spool can be read back best first.
+
+    ``seal_check``: each attempt read is also compared with its seals there (so the tamper check reads nothing
+    twice).
 
     Returns:
         ``(closed summaries in the selection, the totals)``.
@@ -352,6 +360,8 @@ def read_attempts(
     wanted = [s for s in matching if s.attempt_id in places]
     ticks = iter(progress(wanted)) if progress else None
     for attempt in service.iter_attempts(paper=selection.paper):
+        if seal_check is not None:
+            seal_check.check(attempt)
         if attempt.attempt_id not in places or attempt.attempt_id in reading.facts:
             continue
         reading.take(attempt)
@@ -386,11 +396,12 @@ def build_report(
         sort: 成绩单 order, one of :data:`SORTS`.
         sheets: Keep each attempt's answers for 答题明细 and 明细数据 (``False`` for the statistics alone).
     """
-    matching, reading = read_attempts(service, selection, progress, spool=sheets)
+    check = service.seal_check()
+    matching, reading = read_attempts(service, selection, progress, spool=sheets, seal_check=check)
     attempts = reading.summaries
     sitting = sitting_attempts(service, selection, attempts)
     absent = absentees(service.roster_records(), [*attempts, *sitting], selection.unit)
-    verification = service.verify_seals()
+    verification = check.finish(read_rest=False)
     seal_notes = {a: t("scores.note_unverified") for a in verification.unverified}
     for attempt_id, kind in verification.problems_by_attempt().items():
         seal_notes[attempt_id] = t("scores.note_tampered", kind=t(f"seal.kind_{kind}"))

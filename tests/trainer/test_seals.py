@@ -562,3 +562,71 @@ def test_findings_read_in_english_too(room: list[Attempt], store_dir: Path, caps
     assert main(["--lang", "en", "--db", str(store_dir), "results", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"[edited] attempt {room[2].attempt_id[:8]} (学员3 T3): total or pass" in out
+
+
+# -- issue 17: reports compare the attempts they read or show, each read once ----------------------------------------
+
+
+def test_a_page_of_results_checks_the_attempts_it_shows_and_says_what_it_did_not(
+    room: list[Attempt], store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Newest first, one attempt a page: the edited attempt (the oldest, the last page) is named on its own page;
+    another page checks its own attempt and says how many it did not compare, pointing to ``exam results verify``."""
+    victim = room[0]
+    edit_attempt(store_dir, victim.attempt_id, set_score(95))
+    assert main(["--db", str(store_dir), "results", "--page-size", "1", "--page", "1"]) == 0
+    first = capsys.readouterr().out
+    assert "防篡改校验：通过（1 份" in first
+    assert "另有 2 份不在本页或本表，未逐份比对内容；全部核对请运行 exam results verify。" in first
+    assert main(["--db", str(store_dir), "results", "--page-size", "1", "--page", "3"]) == 0
+    last = capsys.readouterr().out
+    assert "防篡改校验：未通过" in last and "（被改动）" in last
+    assert main(["--db", str(store_dir), "results", "--all"]) == 0
+    assert "防篡改校验：未通过" in capsys.readouterr().out
+
+
+def test_a_deleted_attempt_is_named_on_every_page(
+    room: list[Attempt], store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the chain and the index show (here: a sealed attempt removed from both) needs no attempt read: every
+    page reports it."""
+    victim = room[1]
+    attempt_file(store_dir, victim.attempt_id).unlink()
+    shard = shard_file(store_dir, victim.attempt_id)
+    rows = json.loads(shard.read_text(encoding="utf-8"))
+    rows["_default"] = {k: r for k, r in rows["_default"].items() if r["attempt_id"] != victim.attempt_id}
+    shard.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    main(["--db", str(store_dir), "store", "repair"])  # the per-trainee index follows the main one
+    capsys.readouterr()
+    for page in ("1", "2"):
+        assert main(["--db", str(store_dir), "results", "--page-size", "1", "--page", page]) == 0
+        assert "防篡改校验：未通过" in capsys.readouterr().out
+
+
+def test_the_score_sheet_reads_each_attempt_once_for_figures_and_seals(
+    room: list[Attempt], mini: ExamService, store: TinyDBAttemptStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tamper check of a score sheet compares the attempts the sheet streams: no attempt is read a second time
+    (``get_attempt`` runs once per attempt, for the stream itself), and the verdict counts all three."""
+    reads: list[str] = []
+    original = TinyDBAttemptStore.get_attempt
+
+    def counted(self: TinyDBAttemptStore, attempt_id: str) -> Attempt:
+        reads.append(attempt_id)
+        return original(self, attempt_id)
+
+    monkeypatch.setattr(TinyDBAttemptStore, "get_attempt", counted)
+    streamed: list[str] = []
+    original_iter = ExamService.iter_attempts
+
+    def counted_iter(self: ExamService, *args: Any, **kwargs: Any) -> Any:
+        for attempt in original_iter(self, *args, **kwargs):
+            streamed.append(attempt.attempt_id)
+            yield attempt
+
+    monkeypatch.setattr(ExamService, "iter_attempts", counted_iter)
+    report = mini.score_report(Selection("mini"))
+    assert sorted(streamed) == sorted(a.attempt_id for a in room)
+    assert len(streamed) == len(set(streamed))
+    assert sorted(reads) == sorted(streamed)
+    assert report.seal_line.startswith("防篡改校验：通过（3 份")
