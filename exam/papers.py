@@ -179,6 +179,10 @@ class DrawnPaper:
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape stored with an attempt (``paper_snapshot``): the paper's rules and every drawn question,
         so the attempt is graded as drawn even if the bank or paper changes later."""
+        return {**self.to_dict_without_questions(), "questions": [q.to_dict() for q in self.questions]}
+
+    def to_dict_without_questions(self) -> dict[str, Any]:
+        """:meth:`to_dict` without ``questions`` (for code that writes the questions itself, e.g. the seals)."""
         return {
             "paper_id": self.paper_id,
             "title": self.title,
@@ -189,7 +193,6 @@ class DrawnPaper:
             "blank_rule": self.rules.blank_rule,
             "show_answers": self.show_answers,
             "practice": self.practice,
-            "questions": [q.to_dict() for q in self.questions],
         }
 
     @classmethod

@@ -41,6 +41,8 @@ from typing import Any
 from exam.attempts import Attempt, to_iso
 from exam.errors import ExamError, NotFoundError, StoreError
 from exam.i18n import t
+from exam.models import Question
+from exam.papers import DrawnPaper
 from exam.store.base import AttemptStore
 
 SEAL_VERSION = 1
@@ -135,6 +137,46 @@ def _sha256(value: Any) -> str:
     return hashlib.sha256(canonical(value)).hexdigest()
 
 
+_TOKEN = "\x00questions\x00"
+_QUESTION_JSON: dict[int, tuple[Question, str]] = {}
+"""``id(question)`` → (the question, its canonical JSON): a store shares one object per drawn question between the
+attempts that drew it, so a report checking 10,000 attempts encodes each question once. Bounded; questions are
+frozen, and the entry keeps its question alive so the id cannot be reused while it is cached."""
+
+
+def _canonical_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _question_json(question: Question) -> str:
+    hit = _QUESTION_JSON.get(id(question))
+    if hit is not None and hit[0] is question:
+        return hit[1]
+    text = _canonical_text(question.to_dict())
+    if len(_QUESTION_JSON) >= 50_000:
+        _QUESTION_JSON.clear()
+    _QUESTION_JSON[id(question)] = (question, text)
+    return text
+
+
+def _paper_digest(drawn: DrawnPaper) -> str:
+    """``_sha256([SEAL_VERSION, "paper", drawn.to_dict()])``, byte for byte, with each question's JSON cached (see
+    :data:`_QUESTION_JSON`): the drawn questions are written in :meth:`DrawnQuestion.to_dict`'s shape with the keys
+    in sorted order, as :func:`canonical` writes them (a test compares the two on drawn papers)."""
+    data = drawn.to_dict_without_questions()
+    data["questions"] = _TOKEN
+    head = _canonical_text([SEAL_VERSION, "paper", data])
+    items = ",".join(
+        '{"option_order":' + _canonical_text(list(q.option_order)) + ',"points":' + _canonical_text(q.points)
+        + ',"question":' + _question_json(q.question) + ',"section":' + _canonical_text(q.section) + "}"
+        for q in drawn.questions
+    )  # fmt: skip
+    token = _canonical_text(_TOKEN)
+    if head.count(token) != 1:  # a field holding the token itself (never from a bank: NUL is refused): the long way
+        return _sha256([SEAL_VERSION, "paper", drawn.to_dict()])
+    return hashlib.sha256(head.replace(token, "[" + items + "]").encode()).hexdigest()
+
+
 def attempt_parts(attempt: Attempt) -> dict[str, str]:
     """The digest of each part of a (whole) attempt that a seal covers; see the module docstring."""
     content: dict[str, Any] = {
@@ -144,7 +186,7 @@ def attempt_parts(attempt: Attempt) -> dict[str, str]:
             "paper": attempt.paper,
             "attempt_no": attempt.attempt_no,
         },
-        "paper": attempt.drawn.to_dict() if attempt.drawn is not None else None,
+        "paper": None,  # digested by _paper_digest when drawn
         "responses": {qid: r.value for qid, r in sorted(attempt.responses.items())},
         "answers": [
             [a.question_id, a.response, a.points, a.max_points, a.needs_review, a.marked_by or ""]
@@ -158,7 +200,10 @@ def attempt_parts(attempt: Attempt) -> dict[str, str]:
             to_iso(attempt.deadline),
         ],
     }
-    return {name: _sha256([SEAL_VERSION, name, content[name]]) for name in PARTS}
+    parts = {name: _sha256([SEAL_VERSION, name, content[name]]) for name in PARTS}
+    if attempt.drawn is not None:
+        parts["paper"] = _paper_digest(attempt.drawn)
+    return parts
 
 
 def parts_digest(parts: Mapping[str, str]) -> str:

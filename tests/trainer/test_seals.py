@@ -630,3 +630,26 @@ def test_the_score_sheet_reads_each_attempt_once_for_figures_and_seals(
     assert len(streamed) == len(set(streamed))
     assert sorted(reads) == sorted(streamed)
     assert report.seal_line.startswith("防篡改校验：通过（3 份")
+
+
+@pytest.mark.parametrize("seed", ["a", "b", "c"])
+def test_the_paper_digest_is_the_canonical_json_digest_byte_for_byte(registry: Registry, seed: str) -> None:
+    """The seals digest a drawn paper with each question's JSON cached (issue 17); the bytes must be exactly those of
+    ``canonical(drawn.to_dict())``, or every seal made before would read as edited. Every built-in paper, drawn twice
+    (the second time from the cache), and a paper whose title and section hold quotes, backslashes and the like."""
+    from dataclasses import replace as replaced
+
+    from exam.papers import assemble_paper
+    from exam.seals import SEAL_VERSION, _paper_digest, _sha256
+
+    for spec in registry.papers.values():
+        drawn = assemble_paper(spec, registry.banks, seed)
+        expected = _sha256([SEAL_VERSION, "paper", drawn.to_dict()])
+        assert _paper_digest(drawn) == expected
+        assert _paper_digest(drawn) == expected
+        odd = replaced(
+            drawn,
+            title='引号"\\ 和 \u2028',
+            questions=[replaced(q, section='第"一"部分\\', points=q.points + 0.5) for q in drawn.questions],
+        )
+        assert _paper_digest(odd) == _sha256([SEAL_VERSION, "paper", odd.to_dict()])
