@@ -650,6 +650,6 @@ def test_the_paper_digest_is_the_canonical_json_digest_byte_for_byte(registry: R
         odd = replaced(
             drawn,
             title='引号"\\ 和 \u2028',
-            questions=[replaced(q, section='第"一"部分\\', points=q.points + 0.5) for q in drawn.questions],
+            questions=tuple(replaced(q, section='第"一"部分\\', points=q.points + 0.5) for q in drawn.questions),
         )
         assert _paper_digest(odd) == _sha256([SEAL_VERSION, "paper", odd.to_dict()])
