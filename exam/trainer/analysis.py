@@ -398,7 +398,7 @@ class PaperAnalysis:
             if item.max_points > totals.max_points:
                 totals.max_points = item.max_points
             rest = total - points
-            sums = totals.moments
+            sums = totals.moments  # Moments.add, inlined: this runs once per question of every attempt
             if not sums.n:
                 sums.kx, sums.ky = points, rest
             dx, dy = points - sums.kx, rest - sums.ky
