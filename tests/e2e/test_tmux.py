@@ -179,7 +179,8 @@ def test_sign_in_typed_in_one_burst_uses_what_the_fields_show(tmp_path: Path, tm
     # One send-keys: one burst. The PIN field is left empty, so this first sign-in asks for a new PIN.
     _keys(tmux, "张三丰", "Tab", "B2002", "Tab", "东关镇", "Tab", "人大工委主任", "Tab", "Enter")
     _wait_for(tmux, "设置 PIN")
-    _keys(tmux, "2468", "Enter", "2468", "Enter")
+    # Tab between the two PIN fields, in the same burst: each field gets its own four digits.
+    _keys(tmux, "2468", "Tab", "2468", "Enter")
     screen = _wait_for(tmux, "可参加的考试")
     assert "张三丰（东关镇）" in screen
     _keys(tmux, "Escape")  # sign out

@@ -24,13 +24,20 @@ class SetPinDialog(ExamDialog[tuple[str, str] | None]):
     focused); the service checks again when it stores the PIN. Enter in the first field moves to the second; Enter in
     the second is OK.
 
-    Typed in one burst (``2468⏎2468⏎`` from a fast typist or a browser batching keys) the digits land where they
-    show: Enter is a priority binding, so focus moves before the next key is handled, and OK waits for a message sent
-    through each field, which comes back only after the keys queued for that field are applied (as on the sign-in
-    screen).
+    Typed in one burst (``2468⏎2468⏎`` or ``2468⇥2468⏎`` from a fast typist or a browser batching keys) the digits
+    land where they show: Enter and Tab are priority bindings, so focus moves before the next key is handled, and OK
+    waits for a message sent through each field, which comes back only after the keys queued for that field are
+    applied (as on the sign-in screen).
     """
 
-    BINDINGS = [("escape", "cancel", "button.cancel"), Binding("enter", "enter", show=False, priority=True)]
+    BINDINGS = [
+        ("escape", "cancel", "button.cancel"),
+        Binding("enter", "enter", show=False, priority=True),
+        # Tab too: a plain Tab binding runs after the keys already queued for the field, so "2468⇥2468" in one
+        # burst put all eight digits in the first field (as on the sign-in screen, which binds it the same way)
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
+    ]
     settle_request = 0
     """Which OK the fields' settled messages belong to."""
     settle_waiting = 0
@@ -61,6 +68,12 @@ class SetPinDialog(ExamDialog[tuple[str, str] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
 
     def action_enter(self) -> None:
         """Enter in the first field moves to the second; in the second it is OK once both fields have settled.
