@@ -6,9 +6,10 @@ It is registered through the same hooks as any other plugin, so ``exam plugins``
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from exam import hookimpl
-from exam.exporters import Exporter
+from exam.exporters import Exporter, ScoreSheet
 from exam.i18n import t
 from exam.qtypes import BUILTIN_TYPES, QuestionType
 
@@ -20,10 +21,21 @@ def exam_register_question_types(register: Callable[[QuestionType], None]) -> No
         register(qtype)
 
 
+def _write_xlsx(sheet: ScoreSheet, path: Path) -> None:
+    from exam.sheets import write_xlsx
+
+    write_xlsx(sheet, path)
+
+
+def _write_csv(sheet: ScoreSheet, path: Path) -> None:
+    from exam.sheets import write_csv
+
+    write_csv(sheet, path)
+
+
 @hookimpl
 def exam_register_exporters(register: Callable[[Exporter], None]) -> None:
-    """Register the ``xlsx`` and ``csv`` score-sheet exporters."""
-    from exam.sheets import write_csv, write_xlsx
-
-    register(Exporter("xlsx", t("exporter.xlsx"), ".xlsx", write_xlsx))
-    register(Exporter("csv", t("exporter.csv"), ".csv", write_csv))
+    """Register the ``xlsx`` and ``csv`` score-sheet exporters (:mod:`exam.sheets`, imported when one writes: every
+    start registers them, few write)."""
+    register(Exporter("xlsx", t("exporter.xlsx"), ".xlsx", _write_xlsx))
+    register(Exporter("csv", t("exporter.csv"), ".csv", _write_csv))

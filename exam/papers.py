@@ -223,7 +223,8 @@ def default_seed(paper_id: str, trainee_id: str, attempt_no: int = 1) -> str:
 def candidates(section: SectionSpec, banks: Mapping[str, Bank], exclude: set[str] | None = None) -> list[Question]:
     """The questions a section can draw from, in a stable order."""
     exclude = exclude or set()
-    pool = [q for bank in banks.values() for q in bank.questions if section.matches(q) and q.id not in exclude]
+    searched = [banks[b] for b in dict.fromkeys(section.banks) if b in banks] if section.banks else banks.values()
+    pool = [q for bank in searched for q in bank.questions if section.matches(q) and q.id not in exclude]
     return sorted(pool, key=lambda q: q.id)
 
 
