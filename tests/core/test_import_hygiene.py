@@ -154,3 +154,20 @@ def test_the_sign_in_screen_is_drawn_without_loading_or_trainer_modules(tmp_path
     assert "exam.tui.screens.signin" in modules
     assert among(modules, [*HEAVY_THIRD_PARTY, *LOADING, "exam.trainer", "exam.seals", "exam.formats"]) == []
     assert sorted(m for m in modules if m.startswith("exam.cli.")) == ["exam.cli.base"]
+
+
+REGISTRY_PROBE = """
+import json, sys
+from exam.plugins import load_registry
+registry = load_registry()
+assert {"xlsx", "csv"} <= set(registry.exporters)
+print(json.dumps({"modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def test_loading_the_registry_imports_no_score_sheet_writer(tmp_path: Path) -> None:
+    """Registering the xlsx and csv exporters (at every start of every command) does not import the writers, the
+    store or openpyxl: they are imported when a score sheet is written (issue 17)."""
+    modules = imported_by(tmp_path, REGISTRY_PROBE)
+    assert "exam.builtin" in modules
+    assert among(modules, ["exam.sheets", "exam.store", "openpyxl", "filelock", "tinydb"]) == []

@@ -393,3 +393,24 @@ def test_practice_draw_without_groups_is_the_plain_sample(size: int, count: int,
     existed stay the same."""
     pool = list(_grouped_bank(size, lambda i: None).questions)
     assert draw_practice_questions(pool, count, seed) == random.Random(seed).sample(pool, min(count, size))
+
+
+def test_a_section_naming_its_banks_looks_at_no_other_bank(registry: Registry) -> None:
+    """A section that names its banks draws from those only (a bank named twice counts once), and never even reads
+    the questions of the others: a trainer's 10,000-question bank beside the built-in ones must not slow down the
+    check of every built-in paper at start-up (issue 17)."""
+
+    class Untouchable:
+        @property
+        def questions(self) -> tuple[Question, ...]:
+            raise AssertionError("a bank the section does not name was read")
+
+    banks: dict[str, Any] = {"huge": Untouchable(), **registry.banks}
+    section = SectionSpec(type="single", count=3, points=1, banks=("speech", "speech"))
+    pool = candidates(section, banks)
+    expected = sorted((q for q in registry.banks["speech"].questions if q.type == "single"), key=lambda q: q.id)
+    assert pool == expected and len(pool) > 3
+    assert candidates(SectionSpec(type="single", count=1, points=1, banks=("nowhere",)), banks) == []
+    for spec in registry.papers.values():
+        if all(section.banks for section in spec.sections):
+            check_satisfiable(spec, banks)  # the built-in papers are checked without reading "huge"
