@@ -54,6 +54,14 @@ PARTS = ("identity", "paper", "responses", "answers", "score", "status", "times"
 """The parts of an attempt a seal digests, in the order a report names them."""
 UNVERIFIED_TABLE = "unverified_import"
 """Record table: attempts imported with ``--allow-unverified`` whose first seal is still to be made."""
+ANSWERS_TABLE = "sealed_answers"
+"""Record table, by attempt id: what ``exam stats`` reads of each sealed attempt instead of the whole attempt
+(issue 17): ``{"paper": paper id, "digest": the seal's answers part, "columns": text, "mac": HMAC}`` where ``text``
+is :func:`answers_columns` (each question's id, response, points and maximum, as four JSON lists) and ``mac`` is
+HMAC-SHA256 under the seal key over the attempt id, digest and text (:func:`columns_mac`). Written after each seal
+(:func:`_append`); :func:`sealed_answers` uses a record only while its digest is the attempt's latest seal's and its
+MAC holds, so a stale or edited record is never used (the attempt is read whole instead). Derived data: losing the
+table loses nothing."""
 
 # -- kinds of findings --------------------------------------------------------------------------------------------
 EDITED = "edited"
@@ -177,6 +185,33 @@ def _paper_digest(drawn: DrawnPaper) -> str:
     return hashlib.sha256(head.replace(token, "[" + items + "]").encode()).hexdigest()
 
 
+def answers_columns(attempt: Attempt) -> str:
+    """``{"q": [question ids], "r": [responses], "p": [points], "m": [maxima]}`` as compact JSON, in paper order
+    (whole numbers written as integers: parsed back they are shared small ints, not a float object each)."""
+    answers = attempt.answers
+    return json.dumps(
+        {
+            "q": [a.question_id for a in answers],
+            "r": [a.response for a in answers],
+            "p": [_number(a.points) for a in answers],
+            "m": [_number(a.max_points) for a in answers],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+    )
+
+
+def _number(value: float) -> float | int:
+    return int(value) if type(value) is float and value.is_integer() else value
+
+
+def columns_mac(key: bytes, attempt_id: str, digest: str, columns: str) -> str:
+    """HMAC-SHA256 of a :data:`ANSWERS_TABLE` record's attempt id, digest and columns, domain-separated from seals."""
+    message = "\0".join(("township-exam sealed answers", attempt_id, digest, columns))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
 def attempt_parts(attempt: Attempt) -> dict[str, str]:
     """The digest of each part of a (whole) attempt that a seal covers; see the module docstring."""
     content: dict[str, Any] = {
@@ -270,6 +305,46 @@ def latest_seals(log: Sequence[Any]) -> dict[str, dict[str, Any]]:
     return latest
 
 
+def sealed_answers(store: AttemptStore, paper: str) -> dict[str, str]:
+    """attempt id → :func:`answers_columns` text, for the attempts of ``paper`` whose :data:`ANSWERS_TABLE` record is
+    current: its digest is the ``answers`` part of the attempt's latest seal, its MAC holds under the seal key, and
+    no new seal of the attempt is pending (so it is what the attempt holds now, not a version before a regrade). An
+    attempt missing here must be read whole; without a usable key nothing is returned. The chain itself is not
+    checked here (:class:`SealCheck` does): whoever can forge a seal can forge a record.
+
+    Raises:
+        StoreError: The store cannot be read.
+    """
+    try:
+        key = read_key(store.seal_key_path())
+    except SealError:
+        key = None
+    if key is None:
+        return {}
+    records = store.all_records(ANSWERS_TABLE)
+    if not records:
+        return {}
+    latest = latest_seals(store.seal_log())
+    pending = {a for a, effects in store.pending_effects().items() if "seal" in effects}
+    found: dict[str, str] = {}
+    for attempt_id, record in records.items():
+        if type(record) is not dict or record.get("paper") != paper or attempt_id in pending:
+            continue
+        digest, columns, mac, seal = (
+            record.get("digest"),
+            record.get("columns"),
+            record.get("mac"),
+            latest.get(attempt_id),
+        )
+        if type(digest) is not str or type(columns) is not str or type(mac) is not str or seal is None:
+            continue
+        if seal["parts"].get("answers") == digest and hmac.compare_digest(
+            mac, columns_mac(key, attempt_id, digest, columns)
+        ):
+            found[attempt_id] = columns
+    return found
+
+
 def seal_attempt(store: AttemptStore, attempt: Attempt, reason: str, at: datetime) -> bool:
     """Append a seal of ``attempt`` as stored now, unless its latest seal already matches; returns whether one was
     appended (so repeating it after a crash changes nothing).
@@ -292,7 +367,9 @@ def seal_attempt(store: AttemptStore, attempt: Attempt, reason: str, at: datetim
 def _append(
     store: AttemptStore, items: Sequence[tuple[Attempt, str]], marks: set[str], at: datetime
 ) -> list[dict[str, Any]]:
-    """Seal each ``(attempt, reason)`` whose latest seal does not match it, in one append; returns the records."""
+    """Seal each ``(attempt, reason)`` whose latest seal does not match it, in one append; returns the records.
+    Then each attempt's :data:`ANSWERS_TABLE` record is written (a crash in between leaves it missing or stale:
+    never used, the attempt is read whole)."""
     prepared = [(attempt, reason, attempt_parts(attempt)) for attempt, reason in items]
 
     def make(head: dict[str, Any] | None, latest: Callable[[str], dict[str, Any] | None]) -> list[dict[str, Any]]:
@@ -320,7 +397,21 @@ def _append(
             head = record
         return made
 
-    return store.append_seals(make)
+    records = store.append_seals(make)
+    key = read_key(store.seal_key_path())
+    if key is not None:
+        rows = {}
+        for attempt, _, parts in prepared:
+            columns = answers_columns(attempt)
+            mac = columns_mac(key, attempt.attempt_id, parts["answers"], columns)
+            rows[attempt.attempt_id] = {
+                "paper": attempt.paper,
+                "digest": parts["answers"],
+                "columns": columns,
+                "mac": mac,
+            }
+        store.put_records(ANSWERS_TABLE, rows)
+    return records
 
 
 def seal_existing(store: AttemptStore, at: datetime, skip: str = "") -> list[Attempt]:

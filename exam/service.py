@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from exam.seals import SealCheck, VerifyReport
     from exam.signin import SignedIn
     from exam.trainer.roster import RosterImport
-    from exam.trainer.scoresheet import ScoreReport
+    from exam.trainer.scoresheet import ScoreReport, StatisticsReport
     from exam.trainer.scoresheet import Selection as ScoreSelection
 
 Clock = Callable[[], datetime]
@@ -801,17 +801,24 @@ class ExamService:
         type_labels: Mapping[str, str] | None = None,
         progress: Any = None,
         sort: str = "rank",
-        sheets: bool = True,
     ) -> ScoreReport:
-        """Everything a score sheet and ``exam stats`` show for ``selection``, after closing attempts whose time ran
-        out while nobody held them (they belong in the sheet); ``sheets=False`` for the statistics alone. See
-        :func:`exam.trainer.scoresheet.build_report`."""
+        """Everything a score sheet shows for ``selection``, after closing attempts whose time ran out while nobody
+        held them (they belong in the sheet). See :func:`exam.trainer.scoresheet.build_report`."""
         from exam.trainer.scoresheet import build_report
 
         self.finalise_expired()
         spec = self.registry.papers.get(selection.paper)
         title = paper_title or (spec.title if spec else "")
-        return build_report(self, selection, title, self.find_question, type_labels, progress, sort, sheets)
+        return build_report(self, selection, title, self.find_question, type_labels, progress, sort)
+
+    def paper_statistics(self, selection: ScoreSelection, progress: Any = None) -> StatisticsReport:
+        """The item analysis of ``selection`` (``exam stats``), after closing attempts whose time ran out while
+        nobody held them. See :func:`exam.trainer.scoresheet.build_statistics`."""
+        from exam.trainer.scoresheet import build_statistics
+
+        self.finalise_expired()
+        spec = self.registry.papers.get(selection.paper)
+        return build_statistics(self, selection, spec.title if spec else "", self.find_question, progress)
 
     def export_scores(self, report: ScoreReport, exporter: str, path: Path) -> Path:
         """Write ``report`` as a workbook with the named exporter (``xlsx``, ``csv`` or a plugin's) to ``path``.
@@ -856,6 +863,13 @@ class ExamService:
         from exam.seals import verify_store
 
         return verify_store(self.store)
+
+    def sealed_answers(self, paper: str) -> dict[str, str]:
+        """attempt id → the sealed answers of each attempt of ``paper`` that has current ones (what ``exam stats``
+        reads instead of whole attempts). See :func:`exam.seals.sealed_answers`."""
+        from exam.seals import sealed_answers
+
+        return sealed_answers(self.store, paper)
 
     def seal_check(self) -> SealCheck:
         """The seal check in steps (:class:`exam.seals.SealCheck`): for a report that reads attempts anyway (each

@@ -128,12 +128,8 @@ def stats_command(
     from exam.trainer.scoresheet import Selection, flag_text, format_spread, paper_figures, rounded
 
     check_selection(app.service, paper, date_from, date_to, unit)
-    report = app.service.score_report(
-        Selection(paper, date_from, date_to, unit, all_attempts),
-        _paper_title(app, paper),
-        _type_labels(app),
-        ProgressBar(t("scores.progress_reading")),
-        sheets=False,
+    report = app.service.paper_statistics(
+        Selection(paper, date_from, date_to, unit, all_attempts), ProgressBar(t("scores.progress_reading"))
     )
     stats = report.statistics
     if not stats.attempts:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -273,6 +273,12 @@ class AttemptStore(ABC):
     @abstractmethod
     def put_record(self, table: str, key: str, value: Any) -> None:
         """Store such a record durably."""
+
+    def put_records(self, table: str, values: Mapping[str, Any]) -> None:
+        """Store many records of one table durably (``key → value``); a backend may do it in one write. A crash may
+        leave some stored and not others (each record is whole)."""
+        for key, value in values.items():
+            self.put_record(table, key, value)
 
     @abstractmethod
     def update_record(self, table: str, key: str, change: Callable[[Any], Any]) -> Any:

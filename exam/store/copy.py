@@ -73,8 +73,7 @@ def copy_store(source: AttemptStore, target: AttemptStore, progress: Progress | 
         if table in CACHE_TABLES:
             continue
         rows = source.all_records(table)
-        for name, value in rows.items():
-            target.put_record(table, name, value)
+        target.put_records(table, rows)
         records[table] = len(rows)
     if log:
         target.append_seals(lambda head, _latest: [] if head is not None else [r for r in log if r is not None])

@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -1036,6 +1036,11 @@ class TinyDBAttemptStore(AttemptStore):
 
     def put_record(self, table: str, key: str, value: Any) -> None:
         self.update_record(table, key, lambda _old: value)
+
+    def put_records(self, table: str, values: Mapping[str, Any]) -> None:
+        if values:
+            with self.locked():
+                self._put_records(table, dict(values))
 
     def update_record(self, table: str, key: str, change: Callable[[Any], Any]) -> Any:
         with self.locked():

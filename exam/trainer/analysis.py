@@ -40,8 +40,11 @@ from __future__ import annotations
 import math
 import statistics
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul, sub
 from typing import Any, Protocol
 
 from exam.attempts import Attempt
@@ -209,55 +212,6 @@ def analyse(attempts: Iterable[ScoredAttempt], questions: Mapping[str, Question]
     return analysis.result(questions)
 
 
-class RunningMoments:
-    """Running sums of pairs ``(x, y)`` from which the sample variances and covariance follow, in one pass.
-
-    Moodle computes them from sums (``Σx``, ``Σx²``, ``Σxy``); here the sums are of the data shifted by the first
-    pair (``x - x₁``), which leaves variance and covariance unchanged and keeps the subtraction
-    ``Σx² - (Σx)²/n`` from losing digits when the values are large next to their spread (the "shifted data"
-    algorithm: Chan, Golub and LeVeque, *Algorithms for computing the sample variance*, 1983).
-    """
-
-    __slots__ = ("kx", "ky", "n", "sx", "sxx", "sxy", "sy", "syy")
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.kx = self.ky = 0.0
-        self.sx = self.sy = self.sxx = self.syy = self.sxy = 0.0
-
-    def add(self, x: float, y: float = 0.0) -> None:
-        """Take one pair into the sums."""
-        if not self.n:
-            self.kx, self.ky = x, y
-        dx, dy = x - self.kx, y - self.ky
-        self.n += 1
-        self.sx += dx
-        self.sy += dy
-        self.sxx += dx * dx
-        self.syy += dy * dy
-        self.sxy += dx * dy
-
-    @property
-    def mean_x(self) -> float:
-        """``x̄`` (0 before any pair)."""
-        return self.kx + self.sx / self.n if self.n else 0.0
-
-    @property
-    def variance_x(self) -> float | None:
-        """``V(x) = Σ (x - x̄)² / (n - 1)``; ``None`` for fewer than two pairs."""
-        return max(0.0, self.sxx - self.sx * self.sx / self.n) / (self.n - 1) if self.n >= 2 else None
-
-    @property
-    def variance_y(self) -> float | None:
-        """``V(y)``; ``None`` for fewer than two pairs."""
-        return max(0.0, self.syy - self.sy * self.sy / self.n) / (self.n - 1) if self.n >= 2 else None
-
-    @property
-    def covariance(self) -> float | None:
-        """``C(x, y) = Σ (x - x̄)(y - ȳ) / (n - 1)``; ``None`` for fewer than two pairs."""
-        return (self.sxy - self.sx * self.sy / self.n) / (self.n - 1) if self.n >= 2 else None
-
-
 class ScoredItem(Protocol):
     """One question of one attempt as the analysis reads it: an :class:`ItemScore`, or a stored
     :class:`~exam.attempts.GradedAnswer` as it comes (no copy made per answer)."""
@@ -286,25 +240,25 @@ class ResponseTally:
         self.trues = self.falses = 0
         self.letters: dict[str, int] = {}
 
-    def add(self, response: Any) -> None:
-        """Count one stored response."""
+    def add(self, response: Any, times: int = 1) -> None:
+        """Count one stored response (``times`` over: that many identical responses)."""
         if type(response) is str and len(response) == 1:  # the common case, a 单选题 letter
             letter = response.upper()
             if letter in _LETTERS:
-                self.letters[letter] = self.letters.get(letter, 0) + 1
+                self.letters[letter] = self.letters.get(letter, 0) + times
             return
         if response is None or response == [] or response == "":
-            self.unanswered += 1
+            self.unanswered += times
         if isinstance(response, bool):
             if response:
-                self.trues += 1
+                self.trues += times
             else:
-                self.falses += 1
+                self.falses += times
             return
         chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
         for letter in {str(c).upper() for c in chosen}:
             if letter in _LETTERS:  # a typed answer is not an option: counting it would grow without bound
-                self.letters[letter] = self.letters.get(letter, 0) + 1
+                self.letters[letter] = self.letters.get(letter, 0) + times
 
     def spread(self, question: Question | None) -> tuple[tuple[OptionCount, ...], int]:
         """``(option counts, unanswered)`` as :func:`option_spread` gives them."""
@@ -327,40 +281,39 @@ class ResponseTally:
         )
 
 
-class _QuestionTotals:
-    """The running figures of one question: sums of (points, rest of the test), the largest maximum, the response
-    tally, and the points and rests themselves as compact arrays (the discriminative efficiency needs them sorted:
-    the one figure that is not a running sum). ``place`` is where it first appeared (see :class:`PaperAnalysis`)."""
+class _QuestionColumns:
+    """One question's figures as the attempts stream by: its points and the attempts they came from (an index into
+    the totals) as compact arrays, its responses, the largest maximum, and where it first appeared (``place``,
+    ``position``: see :class:`PaperAnalysis`). The sums are taken at the end over whole columns (C loops), not per
+    answer: a million answers cost well under a second."""
 
-    __slots__ = ("max_points", "moments", "place", "points", "position", "rests", "tally")
+    __slots__ = ("attempts", "max_points", "place", "points", "position", "responses")
 
     def __init__(self, place: float, position: int) -> None:
         self.place = place
         self.position = position
         self.max_points = -math.inf
-        self.moments = RunningMoments()
         self.points = array("d")
-        self.rests = array("d")
-        self.tally = ResponseTally()
+        self.attempts = array("q")
+        self.responses: list[Any] = []
 
 
 class PaperAnalysis:
-    """Moodle's statistics of one paper, computed as the attempts stream by, one at a time.
+    """Moodle's statistics of one paper, from attempts given one at a time.
 
-    Memory: per question a few running sums and two arrays of 8-byte floats (its points and the rest of the test
-    in each attempt that drew it); per attempt one float (its total, for the median). 10,000 attempts × 100
-    questions is about 16 MB, whatever the attempts themselves hold.
+    Memory: per answer 16 bytes (its points and its attempt) and a reference to its stored response; per attempt its
+    points in paper order (8 bytes each, for the CIC) and its total. 10,000 attempts × 100 questions is about 40 MB,
+    whatever the attempts themselves hold (the analysis keeps no attempt).
 
-    Usage: :meth:`add` each attempt's items, then :meth:`result`. The questions are listed in order of first
-    appearance; ``order`` in :meth:`add` says where an attempt stands when they arrive in another order than the
-    report lists them (a score sheet reads the store oldest first and lists the best first).
+    Usage: :meth:`add` (or :meth:`add_columns`) each attempt, then :meth:`result`. The questions are listed in order
+    of first appearance; ``order`` says where an attempt stands when they arrive in another order than the report
+    lists them (a score sheet reads the store oldest first and lists the best first).
     """
 
     def __init__(self) -> None:
-        self._questions: dict[str, _QuestionTotals] = {}
+        self._questions: dict[str, _QuestionColumns] = {}
         self._totals = array("d")
-        self._total_moments = RunningMoments()
-        self._positions: list[RunningMoments] = []
+        self._rows: list[array[float]] = []
         self._lengths: set[int] = set()
 
     def add(self, items: Sequence[ScoredItem], order: float | None = None) -> None:
@@ -370,102 +323,152 @@ class PaperAnalysis:
             items: Its questions in paper order (:attr:`ScoredAttempt.items`, or the attempt's answers).
             order: Its place in the report's order (default: the order of the calls).
         """
-        place = float(len(self._totals)) if order is None else order
-        total = sum(item.points for item in items)
-        self._totals.append(total)
-        self._total_moments.add(total)
-        self._lengths.add(len(items))
-        positions = self._positions
-        while len(positions) < len(items):
-            positions.append(RunningMoments())
+        self.add_columns(
+            [item.question_id for item in items],
+            [item.points for item in items],
+            [item.max_points for item in items],
+            [item.response for item in items],
+            order,
+        )
+
+    def add_columns(
+        self,
+        question_ids: Sequence[str],
+        points: Sequence[float],
+        max_points: Sequence[float],
+        responses: Sequence[Any],
+        order: float | None = None,
+    ) -> None:
+        """:meth:`add` for an attempt given as columns, one entry per question in paper order (what
+        :func:`exam.seals.sealed_answers` reads). Raises ``ValueError`` when the columns differ in length."""
+        index = len(self._totals)
+        place = float(index) if order is None else order
+        row = array("d", points)
+        self._totals.append(sum(row))
+        self._rows.append(row)
+        self._lengths.add(len(row))
         questions = self._questions
-        # The hot loop (a million items for 10,000 attempts × 100 questions): the sums are updated inline.
-        for position, item in enumerate(items):
-            points = item.points
-            at = positions[position]
-            if not at.n:
-                at.kx = points
-            shifted = points - at.kx
-            at.n += 1
-            at.sx += shifted
-            at.sxx += shifted * shifted
-            question_id = item.question_id
-            totals = questions.get(question_id)
-            if totals is None:
-                totals = questions[question_id] = _QuestionTotals(place, position)
-            elif place < totals.place:  # a question is drawn once per paper: the place alone decides
-                totals.place, totals.position = place, position
-            if item.max_points > totals.max_points:
-                totals.max_points = item.max_points
-            rest = total - points
-            sums = totals.moments  # Moments.add, inlined: this runs once per question of every attempt
-            if not sums.n:
-                sums.kx, sums.ky = points, rest
-            dx, dy = points - sums.kx, rest - sums.ky
-            sums.n += 1
-            sums.sx += dx
-            sums.sy += dy
-            sums.sxx += dx * dx
-            sums.syy += dy * dy
-            sums.sxy += dx * dy
-            totals.points.append(points)
-            totals.rests.append(rest)
-            totals.tally.add(item.response)
+        # The one loop per answer (a million for 10,000 attempts × 100 questions): appends only.
+        for position, (question_id, scored, most, response) in enumerate(
+            zip(question_ids, row, max_points, responses, strict=True)
+        ):
+            column = questions.get(question_id)
+            if column is None:
+                column = questions[question_id] = _QuestionColumns(place, position)
+            elif place < column.place:  # a question is drawn once per paper: the place alone decides
+                column.place, column.position = place, position
+            if most > column.max_points:
+                column.max_points = most
+            column.points.append(scored)
+            column.attempts.append(index)
+            column.responses.append(response)
 
     @property
     def attempts(self) -> int:
         """How many attempts were added."""
         return len(self._totals)
 
+    def first_seen(self) -> dict[str, tuple[float, int]]:
+        """Question id → ``(place, position)`` where it first appears in the report's order."""
+        return {qid: (column.place, column.position) for qid, column in self._questions.items()}
+
     def result(self, questions: Mapping[str, Question]) -> PaperStatistics:
         """The statistics of the attempts added so far (see :func:`analyse` for ``questions``)."""
-        count = len(self._totals)
-        variance = self._total_moments.variance_x
+        totals = self._totals
+        count = len(totals)
+        variance = _moments(totals, totals)[1]
         sd = math.sqrt(variance) if variance is not None else None
-        cic = self._internal_consistency()
+        cic = self._internal_consistency(variance)
         error_ratio = 100 * math.sqrt(max(0.0, 1 - cic / 100)) if cic is not None else None
         standard_error = error_ratio / 100 * sd if error_ratio is not None and sd is not None else None
         ordered = sorted(self._questions.items(), key=lambda pair: (pair[1].place, pair[1].position))
         return PaperStatistics(
             attempts=count,
-            mean=sum(self._totals) / count if count else None,
-            median=statistics.median(self._totals) if count else None,
+            mean=sum(totals) / count if count else None,
+            median=statistics.median(totals) if count else None,
             sd=sd,
             cic=cic,
             error_ratio=error_ratio,
             standard_error=standard_error,
-            items=tuple(_item_statistics(qid, totals, questions.get(qid)) for qid, totals in ordered),
+            items=tuple(_item_statistics(qid, column, totals, questions.get(qid)) for qid, column in ordered),
         )
 
-    def _internal_consistency(self) -> float | None:
+    def _internal_consistency(self, total_variance: float | None) -> float | None:
         """The CIC over question positions; ``None`` when the papers differ in length (the spec changed)."""
         if len(self._lengths) != 1:
             return None
-        count = len(self._positions)
-        total_variance = self._total_moments.variance_x
+        count = next(iter(self._lengths))
         if count < 2 or total_variance is None or total_variance < _EPSILON:
             return None
-        item_variances = [p.variance_x for p in self._positions]
+        item_variances = [_moments(scores, scores)[1] for scores in zip(*self._rows, strict=True)]
         if any(v is None for v in item_variances):
             return None
         return 100 * count / (count - 1) * (1 - sum(v for v in item_variances if v is not None) / total_variance)
 
 
-def _item_statistics(question_id: str, totals: _QuestionTotals, question: Question | None) -> ItemStatistics:
-    moments = totals.moments
-    count = moments.n
-    max_points = totals.max_points
+def _moments(
+    xs: Sequence[float], ys: Sequence[float]
+) -> tuple[float, float | None, float | None, float | None, float | None]:
+    """``(x̄, V(x), V(y), C(x, y), C_max)`` of paired columns, where ``C_max`` is the covariance of both columns each
+    sorted ascending (the discriminative efficiency's denominator; sorting leaves the means unchanged, so it is
+    the sum of the sorted deviations' products). Two passes, over deviations from the means, so values far from
+    zero keep their digits; every loop is a C loop (``map``, ``sum``, ``sorted``). The last four are ``None`` for
+    fewer than two pairs, ``x̄`` is 0.0 for none."""
+    n = len(xs)
+    if not n:
+        return 0.0, None, None, None, None
+    mean_x = sum(xs) / n
+    if n < 2:
+        return mean_x, None, None, None, None
+    dx = list(map(sub, xs, repeat(mean_x, n)))
+    vx = sum(map(mul, dx, dx)) / (n - 1)
+    if ys is xs:
+        return mean_x, vx, vx, vx, vx
+    dy = list(map(sub, ys, repeat(sum(ys) / n, n)))
+    cov = sum(map(mul, dx, dy)) / (n - 1)
+    cov_max = sum(map(mul, sorted(dx), sorted(dy))) / (n - 1)
+    return mean_x, vx, sum(map(mul, dy, dy)) / (n - 1), cov, cov_max
+
+
+def _tally(responses: Sequence[Any]) -> ResponseTally:
+    """The :class:`ResponseTally` of a question's responses, counted by value first (a 多选题's lists as tuples)."""
+    try:
+        counts = Counter(responses)
+    except TypeError:  # lists (多选题) or other unhashable values
+        counts = Counter(tuple(r) if type(r) is list else r if _hashable(r) else repr(r) for r in responses)
+    tally = ResponseTally()
+    for value, times in counts.items():
+        tally.add(list(value) if type(value) is tuple else value, times)
+    return tally
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _item_statistics(
+    question_id: str, column: _QuestionColumns, totals: array[float], question: Question | None
+) -> ItemStatistics:
+    points = column.points
+    count = len(points)
+    rests = array("d", map(sub, map(totals.__getitem__, column.attempts), points))
+    mean, variance_points, variance_rests, cov, cov_max = _moments(points, rests)
+    max_points = column.max_points
     # Facility and SD are of the fractions points / max_points: the mean and variance of the points scaled.
-    facility = 100 * moments.mean_x / max_points if max_points else 0.0
-    variance_points = moments.variance_x
+    facility = 100 * mean / max_points if max_points else 0.0
     variance = None if variance_points is None else variance_points / max_points**2 if max_points else 0.0
-    options, unanswered = totals.tally.spread(question)
-    cov, vx, vr = moments.covariance, moments.variance_x, moments.variance_y
+    options, unanswered = _tally(column.responses).spread(question)
     discrimination = None
-    if cov is not None and vx is not None and vr is not None and vx >= _EPSILON and vr >= _EPSILON:
-        discrimination = 100 * cov / math.sqrt(vx * vr)
+    if (
+        cov is not None and variance_points is not None and variance_rests is not None
+        and variance_points >= _EPSILON and variance_rests >= _EPSILON
+    ):  # fmt: skip
+        discrimination = 100 * cov / math.sqrt(variance_points * variance_rests)
     efficiency = None
-    cov_max = covariance(sorted(totals.points), sorted(totals.rests))
     if cov is not None and cov_max is not None and cov_max >= _EPSILON:
         efficiency = 100 * cov / cov_max
     flags: list[str] = []

@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -613,6 +613,18 @@ class PostgresAttemptStore(AttemptStore):
                 "INSERT INTO exam_records (tbl, key, value) VALUES (%s, %s, %s) "
                 "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
                 (table, key, Jsonb(value)),
+            )
+
+    def put_records(self, table: str, values: Mapping[str, Any]) -> None:
+        from psycopg.types.json import Jsonb
+
+        if not values:
+            return
+        with self._transaction() as cursor:
+            cursor.executemany(
+                "INSERT INTO exam_records (tbl, key, value) VALUES (%s, %s, %s) "
+                "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
+                [(table, key, Jsonb(value)) for key, value in values.items()],
             )
 
     def update_record(self, table: str, key: str, change: Callable[[Any], Any]) -> Any:

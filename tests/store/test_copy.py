@@ -64,7 +64,7 @@ def test_a_store_of_1000_attempts_goes_to_postgres_and_back_unchanged(
     assert len(seal_existing(open_store(source), clock.now)) == COUNT
     report = copy_store(open_store(source), open_store(postgres_url))
     assert report.attempts == COUNT
-    assert report.records == {"roster": 100, "settings": 1, "wrong_book": 100}
+    assert report.records == {"roster": 100, "sealed_answers": COUNT, "settings": 1, "wrong_book": 100}
     back = str(tmp_path / "back")
     copy_store(open_store(postgres_url), open_store(back))
     first, last = open_store(source), open_store(back)

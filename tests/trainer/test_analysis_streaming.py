@@ -115,18 +115,37 @@ def test_streaming_figures_equal_the_two_pass_computation(attempts: list[ScoredA
         assert all(close(a, b) for a, b in zip(figures, row[1:], strict=True)), (item, row)
 
 
-def test_running_moments_match_sample_covariance() -> None:
-    """The running co-moments give :func:`covariance` of the same pairs, for values far from zero too (where
-    the textbook Σx² − (Σx)²/n formula loses its digits)."""
-    from exam.trainer.analysis import RunningMoments
+def test_column_moments_keep_their_digits_far_from_zero() -> None:
+    """The column sums give :func:`covariance` of the same pairs, for values far from zero too (where the
+    textbook Σx² − (Σx)²/n formula loses its digits)."""
+    from exam.trainer.analysis import _moments
 
     xs = [1e9 + v for v in (4.0, 7.0, 13.0, 16.0)]
     ys = [2.0, 9.0, 1.0, 5.0]
-    moments = RunningMoments()
-    for x, y in zip(xs, ys, strict=True):
-        moments.add(x, y)
-    assert moments.variance_x == pytest.approx(sample_variance(xs), rel=1e-12)
-    assert moments.covariance == pytest.approx(covariance(xs, ys), rel=1e-12)
+    mean, vx, vy, cov, cov_max = _moments(xs, ys)
+    assert mean == pytest.approx(1e9 + 10.0, rel=1e-15)
+    assert vx == pytest.approx(sample_variance(xs), rel=1e-12) and vx == pytest.approx(30.0, rel=1e-12)
+    assert vy == pytest.approx(sample_variance(ys), rel=1e-12)
+    assert cov == pytest.approx(covariance(xs, ys), rel=1e-12)
+    assert cov is not None and cov_max is not None
+    assert cov_max == pytest.approx(covariance(sorted(xs), sorted(ys)), rel=1e-12) and cov_max > cov
+    assert _moments([3.0], [1.0]) == (3.0, None, None, None, None)
+    assert _moments([], []) == (0.0, None, None, None, None)
+
+
+def test_responses_counted_by_value_equal_counted_one_by_one() -> None:
+    """A question's option spread counted by value (lists of 多选题 as tuples, lower-case letters, blanks, 判断题,
+    typed text) equals counting each response as it comes."""
+    from exam.trainer.analysis import ResponseTally, _tally
+
+    responses = ["A", "a", "B", None, "", [], ["A", "C"], ["C", "A"], ["a", "c"], True, False, True, "typed", {"x": 1}]
+    one_by_one = ResponseTally()
+    for response in responses * 3:
+        one_by_one.add(response)
+    counted = _tally(responses * 3)
+    for field in ("letters", "trues", "falses", "unanswered"):
+        assert getattr(counted, field) == getattr(one_by_one, field), field
+    assert counted.letters == {"A": 15, "B": 3, "C": 9}
 
 
 def test_analysis_holds_no_attempt_it_was_given() -> None:
