@@ -223,10 +223,7 @@ def attempt_parts(attempt: Attempt) -> dict[str, str]:
         },
         "paper": None,  # digested by _paper_digest when drawn
         "responses": {qid: r.value for qid, r in sorted(attempt.responses.items())},
-        "answers": [
-            [a.question_id, a.response, a.points, a.max_points, a.needs_review, a.marked_by or ""]
-            for a in attempt.answers
-        ],
+        "answers": _answers_content(attempt),
         "score": [attempt.score, attempt.max_score, attempt.passed],
         "status": attempt.status.value,
         "times": [
@@ -239,6 +236,12 @@ def attempt_parts(attempt: Attempt) -> dict[str, str]:
     if attempt.drawn is not None:
         parts["paper"] = _paper_digest(attempt.drawn)
     return parts
+
+
+def _answers_content(attempt: Attempt) -> list[list[Any]]:
+    return [
+        [a.question_id, a.response, a.points, a.max_points, a.needs_review, a.marked_by or ""] for a in attempt.answers
+    ]
 
 
 def parts_digest(parts: Mapping[str, str]) -> str:
@@ -303,6 +306,48 @@ def latest_seals(log: Sequence[Any]) -> dict[str, dict[str, Any]]:
         if _valid_shape(record):
             latest[record["attempt_id"]] = record
     return latest
+
+
+def _answers_record(key: bytes, attempt: Attempt, digest: str) -> dict[str, str]:
+    columns = answers_columns(attempt)
+    mac = columns_mac(key, attempt.attempt_id, digest, columns)
+    return {"paper": attempt.paper, "digest": digest, "columns": columns, "mac": mac}
+
+
+class SealedAnswersWriter:
+    """Writes the :data:`ANSWERS_TABLE` records of attempts sealed before those records existed, from the whole
+    attempts a report had to read anyway: :meth:`take` each, then :meth:`write` once. An attempt gets its record only
+    if it matches the ``answers`` part of its latest seal now and no new seal of it is pending (so a record is never
+    made from a changed attempt). ``exam stats`` uses it: the first run after an upgrade reads every attempt whole,
+    the next ones read the records."""
+
+    def __init__(self, store: AttemptStore) -> None:
+        self.store = store
+        try:
+            self._key = read_key(store.seal_key_path())
+        except SealError:
+            self._key = None
+        self._latest = latest_seals(store.seal_log()) if self._key is not None else {}
+        self._pending = {a for a, effects in store.pending_effects().items() if "seal" in effects}
+        self._rows: dict[str, dict[str, str]] = {}
+
+    def take(self, attempt: Attempt) -> None:
+        """Keep the record of ``attempt`` (whole, as just read) if it matches its latest seal."""
+        seal = self._latest.get(attempt.attempt_id)
+        if self._key is None or seal is None or attempt.attempt_id in self._pending or not attempt.closed:
+            return
+        digest = _sha256([SEAL_VERSION, "answers", _answers_content(attempt)])
+        if seal["parts"].get("answers") == digest:
+            self._rows[attempt.attempt_id] = _answers_record(self._key, attempt, digest)
+
+    def write(self) -> int:
+        """Store the records kept (one batch); how many. A store that cannot be written is left as it is (these
+        records only make the next report faster)."""
+        try:
+            self.store.put_records(ANSWERS_TABLE, self._rows)
+        except StoreError:
+            return 0
+        return len(self._rows)
 
 
 def sealed_answers(store: AttemptStore, paper: str) -> dict[str, str]:
@@ -400,17 +445,9 @@ def _append(
     records = store.append_seals(make)
     key = read_key(store.seal_key_path())
     if key is not None:
-        rows = {}
-        for attempt, _, parts in prepared:
-            columns = answers_columns(attempt)
-            mac = columns_mac(key, attempt.attempt_id, parts["answers"], columns)
-            rows[attempt.attempt_id] = {
-                "paper": attempt.paper,
-                "digest": parts["answers"],
-                "columns": columns,
-                "mac": mac,
-            }
-        store.put_records(ANSWERS_TABLE, rows)
+        store.put_records(
+            ANSWERS_TABLE, {a.attempt_id: _answers_record(key, a, parts["answers"]) for a, _, parts in prepared}
+        )
     return records
 
 

@@ -5,11 +5,13 @@ the seal key), and a record is used only while it is the attempt's latest seal's
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from exam.attempts import Attempt
+from exam.errors import StoreError
 from exam.models import Trainee
 from exam.seals import ANSWERS_TABLE, answers_columns, sealed_answers
 from exam.service import ExamService
@@ -17,6 +19,7 @@ from exam.trainer.analysis import PaperStatistics
 from exam.trainer.scoresheet import Selection, build_report, build_statistics
 from tests.conftest import FakeClock
 from tests.trainer._support import sit_paper
+from tests.trainer.test_seals import edit_attempt
 
 
 @pytest.fixture
@@ -140,3 +143,37 @@ def test_a_question_no_bank_has_is_shown_as_its_best_attempt_saw_it(service: Exa
     seen = next(d.question for a in sat for d in (a.drawn.questions if a.drawn else ()) if d.id == gone)
     assert fast.questions[gone] == seen
     assert next(i for i in fast.statistics.items if i.question_id == gone).type == seen.type
+
+
+def test_attempts_sealed_before_the_records_get_them_from_the_first_run(
+    service: ExamService, sat: list[Attempt], store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store from before sealed answers (no records) is read whole once; the attempts that match their seals get
+    their records then, so the next run reads none whole — except one edited on disk since it was sealed, which
+    never gets a record (and is read whole every time)."""
+    service.store.put_records(ANSWERS_TABLE, {a.attempt_id: None for a in sat})
+    edited = sat[4].attempt_id
+
+    def more_points(record: dict[str, Any]) -> None:
+        record["answers"][0]["points"] = record["answers"][0]["max_points"] + 1
+
+    edit_attempt(store_dir, edited, more_points, index=False)
+    first = statistics(service)
+    assert first.read_whole == 10
+    assert set(sealed_answers(service.store, "speech")) == {a.attempt_id for a in sat} - {edited}
+    read = whole_reads(service, monkeypatch)
+    second = statistics(service)
+    assert read == [edited] and second.read_whole == 1
+    same_figures(second.statistics, first.statistics)
+
+
+def test_a_store_that_cannot_be_written_still_gives_the_statistics(
+    service: ExamService, sat: list[Attempt], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service.store.put_records(ANSWERS_TABLE, {a.attempt_id: None for a in sat})
+
+    def refuse(table: str, values: Any) -> None:
+        raise StoreError("磁盘已满")
+
+    monkeypatch.setattr(service.store, "put_records", refuse)
+    assert statistics(service).statistics.attempts == 10
