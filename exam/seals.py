@@ -32,7 +32,7 @@ import json
 import os
 import secrets
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -402,19 +402,36 @@ def seal_attempt(store: AttemptStore, attempt: Attempt, reason: str, at: datetim
         StoreError: The seal log cannot be written.
     """
     if store.seal_head() is None:
-        seal_existing(store, at, skip=attempt.attempt_id)
+        seal_existing(store, at, skip={attempt.attempt_id})
     # Only an imported attempt can carry the unverified mark (a close never does): no lookup at every close.
     unverified = reason != "close" and store.get_record(UNVERIFIED_TABLE, attempt.attempt_id) is not None
     marks = {attempt.attempt_id} if unverified else set()
     return bool(_append(store, [(attempt, reason)], marks, at))
 
 
+def seal_attempts(store: AttemptStore, attempts: Sequence[Attempt], reason: str, at: datetime) -> int:
+    """:func:`seal_attempt` for many attempts (an import) in one append and one batch of sealed answers, rather than
+    a write of the log and of a lookup shard per attempt; returns how many seals were appended.
+
+    Raises:
+        SealError: The key file is missing (while the chain has records) or damaged.
+        StoreError: The seal log cannot be written.
+    """
+    if not attempts:
+        return 0
+    if store.seal_head() is None:
+        seal_existing(store, at, skip={a.attempt_id for a in attempts})
+    unverified = set(store.all_records(UNVERIFIED_TABLE)) if reason != "close" else set()
+    marks = {a.attempt_id for a in attempts} & unverified
+    return len(_append(store, [(attempt, reason) for attempt in attempts], marks, at))
+
+
 def _append(
     store: AttemptStore, items: Sequence[tuple[Attempt, str]], marks: set[str], at: datetime
 ) -> list[dict[str, Any]]:
     """Seal each ``(attempt, reason)`` whose latest seal does not match it, in one append; returns the records.
-    Then each attempt's :data:`ANSWERS_TABLE` record is written (a crash in between leaves it missing or stale:
-    never used, the attempt is read whole)."""
+    Then the :data:`ANSWERS_TABLE` record of each attempt sealed is written (a crash in between leaves it missing
+    or stale: never used; the attempt is read whole, and given its record, by the next ``exam stats``)."""
     prepared = [(attempt, reason, attempt_parts(attempt)) for attempt, reason in items]
 
     def make(head: dict[str, Any] | None, latest: Callable[[str], dict[str, Any] | None]) -> list[dict[str, Any]]:
@@ -443,22 +460,28 @@ def _append(
         return made
 
     records = store.append_seals(make)
-    key = read_key(store.seal_key_path())
+    sealed = {record["attempt_id"] for record in records}
+    key = read_key(store.seal_key_path()) if sealed else None
     if key is not None:
         store.put_records(
-            ANSWERS_TABLE, {a.attempt_id: _answers_record(key, a, parts["answers"]) for a, _, parts in prepared}
+            ANSWERS_TABLE,
+            {
+                a.attempt_id: _answers_record(key, a, parts["answers"])
+                for a, _, parts in prepared
+                if a.attempt_id in sealed
+            },
         )
     return records
 
 
-def seal_existing(store: AttemptStore, at: datetime, skip: str = "") -> list[Attempt]:
+def seal_existing(store: AttemptStore, at: datetime, skip: Set[str] = frozenset()) -> list[Attempt]:
     """Seal every closed attempt that has no seal yet (``exam results seal --existing``, and the upgrade of a store
     made before seals), in one append; returns the attempts sealed. Attempts that cannot be read are left for
     ``verify`` to name."""
     sealed_ids = set(latest_seals(store.seal_log()))
     todo: list[tuple[Attempt, str]] = []
     for summary in store.list_attempts():
-        if not summary.closed or summary.attempt_id in sealed_ids or summary.attempt_id == skip:
+        if not summary.closed or summary.attempt_id in sealed_ids or summary.attempt_id in skip:
             continue
         try:
             todo.append((store.get_attempt(summary.attempt_id), "existing"))

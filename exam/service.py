@@ -8,6 +8,7 @@ injectable ``monotonic``, so tests can move either.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -599,17 +600,13 @@ class ExamService:
     def import_attempts(self, attempts: list[Attempt]) -> tuple[int, int]:
         """Add closed attempts from another machine and seal them in this store; returns ``(added, skipped as
         already present)``."""
-        from exam.seals import seal_attempt
+        from exam.seals import seal_attempts
 
         present = {a.attempt_id for a in self.store.list_attempts()}
         result = self.store.import_attempts(attempts)
-        for attempt in attempts:
-            if attempt.attempt_id in present:
-                continue  # skipped: what is stored here keeps its own seals
-            try:
-                seal_attempt(self.store, self.store.get_attempt(attempt.attempt_id), "import", self.clock())
-            except (StoreError, SealError):
-                break  # left pending: the next start seals them
+        fresh = [a.attempt_id for a in attempts if a.attempt_id not in present]  # the skipped keep their own seals
+        with contextlib.suppress(StoreError, SealError):  # left pending: the next start seals them
+            seal_attempts(self.store, [self.store.get_attempt(i) for i in fresh], "import", self.clock())
         self.complete_pending_effects()
         return result
 
