@@ -16,7 +16,6 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from exam.errors import ExamError
 from exam.i18n import t
-from exam.models import Trainee
 from exam.safetext import safe_line
 from exam.tui.screens.base import ServiceScreen
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from textual.widgets import Select
 
     from exam.attempts import Attempt
+    from exam.models import Trainee
     from exam.service import ExamService
     from exam.signin import SignedIn
 
@@ -274,6 +274,8 @@ class SignInScreen(ServiceScreen[None]):
             error.update(t("signin.need_id"))
             self.query_one("#trainee-id", Input).focus()
             return
+        from exam.models import Trainee  # here: the screen is drawn before the domain model (and its imports) loads
+
         trainee = Trainee(
             name=name,
             id=trainee_id,
