@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from exam.errors import ExamError
@@ -93,11 +95,17 @@ class ExamApp(App[None]):
         self.writer = StoreWriter(self)
         self._resume_gc = resume_gc
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The sign-in screen, at the bottom of the screen stack: the first one drawn, and the one signing out goes
+        back to. Textual's own blank default screen would be composed, drawn and then covered first."""
         from exam.tui.screens.signin import SignInScreen
 
+        return SignInScreen()
+
+    async def on_mount(self) -> None:
         self.writer.start()
-        self.push_screen(SignInScreen())
+        # Ready (for a test's pilot too) once the sign-in form is mounted, as when the screen was pushed here.
+        await AwaitMount(self.screen, [self.screen])
         if self._resume_gc:
             self.call_after_refresh(gc.enable)  # the sign-in screen is drawn: collect again (see exam.cli.start_app)
         if self.service is None:

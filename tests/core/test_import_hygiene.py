@@ -149,6 +149,7 @@ def enable():
     app = active_app.get()
     seen["screen"] = type(app.screen).__name__
     seen["drawn"] = bool(app.screen.query("#signin"))
+    seen["stack"] = [type(screen).__name__ for screen in app.screen_stack]
     seen["modules"] = sorted(sys.modules)
     never.set()
     app.call_later(app.exit)
@@ -163,13 +164,15 @@ print(json.dumps({**seen, "code": code, "events": events, "enabled": gc.isenable
 def test_the_sign_in_screen_is_drawn_without_loading_or_trainer_modules(tmp_path: Path) -> None:
     """Up to the drawn sign-in screen ``exam`` imports no plugin, bank or store machinery (that loads on a worker once
     the screen is up), no domain model, no trainer module, no heavy library, and neither click nor any module of the
-    command line's group: a bare ``exam`` needs none of them to show the first screen."""
+    command line's group: a bare ``exam`` needs none of them to show the first screen. That screen is the only one
+    built: it is the app's default screen, not pushed over Textual's blank one."""
     report = imported_by(tmp_path, SIGN_IN_PROBE, full=True)
-    assert (report["screen"], report["drawn"]) == ("SignInScreen", True)
+    assert (report["screen"], report["drawn"], report["stack"]) == ("SignInScreen", True, ["SignInScreen"])
     modules = report["modules"]
     assert "exam.tui.screens.signin" in modules
     assert among(modules, [*HEAVY_THIRD_PARTY, *LOADING, "exam.trainer", "exam.seals", "exam.formats"]) == []
     assert among(modules, ["click", "exam.models", "exam.sources", "exam.bankcache", "exam.yamlsafe"]) == []
+    assert among(modules, ["exam.safetext"]) == []
     assert sorted(m for m in modules if m.startswith("exam.cli.")) == []
 
 

@@ -16,7 +16,6 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from exam.errors import ExamError
 from exam.i18n import t
-from exam.safetext import safe_line
 from exam.tui.screens.base import ServiceScreen
 
 if TYPE_CHECKING:
@@ -35,6 +34,8 @@ def clean(text: str) -> str:
     """NFC-normalised, one line, trimmed; escape sequences, control and format characters (bidi overrides, zero
     widths) removed (:func:`exam.safetext.safe_line`, then every other Unicode category C); at most
     :data:`MAX_FIELD` characters."""
+    from exam.safetext import safe_line  # here: the screen is drawn before anything is typed into it
+
     text = safe_line(unicodedata.normalize("NFC", text))
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()[:MAX_FIELD]
 
@@ -299,6 +300,8 @@ class SignInScreen(ServiceScreen[None]):
         says so for every later try."""
         self.checking = False
         reason = str(exc) if isinstance(exc, ExamError) else f"{type(exc).__name__}: {exc}"
+        from exam.safetext import safe_line
+
         self.query_one("#signin-error", Static).update(Content(t("signin.not_loaded", error=safe_line(reason))))
 
     def _refused(self, trainee: Trainee, exc: Exception) -> None:
