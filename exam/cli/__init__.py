@@ -1,99 +1,76 @@
 """The ``exam`` command. ``exam`` alone starts the TUI; subcommands serve trainers and scripts.
 
-One module per command group (:mod:`exam.cli.banks`, :mod:`exam.cli.papers`, :mod:`exam.cli.results`,
-:mod:`exam.cli.trainer`, :mod:`exam.cli.roster`, :mod:`exam.cli.store`, :mod:`exam.cli.serve`,
-:mod:`exam.cli.info`), each importing only the shared plumbing in :mod:`exam.cli.base` and the core; this module
-names them in :data:`COMMANDS` under :data:`cli`, which imports a command's module only when it is used, and runs it
-in :func:`main`.
+:func:`main` is the console script. ``exam`` with no arguments, what every trainee runs, starts the app straight
+away: it reads the settings and imports the app, and neither click nor the command group, which it does not need.
+Every other command line is parsed by the click group :data:`~exam.cli.root.cli` (in :mod:`exam.cli.root`, also
+reachable here as ``exam.cli.cli``), which imports a subcommand's module only when it is used; so is a bare ``exam``
+whose settings cannot be read, so that the error is reported exactly as for any other command.
 
 User errors are one message and a non-zero exit, never a traceback (``--debug`` shows one).
 """
 
 from __future__ import annotations
 
-import os
+import gc
 import sys
+from typing import TYPE_CHECKING
 
-import click
-
-from exam import __version__
-from exam.cli.base import LazyGroup, Option, option
-from exam.config import load_settings
+from exam.config import Settings, load_settings
 from exam.context import AppContext
 from exam.errors import ExamError
 from exam.i18n import set_language, t
-from exam.safetext import safe_text
 
-__all__ = ["cli", "main"]
+if TYPE_CHECKING:
+    from exam.cli.root import COMMANDS, cli
 
-
-COMMANDS: dict[str, str] = {
-    "banks": "exam.cli.banks:banks_group",
-    "papers": "exam.cli.papers:papers_group",
-    "plugins": "exam.cli.info:plugins_command",
-    "results": "exam.cli.results:results_group",
-    "export": "exam.cli.trainer:export_group",
-    "stats": "exam.cli.trainer:stats_command",
-    "regrade": "exam.cli.trainer:regrade_command",
-    "mark": "exam.cli.trainer:mark_command",
-    "pending": "exam.cli.trainer:pending_command",
-    "extra-time": "exam.cli.trainer:extra_time_command",
-    "trainer": "exam.cli.trainer:trainer_group",
-    "roster": "exam.cli.roster:roster_group",
-    "store": "exam.cli.store:store_group",
-    "info": "exam.cli.info:info_command",
-    "serve": "exam.cli.serve:serve_command",
-}
-"""Every subcommand of ``exam``, by name: where it is defined (``module:attribute``), imported only when it runs or
-the help page lists it (:class:`~exam.cli.base.LazyGroup`), so that ``exam`` alone reaches the sign-in screen
-without them."""
+__all__ = ["COMMANDS", "cli", "main", "start_app"]
 
 
-@click.group(cls=LazyGroup, lazy_commands=COMMANDS, invoke_without_command=True, help="cli.main_help")
-@option("--db", metavar="PATH", help="cli.opt_db")
-@option("--plugins-dir", metavar="DIR", help="cli.opt_plugins_dir")
-@option("--banks-dir", "banks_dirs", metavar="DIR", multiple=True, help="cli.opt_banks_dir")
-@option("--lang", type=click.Choice(["zh", "en"]), help="cli.opt_lang")
-@option("--debug", is_flag=True, help="cli.opt_debug")
-@click.version_option(__version__, "-V", "--version", message="exam %(version)s", help="cli.opt_version", cls=Option)
-@click.pass_context
-def cli(
-    ctx: click.Context,
-    db: str | None,
-    plugins_dir: str | None,
-    banks_dirs: tuple[str, ...],
-    lang: str | None,
-    debug: bool,  # read by main() before parsing, so that it also covers errors click raises while parsing
-) -> None:
-    """The ``exam`` group: settle the settings and the language, make the run's context; alone, start the app."""
-    settings = load_settings(db, plugins_dir, banks_dirs, lang)
-    set_language(settings.lang)
-    ctx.obj = AppContext(settings)
-    if ctx.invoked_subcommand is None:
+def __getattr__(name: str) -> object:
+    """``exam.cli.cli`` and ``exam.cli.COMMANDS``, from :mod:`exam.cli.root`, imported on first use (PEP 562): the
+    bare ``exam`` never imports click."""
+    if name in ("cli", "COMMANDS"):
+        from exam.cli import root
+
+        return getattr(root, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def start_app(context: AppContext) -> None:
+    """Start the TUI with ``context``'s settings (``exam`` with no subcommand); returns when the app ends.
+
+    Python's cyclic garbage collector is paused from here until the sign-in screen is on the terminal: start-up
+    (importing Textual and the app, building and drawing the first screen) makes some 90,000 objects that are nearly
+    all still in use, so the collections they would trigger (a full one among them, about 20 ms) would find little
+    and only put off the first screen. :func:`exam.tui.app.run_app` freezes what the imports made (:func:`gc.freeze`:
+    modules, classes and functions, kept for the life of the process) and the app resumes collecting once that
+    screen is drawn; the pause ends here at the latest. A collector already paused by the caller stays paused.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
         from exam.tui.app import run_app  # only here: the subcommands never import Textual
 
-        run_app(ctx.obj)
+        run_app(context, resume_gc=collecting)
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _language_before_parsing(args: list[str]) -> str | None:
-    """The language asked for by ``--lang xx``/``--lang=xx``, else ``EXAM_LANG``, else the config file's ``lang``.
-
-    Click handles ``--help`` eagerly while it parses, before :func:`cli` runs, so the help pages can only follow
-    ``--lang`` and the config file if the language is settled first.
-    """
-    for index, arg in enumerate(args):
-        if arg == "--":
-            break
-        if arg == "--lang" and index + 1 < len(args):
-            return args[index + 1]
-        if arg.startswith("--lang="):
-            return arg.partition("=")[2]
-    if os.environ.get("EXAM_LANG"):
-        return os.environ["EXAM_LANG"]
+def _settings_or_none() -> Settings | None:
+    """The settings of a bare ``exam`` (environment and config file), or ``None`` when they cannot be read: the
+    click path then reads them again and reports why, as it does for every command."""
     try:
-        return load_settings().lang
-    except Exception:  # a broken config file is reported, as one message, once the command runs
+        return load_settings()
+    except Exception:
         return None
+
+
+def _echo_error(text: str) -> None:
+    """``text`` in red on stderr: click's ``secho``, imported only when there is an error to show."""
+    import click
+
+    click.secho(text, fg="red", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,17 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
-    set_language(_language_before_parsing(args))
     try:
-        cli.main(args=args, prog_name="exam", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.Abort:
-        click.echo(t("cli.aborted"), err=True)
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+        settings = None if args else _settings_or_none()
+        if settings is not None:
+            # The bare ``exam``: what the click group's callback does for it (exam.cli.root.cli), without click.
+            set_language(settings.lang)
+            start_app(AppContext(settings))
+            return 0
+        from exam.cli.root import run
+
+        return run(args)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     except KeyboardInterrupt:
@@ -127,11 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     except ExamError as exc:
         if debug:
             raise
-        click.secho(t("cli.error", message=safe_text(str(exc), multiline=True)), fg="red", err=True)
+        from exam.safetext import safe_text
+
+        _echo_error(t("cli.error", message=safe_text(str(exc), multiline=True)))
         return 1
     except Exception as exc:  # an internal error: still no traceback for the user
         if debug:
             raise
-        click.secho(t("cli.internal_error", error=safe_text(f"{type(exc).__name__}: {exc}")), fg="red", err=True)
+        from exam.safetext import safe_text
+
+        _echo_error(t("cli.internal_error", error=safe_text(f"{type(exc).__name__}: {exc}")))
         return 70
-    return 0

@@ -8,13 +8,16 @@ service, the plugins and YAML are imported by the worker.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.worker import Worker, WorkerState
 
 from exam.errors import ExamError
@@ -68,6 +71,7 @@ class ExamApp(App[None]):
         service: ExamService | None = None,
         service_factory: Callable[[], ExamService] | None = None,
         lang: str | None = None,
+        resume_gc: bool = False,
     ) -> None:
         """Make the app around a service, or around a factory that builds one once the sign-in screen is shown.
 
@@ -76,6 +80,8 @@ class ExamApp(App[None]):
             service_factory: Builds the service on a thread worker (the ``exam`` command: it loads the plugins and
                 banks and opens the store). One of the two is needed.
             lang: ``zh``, ``en`` or ``None`` (see :func:`exam.i18n.set_language`).
+            resume_gc: The caller paused Python's cyclic garbage collector for start-up (see
+                :func:`exam.cli.start_app`): turn it back on once the sign-in screen is drawn.
         """
         super().__init__()
         set_language(lang)
@@ -87,12 +93,21 @@ class ExamApp(App[None]):
         self._service_factory = service_factory
         self._waiting: list[tuple[Callable[[ExamService], object], Callable[[BaseException], object] | None]] = []
         self.writer = StoreWriter(self)
+        self._resume_gc = resume_gc
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The sign-in screen, at the bottom of the screen stack: the first one drawn, and the one signing out goes
+        back to. Textual's own blank default screen would be composed, drawn and then covered first."""
         from exam.tui.screens.signin import SignInScreen
 
+        return SignInScreen()
+
+    async def on_mount(self) -> None:
         self.writer.start()
-        self.push_screen(SignInScreen())
+        # Ready (for a test's pilot too) once the sign-in form is mounted, as when the screen was pushed here.
+        await AwaitMount(self.screen, [self.screen])
+        if self._resume_gc:
+            self.call_after_refresh(gc.enable)  # the sign-in screen is drawn: collect again (see exam.cli.start_app)
         if self.service is None:
             # After the sign-in screen's first frame: the worker would otherwise share the interpreter with the
             # drawing of it and put it off.
@@ -212,12 +227,23 @@ class ExamApp(App[None]):
             )
 
 
-def run_app(context: LaunchContext) -> None:
+def run_app(context: LaunchContext, resume_gc: bool = False) -> None:
     """Start the TUI for the ``exam`` command; the service (plugins, banks, store) is built off the UI thread once
-    the sign-in screen is shown."""
+    the sign-in screen is shown.
+
+    Args:
+        context: The settings and, built on first use, the service.
+        resume_gc: The caller paused the cyclic garbage collector for start-up (:func:`exam.cli.start_app`). What
+            the imports made so far (modules, classes, functions: kept for the life of the process) is then frozen
+            out of every later collection (:func:`gc.freeze`), and the app resumes collecting once the sign-in
+            screen is drawn.
+    """
     lang = context.settings.lang
 
     def factory() -> ExamService:
         return context.service
 
-    ExamApp(service_factory=factory, lang=lang).run()
+    app = ExamApp(service_factory=factory, lang=lang, resume_gc=resume_gc)
+    if resume_gc:
+        gc.freeze()
+    app.run()

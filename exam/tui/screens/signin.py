@@ -16,8 +16,6 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from exam.errors import ExamError
 from exam.i18n import t
-from exam.models import Trainee
-from exam.safetext import safe_line
 from exam.tui.screens.base import ServiceScreen
 
 if TYPE_CHECKING:
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from textual.widgets import Select
 
     from exam.attempts import Attempt
+    from exam.models import Trainee
     from exam.service import ExamService
     from exam.signin import SignedIn
 
@@ -35,6 +34,8 @@ def clean(text: str) -> str:
     """NFC-normalised, one line, trimmed; escape sequences, control and format characters (bidi overrides, zero
     widths) removed (:func:`exam.safetext.safe_line`, then every other Unicode category C); at most
     :data:`MAX_FIELD` characters."""
+    from exam.safetext import safe_line  # here: the screen is drawn before anything is typed into it
+
     text = safe_line(unicodedata.normalize("NFC", text))
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()[:MAX_FIELD]
 
@@ -274,6 +275,8 @@ class SignInScreen(ServiceScreen[None]):
             error.update(t("signin.need_id"))
             self.query_one("#trainee-id", Input).focus()
             return
+        from exam.models import Trainee  # here: the screen is drawn before the domain model (and its imports) loads
+
         trainee = Trainee(
             name=name,
             id=trainee_id,
@@ -297,6 +300,8 @@ class SignInScreen(ServiceScreen[None]):
         says so for every later try."""
         self.checking = False
         reason = str(exc) if isinstance(exc, ExamError) else f"{type(exc).__name__}: {exc}"
+        from exam.safetext import safe_line
+
         self.query_one("#signin-error", Static).update(Content(t("signin.not_loaded", error=safe_line(reason))))
 
     def _refused(self, trainee: Trainee, exc: Exception) -> None:
