@@ -167,6 +167,25 @@ def _question_json(question: Question) -> str:
     return text
 
 
+_DRAWN_JSON: dict[tuple[tuple[int, ...], type, float, str], tuple[str, str]] = {}
+"""(option order, type of the points, points, section) → the canonical JSON of a drawn question around its question
+(a paper has a few sections and point values, four options two dozen orders): encoded once, not per question of
+every attempt. Bounded."""
+
+
+def _drawn_json(option_order: tuple[int, ...], points: float, section: str, question_json: str) -> str:
+    key = (option_order, type(points), points, section)  # the type too: 1 and 1.0 are one key but two texts
+    around = _DRAWN_JSON.get(key)
+    if around is None:
+        if len(_DRAWN_JSON) >= 10_000:
+            _DRAWN_JSON.clear()
+        around = _DRAWN_JSON[key] = (
+            '{"option_order":' + _canonical_text(list(option_order)) + ',"points":' + _canonical_text(points)
+            + ',"question":', ',"section":' + _canonical_text(section) + "}",
+        )  # fmt: skip
+    return around[0] + question_json + around[1]
+
+
 def _paper_digest(drawn: DrawnPaper) -> str:
     """``_sha256([SEAL_VERSION, "paper", drawn.to_dict()])``, byte for byte, with each question's JSON cached (see
     :data:`_QUESTION_JSON`): the drawn questions are written in :meth:`DrawnQuestion.to_dict`'s shape with the keys
@@ -175,10 +194,8 @@ def _paper_digest(drawn: DrawnPaper) -> str:
     data["questions"] = _TOKEN
     head = _canonical_text([SEAL_VERSION, "paper", data])
     items = ",".join(
-        '{"option_order":' + _canonical_text(list(q.option_order)) + ',"points":' + _canonical_text(q.points)
-        + ',"question":' + _question_json(q.question) + ',"section":' + _canonical_text(q.section) + "}"
-        for q in drawn.questions
-    )  # fmt: skip
+        _drawn_json(q.option_order, q.points, q.section, _question_json(q.question)) for q in drawn.questions
+    )
     token = _canonical_text(_TOKEN)
     if head.count(token) != 1:  # a field holding the token itself (never from a bank: NUL is refused): the long way
         return _sha256([SEAL_VERSION, "paper", drawn.to_dict()])
