@@ -193,7 +193,8 @@ class ExamApp(App[None]):
 
     def on_ready(self) -> None:
         """Once the first screen is on a real terminal (or a textual-serve page), watch for that terminal going
-        away: its streams hung up or closed, or ``SIGHUP``. Not in tests run headless, nor off POSIX."""
+        away: its streams hung up or closed, or ``SIGHUP`` (unless it was ignored when the app started, as ``nohup``
+        does). Not in tests run headless, nor off POSIX."""
         import asyncio
         import contextlib
         import os
@@ -211,7 +212,8 @@ class ExamApp(App[None]):
 
         watch = TerminalWatch(on_gone)
         watch.start()
-        loop.add_signal_handler(signal.SIGHUP, watch.gone, "SIGHUP")
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # started under nohup: hang-up signals stay ignored
+            loop.add_signal_handler(signal.SIGHUP, watch.gone, "SIGHUP")
 
     def terminal_gone(self, reason: str) -> None:
         """The terminal has gone (``reason``: ``"hangup"`` or ``"SIGHUP"``): finish the store work in flight, then

@@ -66,9 +66,10 @@ def _exam_command() -> str:
 
 
 class PtyApp:
-    """``exam`` on a new pty of :data:`COLUMNS` x :data:`ROWS`, its screen kept with pyte by a reader thread."""
+    """``exam`` on a new pty of :data:`COLUMNS` x :data:`ROWS`, its screen kept with pyte by a reader thread;
+    ``ignore_sighup`` starts it with ``SIGHUP`` ignored."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], ignore_sighup: bool = False) -> None:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         self.master = master
@@ -79,8 +80,10 @@ class PtyApp:
         self._reading.set()
         self._stop = threading.Event()
         try:
+            # A signal ignored by the shell stays ignored across exec, as under nohup or `trap '' HUP`.
+            command = ["sh", "-c", "trap '' HUP; exec \"$0\"", _exam_command()] if ignore_sighup else [_exam_command()]
             self.process = subprocess.Popen(
-                [_exam_command()], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+                command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
             )
         finally:
             os.close(slave)
@@ -337,3 +340,20 @@ def test_exam_without_a_terminal_to_read_says_so_and_exits(env: dict[str, str], 
     assert result.returncode == 1
     assert "终端窗口中运行" in result.stderr and "exam serve" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_ignored_sighup_stays_ignored_but_closing_the_terminal_still_ends_the_app(
+    env: dict[str, str], apps: list[PtyApp]
+) -> None:
+    """An app started with ``SIGHUP`` ignored (``trap '' HUP``, as ``nohup`` does) keeps ignoring it, and still
+    exits when its terminal is closed."""
+    app = PtyApp(env, ignore_sighup=True)
+    apps.append(app)
+    app.wait_for("学员登录")
+    os.kill(app.process.pid, signal.SIGHUP)
+    app.send("仍在运行")  # typed after the signal: shown only by an app that kept running
+    app.wait_for("仍在运行")
+    assert app.process.poll() is None
+    app.hang_up()
+    status, _cpu = app.wait_exit()
+    assert status == HANGUP_EXIT_STATUS
