@@ -7,6 +7,7 @@ tests/e2e/test_hangup.py.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections.abc import Iterator
@@ -137,8 +138,11 @@ async def test_the_app_finishes_store_work_then_exits_with_129(
     exits: list[tuple[list[str], int]] = []
     real_exit = app.exit
 
+    exited = asyncio.Event()
+
     def recording_exit(result: None = None, return_code: int = 0, message: object = None) -> None:
         exits.append((list(saved), return_code))
+        exited.set()
         real_exit(return_code=return_code)
 
     monkeypatch.setattr(app, "exit", recording_exit)
@@ -158,11 +162,7 @@ async def test_the_app_finishes_store_work_then_exits_with_129(
         await pilot.pause()
         assert exits == [] and app.terminal_lost == "hangup"
         release.set()
-        await app.writer.idle()
-        for _ in range(100):
-            if exits:
-                break
-            await pilot.pause()
+        await asyncio.wait_for(exited.wait(), WAIT)
     assert exits == [(["answer"], HANGUP_EXIT_STATUS)]
     assert app.return_code == HANGUP_EXIT_STATUS
 
@@ -177,9 +177,11 @@ async def test_leaving_after_a_hangup_keeps_the_answer_and_frees_the_attempt(
     app = make_app(mini_service)
     leases_at_exit: list[object] = []
     real_exit = app.exit
+    exited = asyncio.Event()
 
     def recording_exit(result: None = None, return_code: int = 0, message: object = None) -> None:
         leases_at_exit.append(mini_service.store.live_state(attempt_id).lease)
+        exited.set()
         real_exit(return_code=return_code)
 
     monkeypatch.setattr(app, "exit", recording_exit)
@@ -193,10 +195,7 @@ async def test_leaving_after_a_hangup_keeps_the_answer_and_frees_the_attempt(
         assert mini_service.store.live_state(attempt_id).lease is not None
         await pilot.press("1")  # queued for the store; the hang-up comes before anything waits for it
         app.terminal_gone("hangup")
-        for _ in range(100):
-            if app.return_code is not None:
-                break
-            await pilot.pause()
+        await asyncio.wait_for(exited.wait(), WAIT)
     assert app.return_code == HANGUP_EXIT_STATUS
     assert leases_at_exit == [None]
     attempt = mini_service.store.get_attempt(attempt_id)
