@@ -22,10 +22,13 @@ from exam.i18n import set_language, t
 from exam.tui.saver import StoreWriter
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from exam.config import Settings
     from exam.models import Trainee
     from exam.service import ExamService
     from exam.signin import SignedIn
+    from exam.tui.hangup import OutputFailed
 
 LOAD_WORKER = "load-service"
 """The name of the thread worker that builds the service (plugins, banks, store)."""
@@ -215,9 +218,20 @@ class ExamApp(App[None]):
         if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # started under nohup: hang-up signals stay ignored
             loop.add_signal_handler(signal.SIGHUP, watch.gone, "SIGHUP")
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, or for Linux and macOS one that survives its terminal going away
+        (:func:`exam.tui.hangup.hangup_safe`)."""
+        from exam.tui.hangup import hangup_safe
+
+        return hangup_safe(super().get_driver_class())
+
+    def on_output_failed(self, message: OutputFailed) -> None:
+        """Writing to the terminal failed: it has gone (a hung-up terminal answers ``EIO``)."""
+        self.terminal_gone("write error")
+
     def terminal_gone(self, reason: str) -> None:
-        """The terminal has gone (``reason``: ``"hangup"`` or ``"SIGHUP"``): finish the store work in flight, then
-        exit with :data:`~exam.tui.hangup.HANGUP_EXIT_STATUS`.
+        """The terminal has gone (``reason``: ``"hangup"``, ``"SIGHUP"`` or ``"write error"``): finish the store
+        work in flight, then exit with :data:`~exam.tui.hangup.HANGUP_EXIT_STATUS`.
 
         Nothing is asked and nothing is lost: every answer is saved as it is given, and an answer still being saved
         is waited for. An attempt in progress stays in progress, to be resumed in another window, and its lease is

@@ -19,14 +19,26 @@ orphan behind.
 
 POSIX only (``select.poll``); where poll cannot watch a stream (``POLLNVAL``, as for ttys on macOS) only ``SIGHUP``
 counts.
+
+Textual's Linux driver needs two more changes to let the app exit once its terminal has hung up (see
+:func:`hangup_safe`): its writer thread dies on the first ``EIO`` and the app then blocks on a full queue, and the
+``SIGCONT`` the kernel sends with ``SIGHUP`` makes it start its threads again on the dead terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import select
 import threading
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
 
 HANGUP_EXIT_STATUS = 129
 """The exit status when the terminal went away: 128 + ``SIGHUP``, as a shell reports a process ended by a hang-up."""
@@ -106,3 +118,101 @@ class TerminalWatch:
                 # POLLNVAL: closed, or a stream poll cannot watch; stop asking about it
                 poller.unregister(fd)
                 watched.discard(fd)
+
+
+# -- Textual's Linux driver, made to survive its terminal going away ---------------------------------------------------
+
+
+class OutputFailed(Message):
+    """Posted to the app by the terminal driver when writing to the terminal failed (``EIO``: it has hung up)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+        """The error of the first write that failed."""
+
+
+class TerminalOutput:
+    """The Linux driver's output stream: writes go to ``file`` until one fails, then are discarded.
+
+    Textual's writer thread dies on the first failed write (a hung-up terminal answers ``EIO``); its queue of 30
+    writes then fills and the next write from the UI thread blocks for ever, so the app never finishes exiting.
+    Discarding keeps every write returning; ``failed`` is told once (from the writer thread).
+
+    Args:
+        file: The stream the driver writes to (stderr).
+        failed: Called once with the first ``OSError``; must be thread-safe and must not block.
+    """
+
+    def __init__(self, file: TextIO, failed: Callable[[OSError], object]) -> None:
+        self._file = file
+        self._failed = failed
+        self.error: OSError | None = None
+        """The first write error; from then on nothing is written."""
+
+    def _fail(self, error: OSError) -> None:
+        if self.error is None:
+            self.error = error
+            self._failed(error)
+
+    def write(self, text: str) -> int:
+        if self.error is None:
+            try:
+                return self._file.write(text)
+            except OSError as error:
+                self._fail(error)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self._file.flush()
+            except OSError as error:
+                self._fail(error)
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def isatty(self) -> bool:
+        return self._file.isatty()
+
+
+def hangup_safe(driver_class: type[Driver]) -> type[Driver]:
+    """The driver class the app should use: ``driver_class`` itself, except Textual's Linux driver, for which a
+    subclass that survives its terminal going away (:func:`_linux_driver`)."""
+    if os.name != "posix":
+        return driver_class
+    from textual.drivers.linux_driver import LinuxDriver
+
+    return _linux_driver() if driver_class is LinuxDriver else driver_class
+
+
+@functools.cache
+def _linux_driver() -> type[Driver]:
+    """Textual 8's ``LinuxDriver`` with two changes, both for a terminal that goes away (Textual 8.2.8):
+
+    - its output is a :class:`TerminalOutput`, so a write to a hung-up terminal is discarded instead of killing the
+      writer thread and then blocking the app for ever; the first failure is posted to the app as
+      :class:`OutputFailed`;
+    - ``SIGCONT`` resumes application mode only after the driver itself stopped the app (``SIGTSTP``, Ctrl+Z). The
+      kernel sends ``SIGCONT`` with ``SIGHUP`` when a terminal hangs up (tmux ``kill-server``, a closed window), and
+      Textual's handler would start a second writer and a second input thread on the dead terminal.
+    """
+    from textual.drivers.linux_driver import LinuxDriver
+
+    class HangupSafeLinuxDriver(LinuxDriver):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if self._file is not None:
+                # Duck-typed: the writer thread calls write, flush and fileno only.
+                self._file = cast(Any, TerminalOutput(self._file, self._output_failed))
+
+        def _output_failed(self, error: OSError) -> None:
+            with contextlib.suppress(RuntimeError):  # the event loop has closed: the app is gone already
+                self.send_message(OutputFailed(error))
+
+        def _sigcont_application(self, *args: Any) -> None:
+            if self._must_signal_resume:  # set by _sigtstp_application: this driver stopped the app itself
+                super()._sigcont_application(*args)
+
+    return HangupSafeLinuxDriver

@@ -29,7 +29,7 @@ import psutil
 import pyte
 import pytest
 
-from exam.tui.hangup import HANGUP_EXIT_STATUS
+from exam.tui.hangup import HANGUP_EXIT_STATUS, HANGUP_GRACE_SECONDS
 from tests.e2e._room import TerminalSession, room_cookie, room_env, running_room
 
 pytestmark = pytest.mark.slow
@@ -357,3 +357,55 @@ def test_an_ignored_sighup_stays_ignored_but_closing_the_terminal_still_ends_the
     app.hang_up()
     status, _cpu = app.wait_exit()
     assert status == HANGUP_EXIT_STATUS
+
+
+@pytest.mark.tmux
+def test_killing_its_tmux_ends_the_app_by_itself(env: dict[str, str]) -> None:
+    """tmux's pane is the app's controlling terminal: killing tmux hangs it up, and the kernel sends ``SIGHUP`` and
+    ``SIGCONT``. Textual's driver then restarted itself on the dead terminal and its next writes blocked for ever,
+    so only the last resort (10 s after the hang-up) ended the app. It now ends by itself, before that."""
+    binary = shutil.which("tmux")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is required in CI (.ci/run installs it)")
+        pytest.skip("tmux is not installed")
+    socket = f"exam-hup-{os.getpid()}-{time.monotonic_ns()}"
+    exports = " ".join(f"{k}='{v}'" for k, v in env.items() if k.startswith(("EXAM_", "TERM", "LANG")))
+    try:
+        subprocess.run(
+            [binary, "-L", socket, "-u", "new-session", "-d", "-s", "exam", "-x", "100", "-y", "30",
+             f"env {exports} '{_exam_command()}'"],
+            check=True,
+            env=env,
+        )  # fmt: skip
+
+        def screen() -> str:
+            return subprocess.run(
+                [binary, "-L", socket, "capture-pane", "-p", "-t", "exam"], capture_output=True, text=True
+            ).stdout
+
+        deadline = time.monotonic() + 30
+        while "学员登录" not in screen():
+            assert time.monotonic() < deadline, f"no sign-in screen:\n{screen()}"
+            time.sleep(0.1)
+        for keys in (["-l", "赵六"], ["Enter"], ["-l", "hup002"], ["Enter", "Enter", "Enter", "Enter"]):
+            subprocess.run([binary, "-L", socket, "send-keys", "-t", "exam", *keys], check=True)
+        while "设置 PIN" not in screen():
+            assert time.monotonic() < deadline, f"no PIN dialog:\n{screen()}"
+            time.sleep(0.1)
+        pane = subprocess.run(
+            [binary, "-L", socket, "list-panes", "-t", "exam", "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        app = psutil.Process(int(pane.strip()))
+        hung_up = time.monotonic()
+    finally:
+        subprocess.run([binary, "-L", socket, "kill-server"], capture_output=True)
+    try:
+        app.wait(EXIT_WAIT)  # not our child: psutil polls until it has gone
+    except psutil.TimeoutExpired:
+        app.kill()
+        raise AssertionError("the app outlived its tmux") from None
+    assert time.monotonic() - hung_up < HANGUP_GRACE_SECONDS, "ended by the last resort, not by itself"

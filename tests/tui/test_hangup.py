@@ -8,6 +8,7 @@ tests/e2e/test_hangup.py.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pytest
 
 from exam.attempts import AttemptStatus
 from exam.service import ExamService
-from exam.tui.hangup import HANGUP_EXIT_STATUS, TerminalWatch
+from exam.tui.hangup import HANGUP_EXIT_STATUS, TerminalOutput, TerminalWatch, hangup_safe
 from exam.tui.screens.exam import ExamScreen
 from tests.tui.conftest import make_app, sign_in, start_first_paper
 
@@ -156,7 +157,7 @@ async def test_the_app_finishes_store_work_then_exits_with_129(
 
     async with app.run_test(size=(100, 30)) as pilot:
         app.writer.run(slow_save, saved.append)
-        assert writing.wait(WAIT)
+        assert await asyncio.to_thread(writing.wait, WAIT)  # waited for off the event loop, which the worker needs
         app.terminal_gone("hangup")
         app.terminal_gone("SIGHUP")
         await pilot.pause()
@@ -202,3 +203,35 @@ async def test_leaving_after_a_hangup_keeps_the_answer_and_frees_the_attempt(
     assert attempt.status is AttemptStatus.IN_PROGRESS
     assert attempt.response(first) is not None
     assert mini_service.store.live_state(attempt_id).lease is None
+
+
+def test_output_to_a_hung_up_terminal_is_discarded_and_reported_once() -> None:
+    """The Linux driver's output once its pty is closed: the write that fails (EIO) is reported once, and it and
+    every later write and flush return instead of raising (Textual's writer thread died on the first, and the app
+    then blocked on its full queue)."""
+    master, slave = os.openpty()
+    errors: list[OSError] = []
+    # Unbuffered, so that nothing the pty refused is left to be written again when the stream is closed.
+    with io.TextIOWrapper(os.fdopen(slave, "wb", buffering=0), encoding="utf-8", write_through=True) as stream:
+        output = TerminalOutput(stream, errors.append)
+        assert output.write("第 1 题") == len("第 1 题")
+        output.flush()
+        assert errors == []
+        os.close(master)
+        for text in ("第 2 题", "第 3 题"):
+            assert output.write(text) == len(text)
+            output.flush()
+        assert len(errors) == 1 and isinstance(errors[0], OSError) and output.error is errors[0]
+        assert output.fileno() == slave
+
+
+def test_only_textual_linux_driver_is_replaced() -> None:
+    """The app gets the hang-up-safe subclass for Textual's Linux driver and any other driver unchanged (the web
+    driver textual-serve asks for, the headless one of tests)."""
+    from textual.drivers.headless_driver import HeadlessDriver
+    from textual.drivers.linux_driver import LinuxDriver
+    from textual.drivers.web_driver import WebDriver
+
+    safe = hangup_safe(LinuxDriver)
+    assert safe is not LinuxDriver and issubclass(safe, LinuxDriver)
+    assert hangup_safe(WebDriver) is WebDriver and hangup_safe(HeadlessDriver) is HeadlessDriver
