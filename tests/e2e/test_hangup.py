@@ -3,8 +3,9 @@ trainee resumes the attempt, with the answer given before, in a new window (issu
 
 The app runs in a real pseudo-terminal made here (as a benchmark, an SSH server or tmux makes one), in its own
 session without a controlling terminal, so closing the pty gives it end-of-file and hang-ups on its streams only, no
-``SIGHUP`` from the kernel: the case that left Textual's input thread spinning. ``SIGHUP`` is tested on its own, and
-so is a room whose ``exam serve`` dies (its apps' terminal is the pipes to it).
+``SIGHUP`` from the kernel: the case that left Textual's input thread spinning. ``SIGHUP`` is tested on its own; so
+are tmux killed (the pane is the app's controlling terminal: the kernel sends ``SIGHUP`` and ``SIGCONT``) and a room
+whose ``exam serve`` dies (its apps' terminal is the pipes to it).
 """
 
 from __future__ import annotations
