@@ -27,6 +27,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "submitted automatically when time is up.\nStart the app and sign in again to carry on.",
     ),
     "quit.confirm": ("退出", "Quit"),
+    # -- issue 17 (orphaned apps): the app needs a terminal it can read; it exits when that terminal goes away --------
+    "app.no_terminal": (
+        "考试程序要在终端窗口中运行，但它的输入不是终端（而是文件、管道或 /dev/null）。"
+        "请在终端窗口中直接运行 exam，或用 exam serve 在浏览器中考试。",
+        "The exam app must run in a terminal window, but its input is not a terminal (it is a file, a pipe or "
+        "/dev/null). Run exam in a terminal window, or use exam serve for exams in the browser.",
+    ),
     "key.close": ("关闭", "Close"),
     "key.prev": ("上一题", "Previous"),
     "key.next": ("下一题", "Next"),

@@ -25,10 +25,13 @@ from exam.i18n import set_language, t
 from exam.tui.saver import StoreWriter
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from exam.config import Settings
     from exam.models import Trainee
     from exam.service import ExamService
     from exam.signin import SignedIn
+    from exam.tui.hangup import OutputFailed
 
 LOAD_WORKER = "load-service"
 """The name of the thread worker that builds the service (plugins, banks, store)."""
@@ -199,6 +202,92 @@ class ExamApp(App[None]):
             lambda ok: self.exit() if ok else None,
         )
 
+    # --- The terminal going away (issue 17: an orphaned app must exit, not spin) -------------------------------
+    # Kept in one block (its imports too); the watch itself and why it is needed: exam/tui/hangup.py.
+
+    terminal_lost: str | None = None
+    """Why the app's terminal counts as gone (``"hangup"``, ``"SIGHUP"``), once it does: the app then exits with
+    :data:`~exam.tui.hangup.HANGUP_EXIT_STATUS` (see :meth:`terminal_gone`)."""
+
+    def on_ready(self) -> None:
+        """Once the first screen is on a real terminal (or a textual-serve page), watch for that terminal going
+        away: its streams hung up or closed, or ``SIGHUP`` (unless it was ignored when the app started, as ``nohup``
+        does). Not in tests run headless, nor off POSIX."""
+        import asyncio
+        import contextlib
+        import os
+        import signal
+
+        if self.is_headless or os.name != "posix":
+            return
+        from exam.tui.hangup import TerminalWatch
+
+        loop = asyncio.get_running_loop()
+
+        def on_gone(reason: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the app is gone already
+                loop.call_soon_threadsafe(self.terminal_gone, reason)
+
+        watch = TerminalWatch(on_gone)
+        watch.start()
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # started under nohup: hang-up signals stay ignored
+            loop.add_signal_handler(signal.SIGHUP, watch.gone, "SIGHUP")
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform, or for Linux and macOS one that survives its terminal going away
+        (:func:`exam.tui.hangup.hangup_safe`)."""
+        from exam.tui.hangup import hangup_safe
+
+        return hangup_safe(super().get_driver_class())
+
+    def on_output_failed(self, message: OutputFailed) -> None:
+        """Writing to the terminal failed: it has gone (a hung-up terminal answers ``EIO``)."""
+        self.terminal_gone("write error")
+
+    def terminal_gone(self, reason: str) -> None:
+        """The terminal has gone (``reason``: ``"hangup"``, ``"SIGHUP"`` or ``"write error"``): finish the store
+        work in flight, then exit with :data:`~exam.tui.hangup.HANGUP_EXIT_STATUS`.
+
+        Nothing is asked and nothing is lost: every answer is saved as it is given, and an answer still being saved
+        is waited for. An attempt in progress stays in progress, to be resumed in another window, and its lease is
+        given up after those saves (:meth:`ExamService.close_session <exam.service.ExamService.close_session>`).
+        Should that store work not end within half of :data:`~exam.tui.hangup.HANGUP_GRACE_SECONDS`, the app exits
+        without it; the lease is then left to go stale as the lease rules say (at once on this computer, where the
+        process has ended; after 30 s elsewhere).
+        """
+        if self.terminal_lost is not None:
+            return
+        self.terminal_lost = reason
+        if self._driver is not None:
+            # Textual's Linux driver reads end-of-file from a hung-up terminal in a tight loop (one core busy until
+            # the process ends; Textualize/textual PR #6690): stop its input thread now, not at shutdown.
+            self._driver.disable_input()
+        self.run_worker(self._leave_after_hangup(), name="leave-after-hangup", exit_on_error=False)
+
+    async def _leave_after_hangup(self) -> None:
+        import asyncio
+        from functools import partial
+
+        from exam.tui.hangup import HANGUP_EXIT_STATUS, HANGUP_GRACE_SECONDS
+        from exam.tui.screens.exam import ExamScreen
+
+        if self.service is not None:
+            # Give up the lease of an attempt open here, after the saves queued before it (the store queue is
+            # FIFO), so another computer need not wait for it to go stale; the exam screen's own release when it
+            # is unmounted comes after the store queue has stopped.
+            for screen in self.screen_stack:
+                if isinstance(screen, ExamScreen):
+                    self.writer.run(partial(self.service.close_session, screen.session), _ignore, _ignore)
+        try:
+            # Half the watch's grace: the other half is for Textual's own shutdown.
+            await asyncio.wait_for(self.writer.idle(), timeout=HANGUP_GRACE_SECONDS / 2)
+        except TimeoutError:
+            pass  # a save that hangs was never acknowledged to the trainee; leave it to the store's own rules
+        finally:
+            self.exit(return_code=HANGUP_EXIT_STATUS)
+
+    # --- end of the terminal-going-away block ---------------------------------------------------------------------
+
     def action_help_quit(self) -> None:
         """Ctrl+C (which copies in a text box) tells how to quit instead of Textual's English hint."""
         self.notify(t("app.ctrl_c_body"), title=t("app.ctrl_c_title"))
@@ -243,7 +332,43 @@ def run_app(context: LaunchContext, resume_gc: bool = False) -> None:
     def factory() -> ExamService:
         return context.service
 
+    _require_terminal()
     app = ExamApp(service_factory=factory, lang=lang, resume_gc=resume_gc)
     if resume_gc:
         gc.freeze()
-    app.run()
+    try:
+        app.run()
+    except OSError:
+        # Textual's shutdown writes the terminal's reset to the terminal that has gone (textual-serve's pipe: a
+        # broken pipe): expected then, and nothing to tell anyone about; any other time it is an error.
+        if app.terminal_lost is None:
+            raise
+    if app.terminal_lost is not None:
+        from exam.tui.hangup import HANGUP_EXIT_STATUS
+
+        raise SystemExit(HANGUP_EXIT_STATUS)
+    if app.return_code:  # Textual gave up (an error it showed): not a clean exit
+        raise SystemExit(app.return_code)
+
+
+def _ignore(_value: object) -> None:
+    """A store job's result or error that nobody waits for (the app is leaving)."""
+
+
+def _require_terminal() -> None:
+    """Refuse to start the terminal app when its input is not a terminal (a file, a pipe, ``/dev/null``): Textual's
+    Linux driver would read end-of-file there in a tight loop, one core busy for as long as the process lived
+    (Textualize/textual PR #6690), with nobody able to type. A driver chosen by the environment (textual-serve's
+    web driver, whose input is a pipe by design) is left alone.
+
+    Raises:
+        ExamError: The input is not a terminal.
+    """
+    import os
+    import sys
+
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    stdin = sys.__stdin__
+    if stdin is None or not stdin.isatty():
+        raise ExamError(t("app.no_terminal"))
