@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FLAT_FACTOR = 1.5
 """A figure is flat when its value at the largest size is at most this many times its value at the smallest ..."""
@@ -103,6 +103,26 @@ def exit_status(verdicts: Sequence[Verdict]) -> int:
     if not verdicts or any(v.figure is None for v in verdicts):
         return 2
     return 0 if all(v.met for v in verdicts) else 1
+
+
+def missed_measured(verdicts: Sequence[Verdict]) -> bool:
+    """Whether a group of verdicts has a measured miss (a figure over its target, not a row that could not be
+    measured): what ``--retry-misses`` measures once more."""
+    return any(v.figure is not None and not v.met for v in verdicts)
+
+
+def retried(first: Sequence[Verdict], second: Sequence[Verdict]) -> list[Verdict]:
+    """The verdicts of a group measured again after a miss: the second run's, each noting the first run's figure for
+    the same line, so a miss must happen twice in a row to count (a noisy neighbour once is not a regression)."""
+    before = {v.label: v for v in first}
+    judged = []
+    for verdict in second:
+        earlier = before.get(verdict.label)
+        if earlier is not None and earlier.figure is not None:
+            was = f"first run {earlier.figure:.2f} {earlier.unit}{'' if earlier.met else ' (miss)'}"
+            verdict = replace(verdict, note=f"{verdict.note}; {was}" if verdict.note else was)
+        judged.append(verdict)
+    return judged
 
 
 def format_verdict(verdict: Verdict) -> str:

@@ -82,6 +82,7 @@ class Settings:
     rss_guard_mib: float
     timeout: float
     exam: str
+    retry_misses: bool = False
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -117,6 +118,12 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         "--rss-guard", type=float, default=4096, metavar="MIB", help="kill a command above this RSS (default 4096)"
     )
     parser.add_argument("--timeout", type=float, default=600, help="seconds before a command is stopped (600)")
+    parser.add_argument(
+        "--retry-misses",
+        action="store_true",
+        help="measure a row that missed its target once more and judge it by that run (what CI does: a shared "
+        "machine's noise once is not a regression; a miss twice in a row is)",
+    )
     args = parser.parse_args(argv)
     exam = Path(sys.executable).with_name("exam")
     found = str(exam) if exam.exists() else shutil.which("exam")
@@ -139,6 +146,7 @@ def parse_args(argv: Sequence[str] | None) -> Settings:
         rss_guard_mib=args.rss_guard,
         timeout=args.timeout,
         exam=found,
+        retry_misses=bool(args.retry_misses),
     )
 
 
@@ -381,10 +389,11 @@ def bank_loads(
     ``repeats`` of each (default ``settings.repeats``)."""
     repeats = repeats or settings.repeats
     cold, warm, last = [], [], {}
-    for k in range(repeats):
-        last = in_fresh_process(settings, "load", dirs, settings.work / f"cache-{label}-cold-{k}")
+    for _ in range(repeats):  # each in a new, empty cache folder (also when the row is measured again)
+        empty = Path(tempfile.mkdtemp(prefix=f"cache-{label}-cold-", dir=settings.work))
+        last = in_fresh_process(settings, "load", dirs, empty)
         cold.append(ms(last["seconds"]))
-    warm_cache = settings.work / f"cache-{label}-warm"
+    warm_cache = Path(tempfile.mkdtemp(prefix=f"cache-{label}-warm-", dir=settings.work))
     in_fresh_process(settings, "load", dirs, warm_cache)  # fills it
     for _ in range(repeats):
         last = in_fresh_process(settings, "load", dirs, warm_cache)
@@ -780,15 +789,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ([5, 6, 7], "service rows", lambda: rows_service(settings, s, wanted)),
                 ([4, 11], "exam screen rows", lambda: rows_exam_screen(settings, s, floor_app, wanted)),
             ]
+        groups: list[tuple[list[int], str, Callable[[], list[Verdict]], list[Verdict]]] = []
         for rows, label, measure in plan:
             rows = [r for r in rows if r in wanted]
             if not rows:
                 continue
             say(f"  ... row {','.join(map(str, rows))}: {label}")
-            count = len(verdicts)
-            with guarded(verdicts, rows, label):
-                verdicts += measure()
-            report(verdicts[count:])
+            judged: list[Verdict] = []
+            with guarded(judged, rows, label):
+                judged += measure()
+            report(judged)
+            groups.append((rows, label, measure, judged))
+        if settings.retry_misses:
+            for index, (rows, label, measure, judged) in enumerate(groups):
+                if not judging.missed_measured(judged):
+                    continue
+                say(f"  ... row {','.join(map(str, rows))} again (--retry-misses): {label}")
+                again: list[Verdict] = []
+                with guarded(again, rows, label):
+                    again += measure()
+                groups[index] = (rows, label, measure, judging.retried(judged, again))
+                report(groups[index][3])
+        for _rows, _label, _measure, judged in groups:
+            verdicts += judged
     finally:
         shutil.rmtree(settings.work, ignore_errors=True)
     say("\nsummary, in row order:")

@@ -14,7 +14,9 @@ from benchmarks.judging import (
     format_verdict,
     is_flat,
     median,
+    missed_measured,
     ratio_at_most,
+    retried,
     unmeasured,
 )
 
@@ -84,3 +86,21 @@ def test_median_of_no_samples_is_an_error_not_zero() -> None:
     with pytest.raises(ValueError):
         median([])
     assert median([3.0, 1.0, 2.0]) == 2.0
+
+
+def test_only_a_measured_miss_is_measured_again() -> None:
+    """``--retry-misses`` measures again a group with a figure over its target; a group that passed, or a row that
+    could not be measured (a broken suite, never noise), is not retried."""
+    assert missed_measured([at_most(6, "start", 1.0, "ms", 20), at_most(6, "start", 30.0, "ms", 20)])
+    assert not missed_measured([at_most(6, "start", 1.0, "ms", 20)])
+    assert not missed_measured([unmeasured(3, "bank loads", "loads", "refused")])
+
+
+def test_a_retried_group_is_judged_by_its_second_run_and_says_so() -> None:
+    """A miss then a pass is a pass noting the first figure; a miss twice stays a miss (exit 1)."""
+    first = [ratio_at_most(1, "start-up", 240.0, 150.0, "ms", 1.5), at_most(1, "other", 1.0, "ms", 20)]
+    passed = retried(first, [ratio_at_most(1, "start-up", 200.0, 150.0, "ms", 1.5), at_most(1, "other", 2.0, "ms", 20)])
+    assert [v.met for v in passed] == [True, True] and exit_status(passed) == 0
+    assert "first run 240.00 ms (miss)" in passed[0].note and "first run 1.00 ms" in passed[1].note
+    twice = retried(first, [ratio_at_most(1, "start-up", 241.0, 150.0, "ms", 1.5)])
+    assert exit_status(twice) == 1 and "first run 240.00 ms (miss)" in format_verdict(twice[0])
