@@ -167,14 +167,15 @@ def _question_json(question: Question) -> str:
     return text
 
 
-_DRAWN_JSON: dict[tuple[tuple[int, ...], type, float, str], tuple[str, str]] = {}
-"""(option order, type of the points, points, section) → the canonical JSON of a drawn question around its question
-(a paper has a few sections and point values, four options two dozen orders): encoded once, not per question of
-every attempt. Bounded."""
+_DRAWN_JSON: dict[tuple[str, str, str], tuple[str, str]] = {}
+"""(option order, points, section) → the canonical JSON of a drawn question around its question (a paper has a few
+sections and point values, four options two dozen orders): encoded once, not per question of every attempt. Keyed
+by ``repr`` of the order and the points, so values equal in Python but written differently in JSON stay apart
+(``2`` and ``2.0``, ``0.0`` and ``-0.0``, ``True`` and ``1``). Bounded."""
 
 
 def _drawn_json(option_order: tuple[int, ...], points: float, section: str, question_json: str) -> str:
-    key = (option_order, type(points), points, section)  # the type too: 1 and 1.0 are one key but two texts
+    key = (repr(option_order), repr(points), section)
     around = _DRAWN_JSON.get(key)
     if around is None:
         if len(_DRAWN_JSON) >= 10_000:
@@ -386,8 +387,10 @@ def sealed_answers(store: AttemptStore, paper: str) -> dict[str, str]:
     records = store.all_records(ANSWERS_TABLE)
     if not records:
         return {}
-    latest = latest_seals(store.seal_log())
+    # Pending effects before the log: a change sealed between the two reads then shows as pending (read whole), never
+    # as an old record that still matches the log read before its new seal.
     pending = {a for a, effects in store.pending_effects().items() if "seal" in effects}
+    latest = latest_seals(store.seal_log())
     found: dict[str, str] = {}
     for attempt_id, record in records.items():
         if type(record) is not dict or record.get("paper") != paper or attempt_id in pending:

@@ -411,9 +411,10 @@ def _moments(
 ) -> tuple[float, float | None, float | None, float | None, float | None]:
     """``(x̄, V(x), V(y), C(x, y), C_max)`` of paired columns, where ``C_max`` is the covariance of both columns each
     sorted ascending (the discriminative efficiency's denominator; sorting leaves the means unchanged, so it is
-    the sum of the sorted deviations' products). Two passes, over deviations from the means, so values far from
-    zero keep their digits; every loop is a C loop (``map``, ``sum``, ``sorted``). The last four are ``None`` for
-    fewer than two pairs, ``x̄`` is 0.0 for none."""
+    the sum of the sorted deviations' products). The corrected two-pass algorithm (Chan, Golub and LeVeque,
+    *Algorithms for computing the sample variance*, 1983): deviations from the means, less the square of their sum
+    over n, so values far from zero keep their digits; every loop is a C loop (``map``, ``sum``, ``sorted``). The
+    last four are ``None`` for fewer than two pairs, ``x̄`` is 0.0 for none."""
     n = len(xs)
     if not n:
         return 0.0, None, None, None, None
@@ -421,33 +422,31 @@ def _moments(
     if n < 2:
         return mean_x, None, None, None, None
     dx = list(map(sub, xs, repeat(mean_x, n)))
-    vx = sum(map(mul, dx, dx)) / (n - 1)
+    sx = sum(dx)  # the rounding of the mean: subtracting its square keeps the digits (the corrected two-pass)
+    vx = max(0.0, sum(map(mul, dx, dx)) - sx * sx / n) / (n - 1)
     if ys is xs:
         return mean_x, vx, vx, vx, vx
     dy = list(map(sub, ys, repeat(sum(ys) / n, n)))
-    cov = sum(map(mul, dx, dy)) / (n - 1)
-    cov_max = sum(map(mul, sorted(dx), sorted(dy))) / (n - 1)
-    return mean_x, vx, sum(map(mul, dy, dy)) / (n - 1), cov, cov_max
+    sy = sum(dy)
+    cov = (sum(map(mul, dx, dy)) - sx * sy / n) / (n - 1)
+    cov_max = (sum(map(mul, sorted(dx), sorted(dy))) - sx * sy / n) / (n - 1)
+    return mean_x, vx, max(0.0, sum(map(mul, dy, dy)) - sy * sy / n) / (n - 1), cov, cov_max
 
 
 def _tally(responses: Sequence[Any]) -> ResponseTally:
-    """The :class:`ResponseTally` of a question's responses, counted by value first (a 多选题's lists as tuples)."""
-    try:
-        counts = Counter(responses)
-    except TypeError:  # lists (多选题) or other unhashable values
-        counts = Counter(tuple(r) if type(r) is list else r if _hashable(r) else repr(r) for r in responses)
+    """The :class:`ResponseTally` of a question's responses: counted by (type, value) first — ``True`` and ``1`` are
+    one dict key but not one response — then each distinct response added with its count; responses that cannot be
+    counted so (a 多选题's lists) are added one by one. Equal to adding each response as it comes."""
     tally = ResponseTally()
-    for value, times in counts.items():
-        tally.add(list(value) if type(value) is tuple else value, times)
-    return tally
-
-
-def _hashable(value: Any) -> bool:
     try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
+        counts = Counter(zip(map(type, responses), responses, strict=True))
+    except TypeError:  # lists (多选题) or other unhashable values
+        for response in responses:
+            tally.add(response)
+        return tally
+    for (_, value), times in counts.items():
+        tally.add(value, times)
+    return tally
 
 
 def _item_statistics(

@@ -8,6 +8,7 @@ import math
 import statistics
 import weakref
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -129,6 +130,8 @@ def test_column_moments_keep_their_digits_far_from_zero() -> None:
     assert cov == pytest.approx(covariance(xs, ys), rel=1e-12)
     assert cov is not None and cov_max is not None
     assert cov_max == pytest.approx(covariance(sorted(xs), sorted(ys)), rel=1e-12) and cov_max > cov
+    far = [2e16 + 4 * (i % 3) for i in range(10)]  # the rounding of the mean is corrected (exact: 12.2667)
+    assert _moments(far, far)[1] == pytest.approx(sample_variance([4.0 * (i % 3) for i in range(10)]), rel=1e-9)
     assert _moments([3.0], [1.0]) == (3.0, None, None, None, None)
     assert _moments([], []) == (0.0, None, None, None, None)
 
@@ -138,7 +141,8 @@ def test_responses_counted_by_value_equal_counted_one_by_one() -> None:
     typed text) equals counting each response as it comes."""
     from exam.trainer.analysis import ResponseTally, _tally
 
-    responses = ["A", "a", "B", None, "", [], ["A", "C"], ["C", "A"], ["a", "c"], True, False, True, "typed", {"x": 1}]
+    responses: list[Any] = ["A", "a", "B", None, "", [], ["A", "C"], ["C", "A"], ["a", "c"], True, False, True,
+                            "typed", {"x": 1}, 1, 0, [["A"]], [{"x": 1}]]  # fmt: skip
     one_by_one = ResponseTally()
     for response in responses * 3:
         one_by_one.add(response)
@@ -146,6 +150,20 @@ def test_responses_counted_by_value_equal_counted_one_by_one() -> None:
     for field in ("letters", "trues", "falses", "unanswered"):
         assert getattr(counted, field) == getattr(one_by_one, field), field
     assert counted.letters == {"A": 15, "B": 3, "C": 9}
+    hashable: list[Any] = [
+        "A",
+        True,
+        1,
+        False,
+        0,
+        "B",
+        True,
+    ]  # the fast path: True and 1 are one dict key, not one response
+    for field in ("letters", "trues", "falses", "unanswered"):
+        one = ResponseTally()
+        for value in hashable:
+            one.add(value)
+        assert getattr(_tally(hashable), field) == getattr(one, field), field
 
 
 def test_analysis_holds_no_attempt_it_was_given() -> None:

@@ -653,6 +653,10 @@ def test_the_paper_digest_is_the_canonical_json_digest_byte_for_byte(registry: R
             questions=tuple(replaced(q, section='第"一"部分\\', points=q.points + 0.5) for q in drawn.questions),
         )
         assert _paper_digest(odd) == _sha256([SEAL_VERSION, "paper", odd.to_dict()])
-        for points in (2, 2.0, 2):  # equal as keys, different as JSON ("2" and "2.0"): the cache keeps them apart
+        # Equal as dict keys, different as JSON ("2" and "2.0", "0.0" and "-0.0", true and 1): kept apart.
+        for points in (2, 2.0, 2, 0.0, -0.0, True, 1):
             same = replaced(drawn, questions=tuple(replaced(q, points=points) for q in drawn.questions))
+            assert _paper_digest(same) == _sha256([SEAL_VERSION, "paper", same.to_dict()])
+        for order in ((1, 0), (True, False), (1, 0)):  # a hand-edited attempt's order as booleans
+            same = replaced(drawn, questions=tuple(replaced(q, option_order=order) for q in drawn.questions))
             assert _paper_digest(same) == _sha256([SEAL_VERSION, "paper", same.to_dict()])

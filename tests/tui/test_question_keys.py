@@ -162,6 +162,28 @@ async def test_one_tab_enters_the_blank_and_esc_leaves_it_in_the_exam(mini_servi
         assert mini_service.attempt(screen.attempt_id).responses[short.id].value == "ok"
 
 
+async def test_right_tab_and_text_in_one_burst_land_in_the_next_questions_text_box(mini_service: ExamService) -> None:
+    """→, Tab and the text arriving together (a browser's batched input, a quick typist): the Tab waits for the next
+    question's text box to be mounted and the text goes into it and is saved — found in Chromium, where the text was
+    lost when Tab came before the box existed."""
+    app = make_app(mini_service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await start_first_paper(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        await screen.show_question(3)  # a blank: → replaces its inputs with the short answer's text box
+        app.post_message(events.Key("right", None))
+        app.post_message(events.Key("tab", None))
+        for character in "负责联系":
+            app.post_message(events.Key(character, character))
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.focused, TextArea) and app.focused.text == "负责联系"
+        short = screen.paper.questions[4]
+        assert mini_service.attempt(screen.attempt_id).responses[short.id].value == "负责联系"
+
+
 async def test_esc_in_a_practice_blank_leaves_the_blank_not_the_set(mini_service: ExamService) -> None:
     """In practice one Tab enters a blank; Esc there leaves the blank and keeps the set open; a second Esc leaves."""
     app = make_app(mini_service)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from exam.service import ExamService
     from exam.tui.app import ExamApp
     from exam.tui.saver import StoreWriter
+    from exam.tui.widgets.question_view import QuestionView
 
 ResultT = TypeVar("ResultT")
 
@@ -122,6 +123,54 @@ class ServiceScreen(Screen[ResultT]):
         called before any key that came after it. A screen whose keys act on what a click changes (the exam's answer
         card) acts on the click here and then ignores the widget's own click message, which comes later. Nothing by
         default."""
+
+
+class QuestionScreen(ServiceScreen[None]):
+    """A screen that shows one question at a time (the exam, practice): Tab goes into the question's blank or text
+    box, and the keys typed right behind it go there too.
+
+    Textual hands a key to the widget that has focus when the key is read, and a (normal) Tab binding moves focus a
+    hop later: in a burst — a batching connection such as the browser's, a quick typist, a paste — the text after
+    Tab reached the screen and was lost (found in Chromium). So Tab is a priority binding that holds every key the
+    screen receives from then on, and, in input order (after the keys before it, e.g. → to this question), focuses
+    the box once it is mounted and hands it the held keys in the order they came; keys with nothing to type into
+    take their usual way.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "enter_input", "key.enter_input", show=False, priority=True),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        self._held: list[list[events.Key]] = []  # one list per Tab still to act: the keys received after it
+
+    @property
+    def view(self) -> QuestionView:
+        """The question shown."""
+        raise NotImplementedError
+
+    def action_enter_input(self) -> None:
+        # The hold starts in this screen's queue, behind the keys read before the Tab (they go their usual way);
+        # the focus moves in the app's, behind those keys' bindings (→ to this question): act_in_input_order's hops.
+        self.call_later(self._hold_keys)
+
+    def _hold_keys(self) -> None:
+        self._held.append([])
+        self.app.call_later(self._enter_input)
+
+    async def _enter_input(self) -> None:
+        await self.view.enter_next_input(self.focused)
+        held = self._held.pop(0) if self._held else []
+        target: Widget = self.focused or self
+        for key in held:
+            target.post_message(events.Key(key.key, key.character))
+
+    def on_key(self, event: events.Key) -> None:
+        if self._held:
+            event.stop()
+            event.prevent_default()
+            self._held[-1].append(event)
 
 
 class ExamDialog(ModalScreen[ResultT]):

@@ -26,7 +26,7 @@ from exam.i18n import t
 from exam.service import LEASE_HEARTBEAT_SECONDS, ExamSession, Heartbeat
 from exam.tui.dialogs.confirm import ConfirmDialog, submit_summary
 from exam.tui.dialogs.message import MessageDialog
-from exam.tui.screens.base import ServiceScreen
+from exam.tui.screens.base import QuestionScreen
 from exam.tui.widgets.answer_card import AnswerCard, CardGrid
 from exam.tui.widgets.countdown import DANGER_SECONDS, WARN_SECONDS, Countdown
 from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
@@ -34,7 +34,7 @@ from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
 LETTERS = "abcdefgh"
 
 
-class ExamScreen(ServiceScreen[None]):
+class ExamScreen(QuestionScreen):
     """One attempt in progress."""
 
     BINDINGS = [
@@ -47,7 +47,6 @@ class ExamScreen(ServiceScreen[None]):
         Binding("ctrl+f", "flag", "key.flag", show=False),
         Binding("ctrl+s", "submit", "key.submit", priority=True),
         Binding("escape", "leave_input", "key.leave_input", show=False),
-        Binding("tab", "enter_input", "key.enter_input", show=False),
         Binding("up", "cursor(-1)", "key.option_up", show=False),
         Binding("down", "cursor(1)", "key.option_down", show=False),
         Binding("enter,space", "choose_cursor", "key.choose", show=False),
@@ -269,14 +268,6 @@ class ExamScreen(ServiceScreen[None]):
 
     def action_choose_cursor(self) -> None:
         self._answer_by_key(self.view.choose_cursor())
-
-    def action_enter_input(self) -> None:
-        """Tab: into the first blank or the text box; from a blank, to the next one (then back to the first)."""
-        fields = self.view.input_widgets()
-        if not fields:
-            return
-        position = fields.index(self.focused) if self.focused in fields else -1
-        fields[(position + 1) % len(fields)].focus()
 
     def action_f_key(self) -> None:
         if self.view.kind in ("choice", "choices") and len(self.view.options) > LETTERS.index("f"):

@@ -17,7 +17,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from exam.i18n import t
 from exam.papers import DrawnPaper
-from exam.tui.screens.base import ServiceScreen
+from exam.tui.screens.base import QuestionScreen, ServiceScreen
 from exam.tui.screens.review import describe_key, describe_response, explanation_block
 from exam.tui.typeset import typeset
 from exam.tui.widgets.question_view import OptionBox, OptionButton, QuestionView
@@ -81,7 +81,7 @@ class PracticeSetupScreen(ServiceScreen[None]):
         self.dismiss(None)
 
 
-class PracticeScreen(ServiceScreen[None]):
+class PracticeScreen(QuestionScreen):
     """One question at a time; check it, see why, go on.
 
     Shows ``paper`` as drawn: options in its drawn (shuffled) order, as an exam shows them, labelled A, B, C … in
@@ -100,7 +100,6 @@ class PracticeScreen(ServiceScreen[None]):
         Binding("up", "cursor(-1)", "key.option_up", show=False),
         Binding("down", "cursor(1)", "key.option_down", show=False),
         Binding("enter,space", "choose_cursor", "key.choose", show=False),
-        Binding("tab", "enter_input", "key.enter_input", show=False),
         Binding("escape", "back", "review.back"),
     ]
 
@@ -183,14 +182,6 @@ class PracticeScreen(ServiceScreen[None]):
             self.run_worker(self.action_next(), exclusive=True)
         else:
             self.view.choose_cursor()
-
-    def action_enter_input(self) -> None:
-        """Tab: into the first blank or the text box; from a blank, to the next one (then back to the first)."""
-        fields = self.view.input_widgets()
-        if not fields:
-            return
-        position = fields.index(self.focused) if self.focused in fields else -1
-        fields[(position + 1) % len(fields)].focus()
 
     def click_in_input_order(self, widget: Widget, at: Offset) -> None:
         """A click on an option of the question shown or on 提交本题 / 下一题 acts before any key typed after it (an

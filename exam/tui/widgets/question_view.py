@@ -156,6 +156,7 @@ class QuestionView(Vertical):
         self._inputs_for: tuple[str, int] | None = None
         """The (input kind, size) that the widgets in :attr:`_inputs` were made for."""
         self._replacing: list[Awaitable[Any]] = []
+        self._mounting: Awaitable[Any] | None = None  # the last show's new input widgets (awaitable again)
         self._set_question(drawn, number, qtype, response)
 
     def _set_question(self, drawn: DrawnQuestion, number: int, qtype: QuestionType, response: Any) -> None:
@@ -208,7 +209,7 @@ class QuestionView(Vertical):
         else:
             old = self._inputs
             removing = self.remove_children(old) if old else None
-            mounting = self.mount_all(self._make_inputs())
+            mounting = self._mounting = self.mount_all(self._make_inputs())
             self._replacing = [step for step in (removing, mounting) if step is not None]
 
     async def replaced(self) -> None:
@@ -355,6 +356,18 @@ class QuestionView(Vertical):
             button.refresh()
 
     # -- typed answers ----------------------------------------------------------------------------------------------
+
+    async def enter_next_input(self, focused: Widget | None) -> None:
+        """Tab: focus the first blank or the text box, or from a blank (``focused``) the next one (then the first
+        again). When the question's input widgets are still being mounted (a → just before the Tab, in one burst)
+        this waits for them, so the keys typed after the Tab go into the box rather than being lost."""
+        if self._mounting is not None:
+            await self._mounting
+        fields = self.input_widgets()
+        if not fields:
+            return
+        position = fields.index(focused) if focused in fields else -1
+        fields[(position + 1) % len(fields)].focus()
 
     def input_widgets(self) -> list[Widget]:
         """The blanks or the text box of the question shown, in order."""
