@@ -435,17 +435,20 @@ def _moments(
 
 def _tally(responses: Sequence[Any]) -> ResponseTally:
     """The :class:`ResponseTally` of a question's responses: counted by (type, value) first — ``True`` and ``1`` are
-    one dict key but not one response — then each distinct response added with its count; responses that cannot be
-    counted so (a 多选题's lists) are added one by one. Equal to adding each response as it comes."""
+    one dict key but not one response — a 多选题's lists as tuples, then each distinct response added with its count;
+    if even that cannot count them (a list holding lists), one by one. Equal to adding each response as it comes."""
     tally = ResponseTally()
     try:
         counts = Counter(zip(map(type, responses), responses, strict=True))
-    except TypeError:  # lists (多选题) or other unhashable values
-        for response in responses:
-            tally.add(response)
-        return tally
-    for (_, value), times in counts.items():
-        tally.add(value, times)
+    except TypeError:  # lists (多选题)
+        try:
+            counts = Counter((list, tuple(r)) if type(r) is list else (type(r), r) for r in responses)
+        except TypeError:  # something in them that has no hash
+            for response in responses:
+                tally.add(response)
+            return tally
+    for (kind, value), times in counts.items():
+        tally.add(list(value) if kind is list else value, times)
     return tally
 
 
