@@ -18,7 +18,6 @@ import shutil
 import signal
 import struct
 import subprocess
-import sys
 import termios
 import threading
 import time
@@ -32,6 +31,7 @@ import pytest
 
 from exam.tui.hangup import HANGUP_EXIT_STATUS, HANGUP_GRACE_SECONDS
 from tests.e2e._room import TerminalSession, room_cookie, room_env, running_room
+from tests.e2e._support import exam_command
 
 pytestmark = pytest.mark.slow
 
@@ -58,14 +58,6 @@ EXIT_WAIT = 30.0
 """Bound on waiting for the process to end (it ends in well under a second; the machine may be busy)."""
 
 
-def _exam_command() -> str:
-    candidate = Path(sys.executable).with_name("exam")
-    found = str(candidate) if candidate.exists() else shutil.which("exam")
-    if not found:
-        pytest.fail("the exam command is not installed next to this Python")
-    return found
-
-
 class PtyApp:
     """``exam`` on a new pty of :data:`COLUMNS` x :data:`ROWS`, its screen kept with pyte by a reader thread;
     ``ignore_sighup`` starts it with ``SIGHUP`` ignored."""
@@ -82,7 +74,7 @@ class PtyApp:
         self._stop = threading.Event()
         try:
             # A signal ignored by the shell stays ignored across exec, as under nohup or `trap '' HUP`.
-            command = ["sh", "-c", "trap '' HUP; exec \"$0\"", _exam_command()] if ignore_sighup else [_exam_command()]
+            command = ["sh", "-c", "trap '' HUP; exec \"$0\"", exam_command()] if ignore_sighup else [exam_command()]
             self.process = subprocess.Popen(
                 command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
             )
@@ -229,7 +221,7 @@ def _sign_in(app: PtyApp, first_time: bool) -> None:
 
 def _start_paper_and_answer(app: PtyApp, env: dict[str, str]) -> None:
     listing = subprocess.run(
-        [_exam_command(), "papers", "list"], env=env, capture_output=True, text=True, check=True
+        [exam_command(), "papers", "list"], env=env, capture_output=True, text=True, check=True
     ).stdout
     ids = [line.split("│")[1].strip() for line in listing.splitlines() if line.startswith("│")]
     app.send("\x1b[B" * ids.index("hangup") + "\r")
@@ -331,7 +323,7 @@ async def test_the_apps_of_a_room_end_when_exam_serve_dies(tmp_path: Path) -> No
 def test_exam_without_a_terminal_to_read_says_so_and_exits(env: dict[str, str], stdin: str) -> None:
     """``exam`` started with its input at end-of-file from the start (``< /dev/null``, a pipe from a script) used to
     spin one core forever: it now says, in one line, that it needs a terminal window, and exits with status 1."""
-    command = [_exam_command()]
+    command = [exam_command()]
     if stdin == "/dev/null":
         result = subprocess.run(
             command, stdin=subprocess.DEVNULL, env=env, capture_output=True, text=True, timeout=EXIT_WAIT
@@ -375,7 +367,7 @@ def test_killing_its_tmux_ends_the_app_by_itself(env: dict[str, str]) -> None:
     try:
         subprocess.run(
             [binary, "-L", socket, "-u", "new-session", "-d", "-s", "exam", "-x", "100", "-y", "30",
-             f"env {exports} '{_exam_command()}'"],
+             f"env {exports} '{exam_command()}'"],
             check=True,
             env=env,
         )  # fmt: skip

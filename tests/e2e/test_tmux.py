@@ -11,13 +11,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e._support import exam_command
 
 pytestmark = pytest.mark.tmux
 
@@ -32,14 +33,6 @@ paper:
     - {title: 单选, type: single, count: 2, points: 2, banks: [constitution-2018]}
     - {title: 判断, type: judge, count: 1, points: 1, banks: [deputies-law-2025]}
 """
-
-
-def _exam_command() -> str:
-    candidate = Path(sys.executable).with_name("exam")
-    found = str(candidate) if candidate.exists() else shutil.which("exam")
-    if not found:
-        pytest.fail("the exam command is not installed next to this Python")
-    return found
 
 
 @pytest.fixture
@@ -82,7 +75,7 @@ def _keys(tmux: tuple[str, str], *keys: str, literal: bool = False) -> None:
 
 def test_trainee_takes_an_exam_in_a_real_terminal(tmp_path: Path, tmux: tuple[str, str]) -> None:
     """Sign in, answer three questions, submit; `exam results` then shows the attempt with the right score."""
-    exam = _exam_command()
+    exam = exam_command()
     banks_dir = tmp_path / "banks"
     banks_dir.mkdir()
     (banks_dir / "e2e.paper.yaml").write_text(PAPER, encoding="utf-8")
@@ -158,7 +151,7 @@ def test_trainee_takes_an_exam_in_a_real_terminal(tmp_path: Path, tmux: tuple[st
 def test_sign_in_typed_in_one_burst_uses_what_the_fields_show(tmp_path: Path, tmux: tuple[str, str]) -> None:
     """All four fields and Enter arrive in one burst (a card reader, a paste, a browser batching keys): the trainee
     is signed in with exactly those values, not with what the fields held before the burst."""
-    exam = _exam_command()
+    exam = exam_command()
     env = {
         **os.environ,
         "EXAM_DB": str(tmp_path / "store"),
@@ -237,7 +230,7 @@ paper:
 
 def _launch_with_burst_bank(tmp_path: Path, tmux: tuple[str, str], size: tuple[int, int]) -> dict[str, str]:
     """Start the installed app in tmux with the burst bank and paper, sign in (one burst) and wait for home."""
-    exam = _exam_command()
+    exam = exam_command()
     banks_dir = tmp_path / "banks"
     banks_dir.mkdir()
     (banks_dir / "burst.bank.yaml").write_text(BURST_BANK, encoding="utf-8")
@@ -331,7 +324,7 @@ def test_card_click_and_option_key_in_one_burst_answer_the_question_clicked_to(
     """In an exam, a click on an answer-card cell and an option key arrive in one send-keys (and, for other cells,
     one after the other): every answer is stored on the question that was clicked to."""
     env = _launch_with_burst_bank(tmp_path, tmux, (80, 24))
-    exam = _exam_command()
+    exam = exam_command()
     listing = subprocess.run([exam, "papers", "list"], env=env, capture_output=True, text=True, check=True).stdout
     ids = [line.split("│")[1].strip() for line in listing.splitlines() if line.startswith("│")]
     _keys(tmux, *(["Down"] * ids.index("burst")), "Enter")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ import pytest
 from exam.plugins import Registry
 from exam.service import ExamService
 from exam.store import TinyDBAttemptStore
+from tests.e2e._support import exam_command
 from tests.tui._capture import list_rows, missing_rows
 
 pytestmark = pytest.mark.tmux
@@ -106,20 +106,12 @@ class Pane:
         return self.wait(lambda screen: text in screen, repr(text))
 
 
-def _exam_command() -> str:
-    candidate = Path(sys.executable).with_name("exam")
-    found = str(candidate) if candidate.exists() else shutil.which("exam")
-    if not found:
-        pytest.fail("the exam command is not installed next to this Python")
-    return found
-
-
 @pytest.mark.parametrize("size", [(100, 30), (80, 24)])
 def test_open_lists_show_every_character_in_a_real_terminal(
     tmp_path: Path, tmux: tuple[str, str], registry: Registry, size: tuple[int, int]
 ) -> None:
     """Roster, bank and topic lists, opened with the keys a trainee uses, show each row exactly as in the data."""
-    exam = _exam_command()
+    exam = exam_command()
     banks_dir = tmp_path / "banks"
     banks_dir.mkdir()
     (banks_dir / "bracketed.bank.yaml").write_text(BANK, encoding="utf-8")

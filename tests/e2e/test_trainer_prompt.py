@@ -15,7 +15,8 @@ import pytest
 
 from exam.store import TinyDBAttemptStore
 from exam.trainer.auth import set_passphrase
-from tests.e2e.test_tmux import _exam_command, _keys, _screen, _wait_for, tmux  # noqa: F401  (tmux: the fixture)
+from tests.e2e._support import exam_command
+from tests.e2e.test_tmux import _keys, _screen, _wait_for, tmux  # noqa: F401  (tmux: the fixture)
 
 pytestmark = pytest.mark.tmux
 
@@ -52,7 +53,7 @@ def _wait_for_hidden_prompt(session: tuple[str, str], count: int, timeout: float
 def test_trainer_command_prompts_with_hidden_input_in_a_terminal(tmp_path: Path, tmux: tuple[str, str]) -> None:  # noqa: F811
     """`exam extra-time` at a terminal asks for the passphrase without showing what is typed; three wrong tries
     refuse it (exit 1, nothing granted); the right passphrase runs it (exit 0)."""
-    exam = _exam_command()
+    exam = exam_command()
     store = tmp_path / "store"
     set_passphrase(TinyDBAttemptStore(store), PASSPHRASE)
     env = {"EXAM_DB": str(store), "EXAM_CONFIG": str(tmp_path / "none.yaml"), "EXAM_LANG": "zh", "LANG": "C.UTF-8"}
