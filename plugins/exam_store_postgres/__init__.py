@@ -318,9 +318,11 @@ class PostgresAttemptStore(AttemptStore):
             record["responses"] = {}  # exam_answers holds them while the attempt is open
         stored, questions = snapshots.split_record(record)
         if questions:
+            # In digest order: two trainees starting a paper at once draw shared questions in their own orders, and
+            # inserting the same snapshots in different orders deadlocked the two transactions.
             cursor.executemany(
                 "INSERT INTO exam_questions (digest, snapshot) VALUES (%s, %s) ON CONFLICT (digest) DO NOTHING",
-                [(digest, snapshots.canonical_json(q).decode("utf-8")) for digest, q in questions.items()],
+                [(digest, snapshots.canonical_json(q).decode("utf-8")) for digest, q in sorted(questions.items())],
             )
         return stored
 

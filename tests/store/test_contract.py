@@ -22,6 +22,7 @@ import pytest
 from exam.attempts import AttemptStatus
 from exam.errors import AttemptClosedError, LeaseHeldError, StoreError
 from exam.models import Trainee
+from exam.plugins import Registry
 from exam.service import ExamService
 from exam.store import AttemptStore, open_store
 from exam.store.base import EFFECTS, Lease
@@ -121,6 +122,18 @@ def _start_same(location: str, now: datetime, barrier: Any, results: Any) -> Non
         results.put(("", f"{type(exc).__name__}: {exc}"))
 
 
+def _start_own(location: str, now: datetime, registry: Registry, barrier: Any, results: Any) -> None:
+    try:
+        clock = FakeClock(now)
+        service = ExamService(registry, open_store(location), clock, clock.monotonic)
+        barrier.wait()
+        trainee = Trainee(f"学员{os.getpid()}", f"P{os.getpid()}")
+        attempt = service.start_attempt("speech", trainee)  # 30 of the speech bank's questions, shuffled
+        results.put((attempt.attempt_id, None))
+    except BaseException as exc:
+        results.put(("", f"{type(exc).__name__}: {exc}"))
+
+
 def _count_up(location: str, barrier: Any, results: Any) -> None:
     try:
         store = open_store(location)
@@ -152,6 +165,21 @@ def test_twenty_processes_starting_one_paper_end_with_one_attempt(location: str,
     assert [error for _, error in outcomes if error] == []
     assert len({attempt_id for attempt_id, _ in outcomes}) == 1
     assert len(open_store(location).list_attempts()) == 1
+
+
+@pytest.mark.slow
+def test_twenty_trainees_starting_one_paper_at_once_all_start(
+    location: str, clock: FakeClock, registry: Registry
+) -> None:
+    """20 trainees start the same paper at the same moment: each draws the shared questions in its own order, and
+    their snapshots (stored once, shared) must not deadlock the starts (PostgreSQL did: "deadlock detected" between
+    two inserts of the same snapshots in different orders, shown to the trainee as a lost connection)."""
+    open_store(location)
+    outcomes = _run(_start_own, (location, clock.now, registry))
+    assert [error for _, error in outcomes if error] == []
+    store = open_store(location)
+    assert len({attempt_id for attempt_id, _ in outcomes}) == len(store.list_attempts()) == PROCESSES
+    assert all(store.get_attempt(attempt_id).drawn is not None for attempt_id, _ in outcomes)
 
 
 @pytest.mark.slow
