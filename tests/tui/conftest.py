@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -55,6 +56,15 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await exam_app(pilot.app).writer.idle()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Let the app run until ``condition()`` holds (a bounded number of turns of the event loop and store queue)."""
+    for _ in range(200):
+        if condition():
+            return
+        await settle(pilot)
+    raise AssertionError("the app never got there")
 
 
 PIN = "2468"

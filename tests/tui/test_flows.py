@@ -20,22 +20,25 @@ from exam.tui.widgets.countdown import Countdown
 from tests._support import blank_key, choice_key, store_root
 from tests.conftest import FakeClock
 from tests.core._support import derive_registry
-from tests.tui.conftest import make_app, settle, sign_in, start_first_paper
+from tests.tui.conftest import make_app, settle, sign_in, start_first_paper, until
 
 
 async def test_sign_in_requires_name_and_id(mini_service: ExamService) -> None:
     """Signing in without a name or 考号 shows a message and stays on the sign-in screen."""
     app = make_app(mini_service)
     async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+
+        def error() -> str:
+            return str(screen.query_one("#signin-error", Static).render())
+
         await pilot.click("#signin")
-        await pilot.pause()
-        assert isinstance(app.screen, SignInScreen)
-        assert "姓名" in str(app.screen.query_one("#signin-error", Static).render())
-        app.screen.query_one("#name", Input).value = "李四"
+        await until(pilot, lambda: "姓名" in error())  # the click is handled after the keys before it: a few turns
+        screen.query_one("#name", Input).value = "李四"
         await pilot.click("#signin")
-        await pilot.pause()
-        assert isinstance(app.screen, SignInScreen)
-        assert "考号" in str(app.screen.query_one("#signin-error", Static).render())
+        await until(pilot, lambda: "考号" in error())
+        assert app.screen is screen
 
 
 async def test_markup_in_names_is_shown_literally(mini_service: ExamService) -> None:

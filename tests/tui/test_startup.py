@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -27,7 +26,7 @@ from exam.tui.screens.home import HomeScreen
 from exam.tui.screens.signin import SignInScreen
 from tests.conftest import FakeClock
 from tests.core._support import derive_registry
-from tests.tui.conftest import PIN, home_loaded, set_pin, settle
+from tests.tui.conftest import PIN, home_loaded, set_pin, settle, until
 
 
 class SlowFactory:
@@ -55,15 +54,6 @@ class SlowFactory:
     def fail(self, error: Exception) -> None:
         self._error = error
         self._go.set()
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Let the app run until ``condition()`` holds (a bounded number of turns of the event loop and store queue)."""
-    for _ in range(200):
-        if condition():
-            return
-        await settle(pilot)
-    raise AssertionError("the app never got there")
 
 
 async def loading_started(factory: SlowFactory) -> None:
