@@ -454,8 +454,11 @@ def _append(
     or stale: never used; the attempt is read whole, and given its record, by the next ``exam stats``)."""
     prepared = [(attempt, reason, attempt_parts(attempt)) for attempt, reason in items]
 
+    keys: list[bytes] = []  # the key make() loaded, for the records after the seals (not read from disk twice)
+
     def make(head: dict[str, Any] | None, latest: Callable[[str], dict[str, Any] | None]) -> list[dict[str, Any]]:
         key = load_or_create_key(store.seal_key_path(), may_create=head is None)
+        keys.append(key)
         made: list[dict[str, Any]] = []
         for attempt, reason, parts in prepared:
             digest = parts_digest(parts)
@@ -481,8 +484,8 @@ def _append(
 
     records = store.append_seals(make)
     sealed = {record["attempt_id"] for record in records}
-    key = read_key(store.seal_key_path()) if sealed else None
-    if key is not None:
+    if sealed and keys:
+        key = keys[-1]
         store.put_records(
             ANSWERS_TABLE,
             {
